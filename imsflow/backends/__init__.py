@@ -1,0 +1,31 @@
+"""Verification back-ends.  Each reads only the TransitionSystem and the properties and
+returns (outcomes, stats); none imports `transitions` or the model.
+
+Engines register here by name; `--engine both` runs the explicit engine and Z3 and compares.
+"""
+
+from __future__ import annotations
+
+from ..errors import UsageError
+
+ENGINES = ("explicit", "z3", "both")
+
+
+def engine_named(name: str, request):
+    from .explore.checker import ExplicitChecker
+
+    explicit = ExplicitChecker(max_states=request.max_states, timeout=request.timeout, progress=request.progress)
+    if name == "explicit":
+        return explicit
+    if name in ("z3", "both"):
+        try:
+            from .z3.checker import Z3Checker
+        except ImportError as exc:
+            raise UsageError(f"the Z3 engine cannot be loaded: {exc}") from None
+        z3 = Z3Checker(depth=request.depth, timeout=request.timeout)
+        if name == "z3":
+            return z3
+        from .compare import BothChecker
+
+        return BothChecker(explicit, z3)
+    raise UsageError(f"unknown engine {name!r}", known=ENGINES)

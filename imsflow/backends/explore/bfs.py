@@ -1,0 +1,181 @@
+"""Exhaustive breadth-first exploration of a TransitionSystem.
+
+One pass visits every reachable state once, keeps a parent link per state (so every
+counterexample is a shortest one), and records what the property checkers need: the first
+state where each invariant fails and each monitor errs, deadlocks, unhandled messages, the
+actions ever taken (for vacuity) and the terminal states.  A budget (states or seconds) ends
+the search early and the Exploration says so: checkers must then answer `inconclusive`
+wherever the unexplored part could change their verdict.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+from ...system.monitor import ERR
+from ...system.ts import TransitionSystem
+
+
+@dataclass
+class Exploration:
+    ts: TransitionSystem
+    states: list
+    index: dict
+    parent: list
+    via: list
+    transitions: int = 0
+    depth: int = 0
+    seconds: float = 0.0
+    complete: bool = True
+    stop_reason: str | None = None
+    deadlocks: list = field(default_factory=list)  # state ids
+    terminals: list = field(default_factory=list)  # state ids with no successor (end or not)
+    unhandled: dict = field(default_factory=dict)  # (proc, chan, msg) -> first state id
+    invariant_failures: dict = field(default_factory=dict)  # property id -> state id
+    monitor_errors: dict = field(default_factory=dict)  # monitor index -> state id
+    taken: set = field(default_factory=set)  # action ids taken at least once
+
+    @property
+    def stats(self) -> dict:
+        rate = len(self.states) / self.seconds if self.seconds > 0 else 0.0
+        return {
+            "states": len(self.states),
+            "transitions": self.transitions,
+            "depth": self.depth,
+            "seconds": round(self.seconds, 3),
+            "states_per_second": round(rate),
+        }
+
+    def path_to(self, sid: int) -> list[int]:
+        """Action ids from the initial state to state `sid` (a shortest path)."""
+        actions = []
+        while sid > 0:
+            actions.append(self.via[sid])
+            sid = self.parent[sid]
+        actions.reverse()
+        return actions
+
+    def depth_of(self, sid: int) -> int:
+        d = 0
+        while sid > 0:
+            sid = self.parent[sid]
+            d += 1
+        return d
+
+
+class Progress:
+    """A one-line progress report on stderr for runs longer than a second (terminal only)."""
+
+    def __init__(self, label: str, enabled: bool | None = None):
+        self.label = label
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.start = time.perf_counter()
+        self.last = self.start
+        self.shown = False
+
+    def tick(self, states: int, depth: int) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if now - self.start < 1.0 or now - self.last < 0.25:
+            return
+        self.last = now
+        rate = states / (now - self.start)
+        sys.stderr.write(f"\r  {self.label}: {states:,} states, depth {depth}, {rate:,.0f} states/s ")
+        sys.stderr.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 79 + "\r")
+            sys.stderr.flush()
+
+
+def explore(
+    ts: TransitionSystem,
+    *,
+    max_states: int | None = None,
+    timeout: float | None = None,
+    progress: Progress | None = None,
+) -> Exploration:
+    """Breadth-first search of every state reachable from ts.initial_state()."""
+    start = time.perf_counter()
+    init = ts.initial_state()
+    states = [init]
+    index = {init: 0}
+    parent = [-1]
+    via = [-1]
+    exp = Exploration(ts=ts, states=states, index=index, parent=parent, via=via)
+    invariants = [(pid, pred.compile(ts)) for pid, pred in ts.invariants]
+    inv_failures = exp.invariant_failures
+    mon_errors = exp.monitor_errors
+    for pid, holds_bad in invariants:
+        if holds_bad(init):
+            inv_failures.setdefault(pid, 0)
+    # Only actions with a CHECK/CONSUME/FAIL operation can put a monitor in error.
+    can_err = [()] * len(ts.actions)
+    for mk, mon in enumerate(ts.monitors):
+        for aid, ops in mon.ops.items():
+            if any(op in ("check", "consume", "fail") for op, _ in ops):
+                can_err[aid] = can_err[aid] + ((ts.mon_off + mk, mk),)
+    expand = ts.expand
+    is_end = ts.is_end
+    taken = exp.taken
+    deadlocks, terminals, unhandled = exp.deadlocks, exp.terminals, exp.unhandled
+    transitions = 0
+    level_end = 1  # BFS level bookkeeping for the depth statistic
+    depth = 0
+    i = 0
+    budget_hit = None
+    while i < len(states):
+        if i == level_end:
+            depth += 1
+            level_end = len(states)
+        s = states[i]
+        succ, unh = expand(s)
+        if unh:
+            for key in unh:
+                unhandled.setdefault(key, i)
+            i += 1
+            continue  # an unhandled message is an error state: not expanded further
+        if not succ:
+            terminals.append(i)
+            if not is_end(s):
+                deadlocks.append(i)
+        for aid, t in succ:
+            transitions += 1
+            taken.add(aid)
+            if t in index:
+                continue
+            j = len(states)
+            index[t] = j
+            states.append(t)
+            parent.append(i)
+            via.append(aid)
+            for slot, mk in can_err[aid]:
+                if t[slot] == ERR and s[slot] != ERR and mk not in mon_errors:
+                    mon_errors[mk] = j
+            for pid, holds_bad in invariants:
+                if pid not in inv_failures and holds_bad(t):
+                    inv_failures[pid] = j
+        i += 1
+        if (i & 1023) == 0:
+            if progress is not None:
+                progress.tick(len(states), depth)
+            if timeout is not None and time.perf_counter() - start > timeout:
+                budget_hit = f"time budget of {timeout:g} s reached after {len(states):,} states"
+                break
+        if max_states is not None and len(states) >= max_states and i < len(states):
+            budget_hit = f"state budget of {max_states:,} states reached"
+            break
+    if progress is not None:
+        progress.done()
+    exp.transitions = transitions
+    exp.depth = depth
+    exp.seconds = time.perf_counter() - start
+    if budget_hit:
+        exp.complete = False
+        exp.stop_reason = budget_hit
+    return exp

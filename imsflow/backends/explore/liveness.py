@@ -1,0 +1,138 @@
+"""Response properties ("A leads to B") under weak fairness, on a complete exploration.
+
+A response monitor is *pending* while some A waits for its B.  The property fails when
+
+* a terminal state (nothing enabled) is pending - the run stops with the request unanswered; or
+* a pending strongly connected component is *fair*: every process that is enabled in all its
+  states also takes a step inside it.  For weak fairness it is enough to test each maximal SCC
+  of the pending subgraph: a cycle through every edge of a fair SCC is a fair run that stays
+  pending forever, and an SCC that fails the test contains no fair cycle at all.
+
+The counterexample is a lasso: the shortest path to the SCC, then a cycle inside it that lets
+every continuously enabled process move at least once.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from ...system.trace import Trace
+
+
+def find_violation(exp, mk: int) -> Trace | None:
+    ts = exp.ts
+    slot = ts.mon_off + mk
+    states, index = exp.states, exp.index
+    pending = [sid for sid, s in enumerate(states) if s[slot] not in (0, -1)]
+    if not pending:
+        return None
+    pend_set = set(pending)
+    terminal = set(exp.terminals)
+    for sid in pending:
+        if sid in terminal:
+            path = exp.path_to(sid)
+            return Trace(path, highlight=len(path) - 1 if path else None,
+                         note="the run ends here with the request still unanswered")
+    # Pending subgraph, with each state's enabled processes (fairness needs all successors).
+    succ: dict[int, list] = {}
+    enabled: dict[int, set] = {}
+    for sid in pending:
+        out, _ = ts.expand(states[sid])
+        enabled[sid] = {ts.actions[aid].proc for aid, _ in out}
+        succ[sid] = [(aid, index[t]) for aid, t in out if t in index and index[t] in pend_set]
+    for comp in _sccs(pending, succ):
+        comp_set = set(comp)
+        edges = [(u, aid, v) for u in comp for aid, v in succ[u] if v in comp_set]
+        if not edges:
+            continue  # a single state without a self-loop
+        always = set.intersection(*(enabled[u] for u in comp))
+        moved = {ts.actions[aid].proc for _, aid, _ in edges}
+        if always - moved:
+            continue  # unfair: some process is always enabled and never moves here
+        entry = min(comp)
+        cycle = _fair_cycle(ts, entry, comp_set, succ, always)
+        prefix = exp.path_to(entry)
+        return Trace(prefix + cycle, loop_start=len(prefix),
+                     note="the cycle repeats forever under weak fairness and the request stays unanswered")
+    return None
+
+
+def _sccs(nodes, succ):
+    """Tarjan's algorithm, iterative (the pending subgraph can be deep)."""
+    index_of, low, on_stack, stack, out = {}, {}, set(), [], []
+    counter = 0
+    for root in nodes:
+        if root in index_of:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index_of[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on_stack.add(v)
+            recurse = False
+            edges = succ[v]
+            while i < len(edges):
+                w = edges[i][1]
+                i += 1
+                if w not in index_of:
+                    work.append((v, i))
+                    work.append((w, 0))
+                    recurse = True
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index_of[w])
+            if recurse:
+                continue
+            if low[v] == index_of[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                out.append(comp)
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+    return out
+
+
+def _path_within(start, goal_test, comp, succ):
+    """Shortest path (list of (aid, state)) inside `comp` from start to a state passing goal_test
+    on the edge taken: goal_test(u, aid, v)."""
+    prev = {start: None}
+    queue = deque([start])
+    while queue:
+        u = queue.popleft()
+        for aid, v in succ[u]:
+            if v not in comp:
+                continue
+            if goal_test(u, aid, v):
+                path = [(aid, v)]
+                while u != start:
+                    pu, pa = prev[u]
+                    path.append((pa, u))
+                    u = pu
+                path.reverse()
+                return path
+            if v not in prev:
+                prev[v] = (u, aid)
+                queue.append(v)
+    return None
+
+
+def _fair_cycle(ts, entry, comp, succ, required_procs) -> list[int]:
+    """A cycle from `entry` back to itself in which every process of `required_procs` moves."""
+    cycle, here = [], entry
+    for proc in sorted(required_procs):
+        path = _path_within(here, lambda u, aid, v, p=proc: ts.actions[aid].proc == p, comp, succ)
+        if path:
+            cycle += [aid for aid, _ in path]
+            here = path[-1][1]
+    back = _path_within(here, lambda u, aid, v: v == entry, comp, succ) if (here != entry or not cycle) else []
+    cycle += [aid for aid, _ in back or []]
+    return cycle

@@ -1,0 +1,62 @@
+"""Witnesses that follow the seed's step order.
+
+A flow's witness is the shortest run that reaches the flow's goal while the seed step labels
+of its actions never go backwards (4-8 may not come after 9).  Actions without a label are
+free.  If the goal is reachable but only out of order, that is itself a finding.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from ...system.trace import Trace
+
+_LEAD = re.compile(r"\s*(\d+)")
+
+
+def step_key(label: str | None):
+    """The number a step label starts with ('4-8' -> 4, '15' -> 15), or None."""
+    if not label:
+        return None
+    m = _LEAD.match(label)
+    return int(m.group(1)) if m else None
+
+
+def ordered_witness(ts, goal_aids, *, max_states=None, timeout=None):
+    """(Trace or None, complete?) - the shortest in-order run that takes a goal action."""
+    start = time.perf_counter()
+    keys = [step_key(a.step) for a in ts.actions]
+    init = (ts.initial_state(), -1)
+    nodes = [init]
+    seen = {init: 0}
+    parent, via = [-1], [-1]
+    i = 0
+    while i < len(nodes):
+        s, last = nodes[i]
+        succ, unhandled = ts.expand(s)
+        if not unhandled:
+            for aid, t in succ:
+                k = keys[aid]
+                if k is not None and k < last:
+                    continue
+                if aid in goal_aids:
+                    path = [aid]
+                    j = i
+                    while j > 0:
+                        path.append(via[j])
+                        j = parent[j]
+                    path.reverse()
+                    return Trace(path, highlight=len(path) - 1), True
+                node = (t, last if k is None else k)
+                if node not in seen:
+                    seen[node] = len(nodes)
+                    nodes.append(node)
+                    parent.append(i)
+                    via.append(aid)
+        i += 1
+        if max_states is not None and len(nodes) >= max_states:
+            return None, False
+        if timeout is not None and (i & 1023) == 0 and time.perf_counter() - start > timeout:
+            return None, False
+    return None, True

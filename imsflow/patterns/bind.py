@@ -1,0 +1,347 @@
+"""Properties -> monitors and predicates over one compiled TransitionSystem.
+
+`validate(properties, model)` checks every name a property uses against the model (once, at
+load time, so a typo is exit 2 before any search); `bind(ts, properties)` turns the event
+patterns into bitset monitors and the state patterns into predicates, for one configuration.
+"""
+
+from __future__ import annotations
+
+from ..errors import PropertyError
+from ..system.monitor import ARM, CHECK, CONSUME, DISARM, FAIL, OP_ORDER, Monitor
+from ..system.predicates import FALSE, And, AtLeast, ChannelHolds, LocalIn, Not, Or, Pred
+from .spec import PRED_ATOM_KEYS, Property
+
+MONITORED = ("absence", "precedence", "response", "only-from")
+
+
+def _as_list(v) -> list:
+    if v is None:
+        return []
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+# ---- validation against the model ----------------------------------------------------------
+
+def validate(properties: list[Property], model) -> None:
+    entities = {cls.name: cls for cls in model.entities}
+    tags = set()
+    for cls in model.entities:
+        for t in cls.transitions:
+            tags.update(t.tags)
+    tags.update(getattr(model, "tags", {}) or {})
+    for prop in properties:
+        v = _Validator(prop, entities, model, tags)
+        v.run()
+
+
+class _Validator:
+    def __init__(self, prop, entities, model, tags):
+        self.prop, self.entities, self.model, self.tags = prop, entities, model, tags
+
+    def fail(self, what: str, known=None):
+        raise PropertyError(f"property {self.prop.id!r}: {what}", where=self.prop.source, known=known)
+
+    def run(self):
+        prop = self.prop
+        for flow in prop.flows:
+            if flow not in self.model.flows:
+                self.fail(f"unknown flow {flow!r}", known=list(self.model.flows))
+        for rule in prop.expected:
+            self.when(rule.get("when", {}))
+        self.when(prop.applies)
+        spec = prop.spec
+        for role in ("first", "then", "reset", "trigger", "response", "event", "accept", "goal"):
+            for pat in _as_list(spec.get(role)):
+                self.event(pat, role)
+        if "allowed" in spec:
+            for name in _as_list(spec["allowed"]):
+                self.entity(name)
+        if "never" in spec:
+            self.pred(spec["never"])
+        if "goal_state" in spec:
+            self.pred(spec["goal_state"])
+
+    def when(self, when: dict):
+        for key, value in when.items():
+            if key in ("flow", "wics"):
+                continue
+            if key not in self.model.variants:
+                self.fail(f"condition on unknown variant {key!r}", known=list(self.model.variants))
+            for v in _as_list(value):
+                if v not in self.model.variants[key].values and str(v) not in map(str, self.model.variants[key].values):
+                    self.fail(f"variant {key} has no value {v!r}", known=list(self.model.variants[key].values))
+
+    def entity(self, name: str):
+        if name not in self.entities:
+            self.fail(f"unknown entity {name!r}", known=list(self.entities))
+        return self.entities[name]
+
+    def message(self, name: str):
+        if name not in self.model.vocabulary:
+            self.fail(f"unknown message {name!r}", known=self.model.vocabulary.names())
+
+    def event(self, pat: dict, role: str):
+        cls = self.entity(pat["entity"]) if "entity" in pat else None
+        for key in ("from", "not_from", "to"):
+            for name in _as_list(pat.get(key)):
+                self.entity(name)
+        for key in ("receives", "sends"):
+            for name in _as_list(pat.get(key)):
+                self.message(name)
+        for key in ("tag", "not_tag"):
+            for tag in _as_list(pat.get(key)):
+                if tag not in self.tags:
+                    self.fail(f"'{role}' names unknown tag {tag!r}", known=sorted(self.tags))
+        if cls is not None:
+            for key in ("state", "source"):
+                for st in _as_list(pat.get(key)):
+                    if st not in cls.states:
+                        self.fail(f"'{role}': {cls.name} has no state {st!r}", known=list(cls.states))
+            events = {t.on.name for t in cls.transitions if hasattr(t.on, "name")}
+            for ev in _as_list(pat.get("event")):
+                if ev not in events:
+                    self.fail(f"'{role}': {cls.name} has no event {ev!r}", known=sorted(events))
+        key = pat.get("key")
+        if key is not None and key not in ("peer", "self") and not str(key).startswith("field:"):
+            self.fail(f"'{role}': key must be 'peer', 'self' or 'field:NAME', not {key!r}")
+        where = pat.get("where", {})
+        if where and not isinstance(where, dict):
+            self.fail(f"'{role}': 'where' must map message fields to values")
+
+    def pred(self, spec):
+        if not isinstance(spec, dict):
+            self.fail(f"a state predicate must be a mapping, not {spec!r}")
+        if "all" in spec or "any" in spec:
+            for part in _as_list(spec.get("all") or spec.get("any")):
+                self.pred(part)
+            return
+        if "not" in spec:
+            self.pred(spec["not"])
+            return
+        if "at_least" in spec:
+            self.pred(spec["of"])
+            return
+        if "channel" in spec:
+            self.message(spec["holds"])
+            return
+        bad = set(spec) - PRED_ATOM_KEYS
+        if bad:
+            self.fail(f"unknown predicate key(s) {sorted(bad)}", known=sorted(PRED_ATOM_KEYS | {"all", "any", "not", "at_least", "channel"}))
+        cls = self.entity(spec.get("entity", "?"))
+        for st in _as_list(spec.get("state")):
+            if st not in cls.states:
+                self.fail(f"{cls.name} has no state {st!r}", known=list(cls.states))
+        if "var" in spec:
+            var = spec["var"]
+            if var not in cls.variables:
+                self.fail(f"{cls.name} has no variable {var!r}", known=list(cls.variables))
+            values = _as_list(spec.get("in")) + ([spec["is"]] if "is" in spec else [])
+            for value in values:
+                if value not in cls.variables[var]:
+                    self.fail(f"{cls.name}.{var} has no value {value!r}", known=list(cls.variables[var]))
+
+
+# ---- matching compiled actions -------------------------------------------------------------
+
+def _names_match(proc, names: list) -> bool:
+    return proc.name in names or proc.template in names
+
+
+def _fields_match(msg, where: dict) -> bool:
+    for k, v in where.items():
+        have = msg.get(k)
+        wants = _as_list(v)
+        if have not in wants and str(have) not in map(str, wants):
+            return False
+    return True
+
+
+def match_event(pat: dict, ts, aid: int):
+    """If action `aid` matches `pat`, the message the match is about (or True); else None."""
+    a = ts.actions[aid]
+    proc = ts.processes[a.proc]
+    if "entity" in pat and not _names_match(proc, _as_list(pat["entity"])):
+        return None
+    if "event" in pat and (a.kind != "event" or a.trigger not in _as_list(pat["event"])):
+        return None
+    tags = _as_list(pat.get("tag"))
+    if tags and not all(t in a.tags for t in tags):
+        return None
+    if any(t in a.tags for t in _as_list(pat.get("not_tag"))):
+        return None
+    if "state" in pat and proc.control(a.target) not in _as_list(pat["state"]):
+        return None
+    if "source" in pat and proc.control(a.source) not in _as_list(pat["source"]):
+        return None
+    about = True
+    received = ts.messages[a.msg] if a.msg is not None else None
+    sender = ts.processes[ts.channels[a.channel].sender] if a.channel is not None else None
+    if "receives" in pat or "from" in pat or "not_from" in pat:
+        if a.kind != "recv":
+            return None
+        if "receives" in pat and received.name not in _as_list(pat["receives"]):
+            return None
+        if "from" in pat and not _names_match(sender, _as_list(pat["from"])):
+            return None
+        if "not_from" in pat and _names_match(sender, _as_list(pat["not_from"])):
+            return None
+        about = received
+    where = pat.get("where") or {}
+    if "sends" in pat or "to" in pat:
+        names = _as_list(pat.get("sends"))
+        dests = _as_list(pat.get("to"))
+        hit = None
+        for c, m in a.sends:
+            msg = ts.messages[m]
+            dest = ts.processes[ts.channels[c].receiver]
+            if names and msg.name not in names:
+                continue
+            if dests and not _names_match(dest, dests):
+                continue
+            if where and not _fields_match(msg, where):
+                continue
+            hit = (msg, dest)
+            break
+        if hit is None:
+            return None
+        return hit
+    if where:
+        if received is None or not _fields_match(received, where):
+            return None
+    return about
+
+
+def _key_of(pat: dict, default_key, ts, aid: int, hit):
+    key = pat.get("key", default_key)
+    if key is None:
+        return "*"
+    a = ts.actions[aid]
+    if key == "self":
+        return ts.processes[a.proc].index
+    if key == "peer":
+        if isinstance(hit, tuple):  # a send: the receiver
+            return hit[1].index
+        if a.channel is not None:
+            return ts.processes[ts.channels[a.channel].sender].index
+        return None
+    name = str(key)[len("field:"):]
+    msg = hit[0] if isinstance(hit, tuple) else hit
+    return msg.get(name) if msg is not True and msg is not None else None
+
+
+class _Builder:
+    """Accumulates (op, bit) per action for one monitor, allocating one bit per key value."""
+
+    def __init__(self, ts, prop: Property):
+        self.ts, self.prop = ts, prop
+        self.bits: dict = {}
+        self.ops: dict = {}
+        self.triggers: set = set()
+
+    def bit(self, key) -> int:
+        if key not in self.bits:
+            self.bits[key] = len(self.bits)
+        return self.bits[key]
+
+    def add(self, role_pats, op, default_key=None, trigger=False, keep=None):
+        for pat in _as_list(role_pats):
+            for aid in range(len(self.ts.actions)):
+                hit = match_event(pat, self.ts, aid)
+                if hit is None:
+                    continue
+                if keep is not None and not keep(aid):
+                    if trigger:
+                        self.triggers.add(aid)
+                    continue
+                if trigger:
+                    self.triggers.add(aid)
+                key = _key_of(pat, default_key, self.ts, aid, hit)
+                entry = (op, self.bit(key) if op != FAIL else 0)
+                current = self.ops.get(aid, ())
+                if entry not in current:
+                    self.ops[aid] = current + (entry,)
+
+    def monitor(self) -> Monitor:
+        ops = {aid: tuple(sorted(v, key=lambda e: OP_ORDER[e[0]])) for aid, v in self.ops.items()}
+        keys = tuple(str(k) for k, _ in sorted(self.bits.items(), key=lambda kv: kv[1])) or ("*",)
+        return Monitor(self.prop.id, self.prop.kind, ops, keys, frozenset(self.triggers))
+
+
+def bind(ts, properties: list[Property]):
+    """Monitors (for event patterns) and invariant predicates for the properties that apply."""
+    monitors, invariants = [], []
+    for prop in properties:
+        spec = prop.spec
+        if prop.kind == "invariant":
+            invariants.append((prop.id, build_pred(spec["never"], ts, prop)))
+            continue
+        if prop.kind not in MONITORED:
+            continue
+        b = _Builder(ts, prop)
+        key = spec.get("key")
+        if prop.kind == "absence":
+            b.add(spec["event"], FAIL)
+        elif prop.kind == "precedence":
+            b.add(spec["first"], ARM, key)
+            b.add(spec["then"], CONSUME if spec.get("consume") else CHECK, key, trigger=True)
+            if "reset" in spec:
+                b.add(spec["reset"], DISARM, key)
+        elif prop.kind == "response":
+            b.add(spec["trigger"], ARM, key, trigger=True)
+            b.add(spec["response"], DISARM, key)
+        elif prop.kind == "only-from":
+            allowed = _as_list(spec["allowed"])
+
+            def from_allowed(aid, allowed=allowed):
+                a = ts.actions[aid]
+                if a.channel is None:
+                    return False
+                return _names_match(ts.processes[ts.channels[a.channel].sender], allowed)
+
+            b.add(spec["accept"], FAIL, trigger=True, keep=lambda aid: not from_allowed(aid))
+        monitors.append(b.monitor())
+    return monitors, invariants
+
+
+def build_pred(spec: dict, ts, prop: Property) -> Pred:
+    if "all" in spec:
+        return And(tuple(build_pred(p, ts, prop) for p in _as_list(spec["all"])))
+    if "any" in spec:
+        return Or(tuple(build_pred(p, ts, prop) for p in _as_list(spec["any"])))
+    if "not" in spec:
+        return Not(build_pred(spec["not"], ts, prop))
+    if "at_least" in spec:
+        atoms = _instance_atoms(spec["of"], ts)
+        return AtLeast(int(spec["at_least"]), tuple(atoms))
+    if "channel" in spec:
+        names = [c for c in ts.channels if c.name == spec["channel"]]
+        if not names:
+            return FALSE  # this configuration has no such channel: it can hold nothing
+        mids = frozenset(i for i, m in enumerate(ts.messages) if m.name == spec["holds"])
+        return ChannelHolds(names[0].index, mids, f"{spec['channel']} holds {spec['holds']}")
+    atoms = _instance_atoms(spec, ts)
+    return atoms[0] if len(atoms) == 1 else Or(tuple(atoms))
+
+
+def _instance_atoms(spec: dict, ts) -> list[Pred]:
+    states = set(_as_list(spec.get("state")))
+    var = spec.get("var")
+    values = _as_list(spec.get("in")) + ([spec["is"]] if "is" in spec else [])
+    atoms = []
+    for p in ts.processes_named(spec["entity"]):
+        proc = ts.processes[p]
+        ok = set()
+        for li, (control, vals) in enumerate(proc.locals):
+            if states and control not in states:
+                continue
+            if var is not None:
+                v = vals[proc.var_names.index(var)]
+                if v not in values and str(v) not in map(str, values):
+                    continue
+            ok.add(li)
+        label = f"{proc.name}" + (f" in {'/'.join(sorted(states))}" if states else "") + (
+            f" with {var} in {values}" if var else ""
+        )
+        atoms.append(LocalIn(p, frozenset(ok), label))
+    return atoms or [FALSE]

@@ -1,0 +1,83 @@
+"""Verdicts and results: data, with their own wording; display lives in render/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Verdict(str, Enum):
+    HOLDS = "holds"
+    VIOLATED = "violated"
+    VACUOUS = "vacuous"
+    INCONCLUSIVE = "inconclusive"
+
+    @property
+    def wording(self) -> str:
+        return {
+            "holds": "holds on every reachable state",
+            "violated": "is violated; see the trace",
+            "vacuous": "holds only vacuously: its triggering event never happens",
+            "inconclusive": "could not be decided",
+        }[self.value]
+
+    @property
+    def symbol(self) -> str:
+        return {"holds": "ok", "violated": "VIOL", "vacuous": "vac", "inconclusive": "??"}[self.value]
+
+
+class ExitCode(int, Enum):
+    """imsflow's exit statuses (CONTRACTS.md)."""
+
+    OK = 0  # every verdict as expected
+    UNEXPECTED = 1  # a property violated that is not an expected finding, or a finding gone
+    USAGE = 2  # bad input or usage
+    INCONCLUSIVE = 3  # some verdict could not be decided
+
+
+@dataclass
+class Result:
+    property: str
+    flow: str | None
+    variant: dict
+    verdict: Verdict
+    expected: str = "holds"
+    reason: str = ""
+    trace: list = field(default_factory=list)  # JSON trace entries (see system/trace.py)
+    stats: dict = field(default_factory=dict)
+    engines: dict | None = None
+    wics: int = 1
+    statement: str = ""
+    kind: str = ""
+    clause: str = ""
+    replay: str = ""  # the command that replays this result
+
+    @property
+    def as_expected(self) -> bool:
+        if self.verdict in (Verdict.INCONCLUSIVE,):
+            return True  # judged separately (exit 3)
+        if self.verdict is Verdict.VACUOUS:
+            return False
+        return self.verdict.value == self.expected
+
+    @property
+    def is_finding(self) -> bool:
+        return self.verdict in (Verdict.VIOLATED, Verdict.VACUOUS)
+
+    def to_json(self) -> dict:
+        out = {
+            "property": self.property,
+            "flow": self.flow,
+            "variant": self.variant,
+            "wics": self.wics,
+            "verdict": self.verdict.value,
+            "expected": self.expected,
+            "reason": self.reason,
+            "trace": self.trace,
+            "stats": self.stats,
+        }
+        if self.engines is not None:
+            out["engines"] = self.engines
+        if self.replay:
+            out["replay"] = self.replay
+        return out

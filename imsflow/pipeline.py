@@ -1,0 +1,154 @@
+"""The whole run, short: load -> compile -> check -> (render, write).
+
+Every command goes through `check()` for verdicts; rendering and writing live in render/ and
+in the command modules.
+"""
+
+from __future__ import annotations
+
+import shlex
+import time
+from dataclasses import dataclass, field
+
+from .backends import engine_named
+from .compiler import compile_model
+from .errors import UsageError
+from .loader import LoadedModel, default_model_dir, load
+from .patterns.bind import bind
+from .patterns.verdict import ExitCode, Result, Verdict
+from .system.trace import to_entries
+
+
+@dataclass
+class CheckRequest:
+    model_dir: str | None = None
+    flows: list | None = None  # None: every flow
+    properties: list | None = None  # None: every property that applies
+    settings: dict = field(default_factory=dict)
+    wics: int = 1
+    engine: str = "explicit"
+    max_states: int | None = None
+    timeout: float | None = None
+    depth: int | None = None  # for bounded engines
+    progress: bool | None = None
+
+
+@dataclass
+class Run:
+    loaded: LoadedModel
+    request: CheckRequest
+    results: list
+    stats: dict
+    warnings: list
+    systems: dict = field(default_factory=dict)  # flow -> TransitionSystem (for renderers)
+    traces: dict = field(default_factory=dict)  # (property, flow) -> Trace
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if any(r.engines and len(set(r.engines.values())) > 1 for r in self.results):
+            return ExitCode.UNEXPECTED
+        if any(not r.as_expected for r in self.results):
+            return ExitCode.UNEXPECTED
+        if any(r.verdict is Verdict.INCONCLUSIVE for r in self.results):
+            return ExitCode.INCONCLUSIVE
+        return ExitCode.OK
+
+    def to_json(self) -> dict:
+        return {
+            "model": self.loaded.model.name,
+            "model_dir": self.loaded.directory,
+            "engine": self.request.engine,
+            "wics": self.request.wics,
+            "stats": self.stats,
+            "results": [r.to_json() for r in self.results],
+            "warnings": self.warnings,
+        }
+
+
+def selected_flows(loaded: LoadedModel, flows) -> list:
+    model = loaded.model
+    if flows:
+        for f in flows:
+            if f not in model.flows:
+                raise UsageError(f"unknown flow {f!r}", known=list(model.flows))
+        return list(flows)
+    return list(model.flows) or [None]
+
+
+def selected_properties(loaded: LoadedModel, config, ids) -> list:
+    props = [p for p in loaded.properties if p.applies_to(config)]
+    if config.flow is None:
+        props = [p for p in props if p.kind != "flow-reachable"]
+    if ids:
+        known = {p.id for p in loaded.properties}
+        for pid in ids:
+            if pid not in known:
+                raise UsageError(f"unknown property {pid!r}", known=sorted(known))
+        props = [p for p in props if p.id in ids]
+    return props
+
+
+def compile_for(loaded: LoadedModel, config, props):
+    return compile_model(loaded.model, config, props, bind=bind)
+
+
+def check(request: CheckRequest) -> Run:
+    loaded = load(request.model_dir)
+    model = loaded.model
+    engine = engine_named(request.engine, request)
+    results, warnings = [], []
+    totals = {"states": 0, "transitions": 0, "seconds": 0.0}
+    systems, traces = {}, {}
+    started = time.perf_counter()
+    for flow in selected_flows(loaded, request.flows):
+        config = model.config(flow, request.settings, request.wics)
+        props = selected_properties(loaded, config, request.properties)
+        if not props:
+            continue
+        ts = compile_for(loaded, config, props)
+        systems[flow] = ts
+        warnings.extend(f"{flow}: {w}" if flow else w for w in ts.warnings)
+        goals = {"flow-reachable": model.flows[flow].goal} if flow else {}
+        outcomes, stats = engine.check(ts, props, goals=goals, label=f"{flow or model.name}")
+        for key in ("states", "transitions"):
+            totals[key] += stats.get(key, 0)
+        by_id = {p.id: p for p in props}
+        for o in outcomes:
+            prop = by_id[o.property]
+            expected, why = prop.expectation(config)
+            reason = o.reason
+            if why and o.verdict.value == expected:
+                reason = why if not reason else f"{why} ({reason})"
+            entries = to_entries(ts, o.trace) if o.trace is not None and o.trace.actions else []
+            if o.trace is not None:
+                traces[(prop.id, flow)] = o.trace
+            results.append(
+                Result(
+                    property=prop.id, flow=flow, variant=config.settings, verdict=o.verdict,
+                    expected=expected, reason=reason, trace=entries, stats=stats,
+                    engines=o.details.get("engines"), wics=config.wics, statement=prop.statement,
+                    kind=prop.kind, clause=prop.clause,
+                    replay=replay_command(loaded, request, flow, prop.id, config),
+                )
+            )
+    totals["seconds"] = round(time.perf_counter() - started, 3)
+    return Run(loaded, request, results, totals, warnings, systems, traces)
+
+
+def replay_command(loaded: LoadedModel, request: CheckRequest, flow, pid: str, config) -> str:
+    parts = ["imsflow", "check"]
+    if loaded.directory != default_model_dir():
+        parts += ["--model", loaded.directory]
+    if flow:
+        parts += ["--flow", flow]
+    parts += ["--property", pid]
+    defaults = {name: v.default for name, v in loaded.model.variants.items()}
+    fixed = loaded.model.flows[flow].fixes if flow else {}
+    for name, value in config.variant:
+        if defaults.get(name) != value and fixed.get(name) != value:
+            parts += ["--set", f"{name}={value}"]
+    if config.wics != 1:
+        parts += ["--wics", str(config.wics)]
+    if request.engine != "explicit":
+        parts += ["--engine", request.engine]
+    return " ".join(shlex.quote(p) for p in parts)

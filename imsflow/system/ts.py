@@ -1,0 +1,283 @@
+"""The TransitionSystem: the one compiled form every back-end reads.
+
+A global state is a flat tuple:
+
+    (local_0, ..., local_{n-1},  chan_0, ..., chan_{m-1},  mon_0, ..., mon_{k-1})
+
+where `local_i` indexes process i's table of local states (control state + variable values),
+`chan_j` is a tuple of message ids (a bounded FIFO; or, for a channel of kind "set", the sorted
+tuple of the distinct messages it holds, read without being consumed - the message set of a
+TLA+ spec such as TwoPhase), and `mon_k` is the bitset state of
+property monitor k (ERR = -1 once the monitor has seen a violation; sticky).
+
+Every step is one compiled Action: a process consumes the head of one of its input channels
+(or takes an internal event), moves to its target local state and appends its sends.  A send
+to a full channel blocks the whole action, as in Promela.  A message at the head of a channel
+that the receiver has no action for is *unhandled* - an error state, like P's unhandled events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..authoring.messages import Msg
+from .monitor import ERR, Monitor
+from .predicates import Pred
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str  # instance name: "WST", "WIC2"
+    template: str  # entity name: "WIC"
+    index: int | None
+    states: tuple  # declared control states
+    var_names: tuple
+    locals: tuple  # local index -> (control state, values tuple)
+    initial: int
+    end_locals: frozenset
+    clause: str = ""
+
+    def local_label(self, i: int) -> str:
+        control, values = self.locals[i]
+        if not values:
+            return control
+        inner = ", ".join(f"{k}={v}" for k, v in zip(self.var_names, values))
+        return f"{control}{{{inner}}}"
+
+    def control(self, i: int) -> str:
+        return self.locals[i][0]
+
+    def value(self, i: int, var: str):
+        return self.locals[i][1][self.var_names.index(var)]
+
+
+@dataclass(frozen=True)
+class Channel:
+    index: int
+    sender: int
+    receiver: int
+    capacity: int
+    name: str  # "WIC->WST"
+    kind: str = "fifo"  # "fifo": receipt consumes the head; "set": persistent, read in place
+
+
+@dataclass(frozen=True)
+class Action:
+    """One compiled step of one process."""
+
+    id: int
+    proc: int
+    kind: str  # "recv" or "event"
+    trigger: str  # message name or event name
+    channel: int | None  # input channel for "recv"
+    msg: int | None  # message id consumed for "recv"
+    source: int  # local index before
+    target: int  # local index after
+    sends: tuple  # ((channel, message id), ...)
+    transition: str  # the modeller's transition title
+    step: str | None  # the seed's step label in this configuration's flow
+    tags: frozenset = frozenset()
+    where: str = ""
+    note: str | None = None
+
+
+@dataclass
+class TransitionSystem:
+    model: str
+    config: object  # authoring.Config
+    processes: tuple
+    channels: tuple
+    messages: tuple  # message id -> Msg
+    actions: tuple
+    recv_table: tuple  # per process: {(local, channel, msg): action id}
+    event_table: tuple  # per process: {local: (action ids...)}
+    monitors: tuple = ()
+    invariants: tuple = ()  # ((property id, Pred), ...)
+    warnings: tuple = ()
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.n = len(self.processes)
+        self.m = len(self.channels)
+        self.k = len(self.monitors)
+        self.mon_off = self.n + self.m
+        self.in_channels = tuple(
+            tuple(c.index for c in self.channels if c.receiver == p) for p in range(self.n)
+        )
+        # Flat per-action arrays: the explorer's inner loop reads these, not the dataclasses.
+        self._target = [a.target for a in self.actions]
+        self._proc = [a.proc for a in self.actions]
+        fifo = [c.kind == "fifo" for c in self.channels]
+        self._consume = [
+            self.n + a.channel if a.channel is not None and fifo[a.channel] else -1 for a in self.actions
+        ]
+        self._sends = [
+            tuple((self.n + c, mid, self.channels[c].capacity if fifo[c] else -1) for c, mid in a.sends)
+            for a in self.actions
+        ]
+        self.set_channels = frozenset(c.index for c in self.channels if c.kind == "set")
+        mon_ops: list = [() for _ in self.actions]
+        for mk, mon in enumerate(self.monitors):
+            for aid, ops in mon.ops.items():
+                mon_ops[aid] = mon_ops[aid] + ((self.mon_off + mk, ops),)
+        self._mon = mon_ops
+        self.process_index = {p.name: i for i, p in enumerate(self.processes)}
+        self.channel_index = {(c.sender, c.receiver): c.index for c in self.channels}
+        self.message_index = {msg: i for i, msg in enumerate(self.messages)}
+
+    # ---- the three-method core (Stateright's vocabulary) -----------------------------------
+    def initial_state(self) -> tuple:
+        return (
+            tuple(p.initial for p in self.processes)
+            + tuple(() for _ in self.channels)
+            + tuple(0 for _ in self.monitors)
+        )
+
+    def expand(self, s: tuple):
+        """All enabled successors of `s` as [(action id, next state)], and the unhandled
+        messages [(process, channel, message id)] at the head of a channel."""
+        succ = []
+        unhandled = []
+        n = self.n
+        apply = self.apply
+        for p in range(n):
+            local = s[p]
+            events = self.event_table[p].get(local)
+            if events:
+                for aid in events:
+                    nxt = apply(s, aid)
+                    if nxt is not None:
+                        succ.append((aid, nxt))
+            table = self.recv_table[p]
+            for c in self.in_channels[p]:
+                q = s[n + c]
+                if q and c in self.set_channels:
+                    # A persistent set: any message in it may be read; none has to be.
+                    for mid in q:
+                        aid = table.get((local, c, mid))
+                        if aid is not None:
+                            nxt = apply(s, aid)
+                            if nxt is not None and nxt != s:
+                                succ.append((aid, nxt))
+                elif q:
+                    aid = table.get((local, c, q[0]))
+                    if aid is None:
+                        unhandled.append((p, c, q[0]))
+                    else:
+                        nxt = apply(s, aid)
+                        if nxt is not None:
+                            succ.append((aid, nxt))
+        return succ, unhandled
+
+    def apply(self, s: tuple, aid: int):
+        """The state after action `aid`, or None when a send would overflow a channel."""
+        nxt = list(s)
+        nxt[self._proc[aid]] = self._target[aid]
+        c = self._consume[aid]
+        if c >= 0:
+            nxt[c] = nxt[c][1:]
+        for slot, mid, cap in self._sends[aid]:
+            q = nxt[slot]
+            if cap < 0:  # set channel: idempotent insert, kept sorted
+                if mid not in q:
+                    nxt[slot] = tuple(sorted(q + (mid,)))
+                continue
+            if len(q) >= cap:
+                return None
+            nxt[slot] = q + (mid,)
+        for slot, ops in self._mon[aid]:
+            nxt[slot] = Monitor.step(nxt[slot], ops)
+        return tuple(nxt)
+
+    def enabled(self, s: tuple, aid: int) -> bool:
+        """Is action `aid` enabled in `s` (right local state, message at the head, room to send)?"""
+        a = self.actions[aid]
+        if s[a.proc] != a.source:
+            return False
+        if a.kind == "recv":
+            q = s[self.n + a.channel]
+            if a.channel in self.set_channels:
+                if a.msg not in q:
+                    return False
+            elif not q or q[0] != a.msg:
+                return False
+        return self.apply(s, aid) is not None
+
+    # ---- reading a state ------------------------------------------------------------------
+    def is_end(self, s: tuple) -> bool:
+        """A valid resting state: every channel empty and every process in a declared end state."""
+        n = self.n
+        for c in range(self.m):
+            if s[n + c] and c not in self.set_channels:
+                return False
+        return all(s[p] in self.processes[p].end_locals for p in range(n))
+
+    def monitor_state(self, s: tuple, k: int) -> int:
+        return s[self.mon_off + k]
+
+    def describe(self, s: tuple) -> dict:
+        """A readable form of a global state (for traces and the report)."""
+        out = {p.name: p.local_label(s[i]) for i, p in enumerate(self.processes)}
+        chans = {}
+        for c in self.channels:
+            q = s[self.n + c.index]
+            if q:
+                chans[c.name] = [self.messages[mid].label() for mid in q]
+        out["channels"] = chans
+        if self.monitors:
+            out["monitors"] = {
+                mon.property: ("violated" if s[self.mon_off + i] == ERR else s[self.mon_off + i])
+                for i, mon in enumerate(self.monitors)
+                if s[self.mon_off + i] != 0
+            }
+        return out
+
+    def action_text(self, aid: int) -> str:
+        """'WST: REGISTER from WIC -> registering; sends REGISTER to P-CSCF'."""
+        a = self.actions[aid]
+        proc = self.processes[a.proc]
+        if a.kind == "recv":
+            ch = self.channels[a.channel]
+            what = f"{self.messages[a.msg].label()} from {self.processes[ch.sender].name}"
+        else:
+            what = f"event {a.trigger}"
+        text = f"{proc.name}: {what} -> {proc.control(a.target)}"
+        if a.sends:
+            text += "; sends " + ", ".join(
+                f"{self.messages[m].label()} to {self.processes[self.channels[c].receiver].name}"
+                for c, m in a.sends
+            )
+        return text
+
+    def sender_of(self, aid: int) -> str | None:
+        a = self.actions[aid]
+        if a.channel is None:
+            return None
+        return self.processes[self.channels[a.channel].sender].name
+
+    def received(self, aid: int) -> Msg | None:
+        a = self.actions[aid]
+        return self.messages[a.msg] if a.msg is not None else None
+
+    def sent(self, aid: int) -> list[tuple[str, Msg]]:
+        a = self.actions[aid]
+        return [(self.processes[self.channels[c].receiver].name, self.messages[m]) for c, m in a.sends]
+
+    def processes_named(self, name: str) -> list[int]:
+        """Process indices of an instance name ("WIC2") or of every instance of a template."""
+        return [i for i, p in enumerate(self.processes) if p.name == name or p.template == name]
+
+    def summary(self) -> dict:
+        return {
+            "processes": self.n,
+            "channels": self.m,
+            "messages": len(self.messages),
+            "actions": len(self.actions),
+            "local_states": sum(len(p.locals) for p in self.processes),
+            "monitors": self.k,
+        }
+
+
+def actions_of(ts: TransitionSystem, proc: int) -> Iterable[Action]:
+    return (a for a in ts.actions if a.proc == proc)
