@@ -88,8 +88,10 @@ def selected_properties(loaded: LoadedModel, config, ids) -> list:
     return props
 
 
-def compile_for(loaded: LoadedModel, config, props):
-    return compile_model(loaded.model, config, props, bind=bind)
+def compile_for(loaded: LoadedModel, config, props, *, eager: bool = True):
+    """The TransitionSystem for one configuration; `eager=False` leaves the tables to be
+    filled in by the explicit explorer as it reaches states (much cheaper with several WICs)."""
+    return compile_model(loaded.model, config, props, bind=bind, eager=eager)
 
 
 def check(request: CheckRequest) -> Run:
@@ -105,7 +107,7 @@ def check(request: CheckRequest) -> Run:
         props = selected_properties(loaded, config, request.properties)
         if not props:
             continue
-        ts = compile_for(loaded, config, props)
+        ts = compile_for(loaded, config, props, eager=request.engine != "explicit")
         systems[flow] = ts
         warnings.extend(f"{flow}: {w}" if flow else w for w in ts.warnings)
         goals = {"flow-reachable": model.flows[flow].goal} if flow else {}

@@ -84,6 +84,7 @@ class Composition:
     capacity: int = 2
     capacities: dict = field(default_factory=dict)  # (sender, receiver) -> capacity
     channel_kinds: dict = field(default_factory=dict)  # (sender, receiver) -> "fifo" | "set"
+    links: set | None = None  # allowed (sender, receiver) instance pairs; None: all that can receive
 
 
 @dataclass

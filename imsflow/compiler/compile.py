@@ -19,8 +19,7 @@ from ..authoring.entity import Entity, Event, Recv
 from ..authoring.messages import Msg
 from ..authoring.model import Config, Model
 from ..errors import ImsflowError, ModelError
-from ..system.ts import Action, Channel, Process, TransitionSystem
-from .checks import static_checks
+from ..system.ts import NONE, Action, Channel, Process, TransitionSystem
 
 MAX_LOCAL_STATES = 200_000
 
@@ -33,9 +32,12 @@ class _Outcome:
     tags: tuple
 
 
-def compile_model(model: Model, config: Config, properties=(), *, bind=None) -> TransitionSystem:
-    """Compile one configuration of `model`; `bind(ts, properties)` turns the properties into
-    monitors and invariant predicates (patterns.bind), composed into the returned system."""
+def compile_model(model: Model, config: Config, properties=(), *, bind=None, eager: bool = True) -> TransitionSystem:
+    """Compile one configuration of `model` into a TransitionSystem.
+
+    `bind(ts, properties)` (patterns.bind) turns the properties into monitors and invariant
+    predicates composed into the system.  With `eager` the tables are completed now (what the
+    Z3 and Promela back-ends need); otherwise they fill in as the explorer reaches states."""
     composition = model.compose(config)
     entities = composition.entities
     directory: dict[str, list[str]] = {}
@@ -46,88 +48,62 @@ def compile_model(model: Model, config: Config, properties=(), *, bind=None) -> 
         raise ModelError("two entity instances share a name", known=names)
     for e in entities:
         e._directory = directory
-    by_name = {e.instance: e for e in entities}
     _check_triggers(model, entities, directory)
+    resolver = _Resolver(model, config, entities)
+    processes = resolver.processes()
+    channels = _channels(composition, entities)
 
-    closure = _Closure(model, config, entities, by_name)
-    closure.run()
-
-    # Channels, in a deterministic order: by sender, then receiver, as the processes are listed.
-    order = {name: i for i, name in enumerate(names)}
-    pairs = sorted(closure.pairs, key=lambda pr: (order[pr[0]], order[pr[1]]))
-    channels = []
-    for i, (snd, rcv) in enumerate(pairs):
-        cap = composition.capacities.get((snd, rcv), composition.capacity)
-        kind = composition.channel_kinds.get((snd, rcv), "fifo")
-        channels.append(Channel(i, order[snd], order[rcv], cap, f"{snd}->{rcv}", kind))
-    chan_of = {pr: i for i, pr in enumerate(pairs)}
-    messages = list(closure.messages)
-    msg_id = {m: i for i, m in enumerate(messages)}
-
-    processes = []
-    for p, e in enumerate(entities):
-        locs = closure.locals[p]
-        ends = set(e.end_states)
-        processes.append(
-            Process(
-                name=e.instance, template=e.name, index=e.index, states=tuple(e.states),
-                var_names=tuple(e.variables), locals=tuple(locs), initial=0,
-                end_locals=frozenset(i for i, (c, _) in enumerate(locs) if c in ends),
-                clause=e.clause,
-            )
+    def build(monitors=(), invariants=()):
+        return TransitionSystem(
+            model=model.name, config=config, processes=processes, channels=tuple(channels),
+            monitors=tuple(monitors), invariants=tuple(invariants), resolver=resolver,
+            extra={"entities": entities},
         )
 
-    actions: list[Action] = []
-    recv_table: list[dict] = [dict() for _ in entities]
-    event_table: list[dict] = [dict() for _ in entities]
-    for p, e in enumerate(entities):
-        local_index = closure.local_index[p]
-        for (li, key), out in closure.outcomes[p].items():
-            if out is None:
-                continue
-            t = e.transitions[out.t_index]
-            sends = tuple((chan_of[(e.instance, rcv)], msg_id[m]) for rcv, m in out.sends)
-            aid = len(actions)
-            if key[0] == "recv":
-                _, sender, msg = key
-                ch = chan_of[(sender, e.instance)]
-                trigger, channel, mid = msg.name, ch, msg_id[msg]
-                recv_table[p][(li, ch, mid)] = aid
-            else:
-                trigger, channel, mid = key[1], None, None
-                event_table[p].setdefault(li, ())
-                event_table[p][li] = event_table[p][li] + (aid,)
-            actions.append(
-                Action(
-                    id=aid, proc=p, kind=key[0], trigger=trigger, channel=channel, msg=mid,
-                    source=li, target=local_index[out.target], sends=sends,
-                    transition=t.title(), step=t.step_for(config.flow),
-                    tags=frozenset(t.tags) | frozenset(out.tags), where=t.where, note=t.note,
-                )
-            )
-
-    ts = TransitionSystem(
-        model=model.name, config=config, processes=tuple(processes), channels=tuple(channels),
-        messages=tuple(messages), actions=tuple(actions), recv_table=tuple(recv_table),
-        event_table=tuple(event_table), warnings=tuple(closure.warnings),
-        extra={"entities": entities, "closure_inputs": closure.input_counts()},
-    )
-    ts = dataclasses.replace(ts, warnings=ts.warnings + tuple(static_checks(ts, entities)))
+    ts = build()
     if bind is not None and properties:
-        monitors, invariants = bind(ts, properties)
-        ts = dataclasses.replace(ts, monitors=tuple(monitors), invariants=tuple(invariants))
+        binder, invariants = bind(ts, properties)
+        resolver.binder = binder
+        ts = build(binder.monitors, invariants)
+    ts.warnings = resolver.warnings  # shared list: grows as entities are evaluated
+    if eager:
+        ts.saturate()
     return ts
+
+
+def _channels(composition, entities: list[Entity]) -> list[Channel]:
+    """One channel per ordered pair (x, y) where y has a transition receiving from x's entity
+    (restricted to `composition.links` when the model declares them), in process order."""
+    links = composition.links
+    out = []
+    for y, ey in enumerate(entities):
+        senders = {t.on.sender for t in ey.transitions if isinstance(t.on, Recv)}
+        for x, ex in enumerate(entities):
+            if x == y or ex.name not in senders:
+                continue
+            if links is not None and (ex.instance, ey.instance) not in links:
+                continue
+            out.append((x, y))
+    out.sort()
+    channels = []
+    for i, (x, y) in enumerate(out):
+        pair = (entities[x].instance, entities[y].instance)
+        cap = composition.capacities.get(pair, composition.capacity)
+        kind = composition.channel_kinds.get(pair, "fifo")
+        channels.append(Channel(i, x, y, cap, f"{pair[0]}->{pair[1]}", kind))
+    return channels
 
 
 def _check_triggers(model: Model, entities: list[Entity], directory: dict) -> None:
     """Every recv(...) names a known entity and a declared message."""
+    known = {c.name for c in model.entities}
     for e in entities:
         for t in e.transitions:
             if isinstance(t.on, Recv):
-                if t.on.sender not in directory and t.on.sender not in {c.name for c in model.entities}:
+                if t.on.sender not in directory and t.on.sender not in known:
                     raise ModelError(
                         f"{e.name}: transition '{t.title()}' receives from unknown entity {t.on.sender!r}",
-                        where=t.where, known=sorted({c.name for c in model.entities}),
+                        where=t.where, known=sorted(known),
                     )
                 if t.on.message not in model.vocabulary:
                     raise ModelError(
@@ -136,39 +112,124 @@ def _check_triggers(model: Model, entities: list[Entity], directory: dict) -> No
                     )
 
 
-class _Closure:
-    """The fixpoint over local states and possible inputs (see the module docstring)."""
+class _Resolver:
+    """Evaluates entities on demand for the TransitionSystem, and saturates its tables."""
 
-    def __init__(self, model: Model, config: Config, entities: list[Entity], by_name: dict):
-        self.model, self.config, self.entities, self.by_name = model, config, entities, by_name
-        self.proc_of = {e.instance: p for p, e in enumerate(entities)}
-        self.locals: list[list] = []
-        self.local_index: list[dict] = []
-        self.inputs: list[list] = []  # per process: ("event", name) / ("recv", sender, Msg)
-        self.input_set: list[set] = []
-        self.outcomes: list[dict] = []  # per process: (local idx, input) -> _Outcome | None
-        self.pairs: dict = {}  # (sender, receiver) -> None, insertion ordered
-        self.messages: dict = {}  # Msg -> None
+    def __init__(self, model: Model, config: Config, entities: list[Entity]):
+        self.model, self.config, self.entities = model, config, entities
+        self.by_name = {e.instance: e for e in entities}
+        self.binder = None
         self.warnings: list[str] = []
         self._overlaps: set = set()
+        self.local_index: list[dict] = []
+        self.events: list[list[str]] = []
+        self.sent_on: dict = {}  # channel -> {message id: None}, for saturation
+        self._initial: list = []
         for e in entities:
             control, values = e.start()
-            local = (control, self._values(e, values, f"{e.instance}.start()"))
             if control not in e.states:
                 raise ModelError(f"{e.instance}: start() names unknown state {control!r}", known=list(e.states))
-            self.locals.append([local])
-            self.local_index.append({local: 0})
-            events = []
+            self._initial.append((control, self._values(e, values, f"{e.instance}.start()")))
+            names = []
             for t in e.transitions:
-                if isinstance(t.on, Event) and ("event", t.on.name) not in events:
-                    events.append(("event", t.on.name))
-            self.inputs.append(events)
-            self.input_set.append(set(events))
-            self.outcomes.append({})
+                if isinstance(t.on, Event) and t.on.name not in names:
+                    names.append(t.on.name)
+            self.events.append(names)
 
-    def input_counts(self) -> dict:
-        return {e.instance: len(self.inputs[p]) for p, e in enumerate(self.entities)}
+    def processes(self) -> list[Process]:
+        out = []
+        for p, e in enumerate(self.entities):
+            local = self._initial[p]
+            self.local_index.append({local: 0})
+            ends = frozenset(e.end_states)
+            out.append(Process(
+                name=e.instance, template=e.name, index=e.index, states=tuple(e.states),
+                var_names=tuple(e.variables), locals=[local], initial=0,
+                end_locals={0} if local[0] in ends else set(), clause=e.clause, end_states=ends,
+            ))
+        return out
 
+    # ---- on demand -----------------------------------------------------------------------
+    def resolve_events(self, ts, p: int, li: int) -> tuple:
+        e = self.entities[p]
+        local = ts.processes[p].locals[li]
+        aids = []
+        for name in self.events[p]:
+            out = self._evaluate(p, e, local, ("event", name))
+            if out is not None:
+                aids.append(self._make_action(ts, p, li, "event", name, None, None, out))
+        return tuple(aids)
+
+    def resolve_recv(self, ts, p: int, li: int, c: int, mid: int) -> int:
+        e = self.entities[p]
+        local = ts.processes[p].locals[li]
+        sender = ts.processes[ts.channels[c].sender].name
+        msg = ts.messages[mid]
+        out = self._evaluate(p, e, local, ("recv", sender, msg))
+        if out is None:
+            return NONE
+        return self._make_action(ts, p, li, "recv", msg.name, c, mid, out)
+
+    def _intern_local(self, ts, p: int, local: tuple) -> int:
+        index = self.local_index[p]
+        li = index.get(local)
+        if li is None:
+            proc = ts.processes[p]
+            if len(proc.locals) >= MAX_LOCAL_STATES:
+                raise ModelError(
+                    f"{proc.name}: more than {MAX_LOCAL_STATES} local states",
+                    hint="a variable domain is probably larger than the behaviour needs",
+                )
+            li = index[local] = len(proc.locals)
+            proc.locals.append(local)
+            if local[0] in proc.end_states:
+                proc.end_locals.add(li)
+        return li
+
+    def _make_action(self, ts, p, li, kind, trigger, channel, mid, out: _Outcome) -> int:
+        e = self.entities[p]
+        t = e.transitions[out.t_index]
+        sends = []
+        for rcv, msg in out.sends:
+            q = ts.process_index[rcv]
+            c = ts.channel_index.get((p, q))
+            receiver = self.entities[q]
+            if c is None or f"recv:{e.name}:{msg.name}" not in receiver.machine.events:
+                raise ModelError(
+                    f"{e.instance} sends {msg.name} to {rcv}, which has no transition receiving it",
+                    where=t.where,
+                    hint=f"add T(..., on=recv({e.name!r}, {msg.name!r})) to {receiver.name}, or stop sending it",
+                )
+            m = ts.intern_message(msg)
+            sends.append((c, m))
+            self.sent_on.setdefault(c, {})[m] = None
+        action = Action(
+            id=len(ts.actions), proc=p, kind=kind, trigger=trigger, channel=channel, msg=mid,
+            source=li, target=self._intern_local(ts, p, out.target), sends=tuple(sends),
+            transition=t.title(), step=t.step_for(self.config.flow),
+            tags=frozenset(t.tags) | frozenset(out.tags), where=t.where, note=t.note,
+        )
+        return ts.add_action(action, self.binder)
+
+    def saturate(self, ts) -> None:
+        """Evaluate every process on every local state x every input it could ever get."""
+        changed = True
+        while changed:
+            changed = False
+            for p in range(ts.n):
+                li = 0
+                while li < len(ts.processes[p].locals):
+                    if li not in ts.event_table[p]:
+                        ts.events_of(p, li)
+                        changed = True
+                    for c in ts.in_channels[p]:
+                        for mid in list(self.sent_on.get(c, ())):
+                            if (li, c, mid) not in ts.recv_table[p]:
+                                ts.recv_action(p, li, c, mid)
+                                changed = True
+                    li += 1
+
+    # ---- evaluating one entity ---------------------------------------------------------------
     def _values(self, e: Entity, values: dict, where: str) -> tuple:
         out = []
         for name, domain in e.variables.items():
@@ -188,44 +249,8 @@ class _Closure:
             )
         return tuple(out)
 
-    def run(self) -> None:
-        changed = True
-        while changed:
-            changed = False
-            for p, e in enumerate(self.entities):
-                li = 0
-                while li < len(self.locals[p]):
-                    local = self.locals[p][li]
-                    for inp in list(self.inputs[p]):
-                        key = (li, inp)
-                        if key in self.outcomes[p]:
-                            continue
-                        changed = True
-                        out = self._evaluate(p, e, local, inp)
-                        self.outcomes[p][key] = out
-                        if out is not None:
-                            self._record(p, e, out)
-                    li += 1
-
-    def _record(self, p: int, e: Entity, out: _Outcome) -> None:
-        if out.target not in self.local_index[p]:
-            if len(self.locals[p]) >= MAX_LOCAL_STATES:
-                raise ModelError(
-                    f"{e.instance}: more than {MAX_LOCAL_STATES} local states",
-                    hint="a variable domain is probably larger than the behaviour needs",
-                )
-            self.local_index[p][out.target] = len(self.locals[p])
-            self.locals[p].append(out.target)
-        for rcv, msg in out.sends:
-            self.pairs.setdefault((e.instance, rcv), None)
-            self.messages.setdefault(msg, None)
-            q = self.proc_of[rcv]
-            inp = ("recv", e.instance, msg)
-            if inp not in self.input_set[q]:
-                self.input_set[q].add(inp)
-                self.inputs[q].append(inp)
-
     def _evaluate(self, p: int, e: Entity, local: tuple, inp: tuple) -> _Outcome | None:
+        """Drive e's transitions machine from `local` on input `inp`; None if nothing fires."""
         control, values = local
         if inp[0] == "event":
             trigger = f"ev:{inp[1]}"
@@ -245,14 +270,13 @@ class _Closure:
         if len(passing) > 1:
             self._warn_overlap(e, control, trigger, passing)
         self._prepare(e, control, values, sender, msg)
-        first = _t_index(passing[0])
-        t = e.transitions[first]
+        t = e.transitions[_t_index(passing[0])]
         try:
             fired = e.trigger(trigger)
-        except MachineError as exc:  # pragma: no cover - candidates were checked above
-            raise ModelError(f"{e.instance}: {exc}", where=t.where) from exc
         except ImsflowError:
             raise
+        except MachineError as exc:  # pragma: no cover - candidates were checked above
+            raise ModelError(f"{e.instance}: {exc}", where=t.where) from exc
         except Exception as exc:
             raise ModelError(
                 f"{e.instance}: transition '{t.title()}' raised {type(exc).__name__}: {exc} "
@@ -267,13 +291,13 @@ class _Closure:
             )
         t_index = e._fired[-1]
         t = e.transitions[t_index]
-        new_values = {name: getattr(e.v, name, None) for name in e.variables}
         extra = set(vars(e.v)) - set(e.variables)
         if extra:
             raise ModelError(
                 f"{e.instance}: transition '{t.title()}' sets undeclared variable(s) {sorted(extra)}",
                 where=t.where, known=list(e.variables),
             )
+        new_values = {name: getattr(e.v, name, None) for name in e.variables}
         target = (e.state, self._values(e, new_values, t.where))
         for rcv, m in e._out:
             try:

@@ -230,78 +230,100 @@ def _key_of(pat: dict, default_key, ts, aid: int, hit):
     return msg.get(name) if msg is not True and msg is not None else None
 
 
-class _Builder:
-    """Accumulates (op, bit) per action for one monitor, allocating one bit per key value."""
+class _Entry:
+    """One role of a property: which actions it matches and what it does to the monitor."""
 
-    def __init__(self, ts, prop: Property):
-        self.ts, self.prop = ts, prop
-        self.bits: dict = {}
-        self.ops: dict = {}
-        self.triggers: set = set()
+    def __init__(self, pat, op, default_key=None, trigger=False, keep=None):
+        self.pat, self.op, self.default_key, self.trigger, self.keep = pat, op, default_key, trigger, keep
+        entity = pat.get("entity")
+        self.entities = set(_as_list(entity)) if entity else None
 
-    def bit(self, key) -> int:
-        if key not in self.bits:
-            self.bits[key] = len(self.bits)
-        return self.bits[key]
 
-    def add(self, role_pats, op, default_key=None, trigger=False, keep=None):
-        for pat in _as_list(role_pats):
-            for aid in range(len(self.ts.actions)):
-                hit = match_event(pat, self.ts, aid)
+class MonitorBinder:
+    """Turns properties into monitors whose per-action operations are filled in as the
+    compiler creates actions (tables are built on demand, so actions appear during search)."""
+
+    def __init__(self, properties: list[Property]):
+        self.monitors: list[Monitor] = []
+        self.entries: list[list[_Entry]] = []
+        self.bits: list[dict] = []
+        for prop in properties:
+            entries = _entries(prop)
+            if entries is None:
+                continue
+            self.monitors.append(Monitor(prop.id, prop.kind))
+            self.entries.append(entries)
+            self.bits.append({})
+
+    def ops_for(self, ts, aid: int):
+        """((monitor index, ops), ...) for a newly compiled action; records triggers too."""
+        a = ts.actions[aid]
+        proc = ts.processes[a.proc]
+        out = []
+        for mk, entries in enumerate(self.entries):
+            ops = []
+            for e in entries:
+                if e.entities is not None and proc.name not in e.entities and proc.template not in e.entities:
+                    continue
+                hit = match_event(e.pat, ts, aid)
                 if hit is None:
                     continue
-                if keep is not None and not keep(aid):
-                    if trigger:
-                        self.triggers.add(aid)
+                if e.trigger:
+                    self.monitors[mk].triggers.add(aid)
+                if e.keep is not None and not e.keep(ts, aid):
                     continue
-                if trigger:
-                    self.triggers.add(aid)
-                key = _key_of(pat, default_key, self.ts, aid, hit)
-                entry = (op, self.bit(key) if op != FAIL else 0)
-                current = self.ops.get(aid, ())
-                if entry not in current:
-                    self.ops[aid] = current + (entry,)
+                bit = 0
+                if e.op != FAIL:
+                    key = _key_of(e.pat, e.default_key, ts, aid, hit)
+                    bits = self.bits[mk]
+                    if key not in bits:
+                        bits[key] = len(bits)
+                        self.monitors[mk].keys.append(str(key))
+                    bit = bits[key]
+                if (e.op, bit) not in ops:
+                    ops.append((e.op, bit))
+            if ops:
+                out.append((mk, tuple(sorted(ops, key=lambda o: OP_ORDER[o[0]]))))
+        return tuple(out)
 
-    def monitor(self) -> Monitor:
-        ops = {aid: tuple(sorted(v, key=lambda e: OP_ORDER[e[0]])) for aid, v in self.ops.items()}
-        keys = tuple(str(k) for k, _ in sorted(self.bits.items(), key=lambda kv: kv[1])) or ("*",)
-        return Monitor(self.prop.id, self.prop.kind, ops, keys, frozenset(self.triggers))
+
+def _from_allowed(allowed):
+    def keep(ts, aid):
+        a = ts.actions[aid]
+        if a.channel is None:
+            return True  # not a receipt: nothing to forbid
+        return not _names_match(ts.processes[ts.channels[a.channel].sender], allowed)
+
+    return keep
+
+
+def _entries(prop: Property):
+    spec = prop.spec
+    key = spec.get("key")
+    if prop.kind == "absence":
+        return [_Entry(p, FAIL) for p in _as_list(spec["event"])]
+    if prop.kind == "precedence":
+        out = [_Entry(p, ARM, key) for p in _as_list(spec["first"])]
+        op = CONSUME if spec.get("consume") else CHECK
+        out += [_Entry(p, op, key, trigger=True) for p in _as_list(spec["then"])]
+        out += [_Entry(p, DISARM, key) for p in _as_list(spec.get("reset"))]
+        return out
+    if prop.kind == "response":
+        return [_Entry(p, ARM, key, trigger=True) for p in _as_list(spec["trigger"])] + [
+            _Entry(p, DISARM, key) for p in _as_list(spec["response"])
+        ]
+    if prop.kind == "only-from":
+        keep = _from_allowed(_as_list(spec["allowed"]))
+        return [_Entry(p, FAIL, trigger=True, keep=keep) for p in _as_list(spec["accept"])]
+    return None
 
 
 def bind(ts, properties: list[Property]):
-    """Monitors (for event patterns) and invariant predicates for the properties that apply."""
-    monitors, invariants = [], []
-    for prop in properties:
-        spec = prop.spec
-        if prop.kind == "invariant":
-            invariants.append((prop.id, build_pred(spec["never"], ts, prop)))
-            continue
-        if prop.kind not in MONITORED:
-            continue
-        b = _Builder(ts, prop)
-        key = spec.get("key")
-        if prop.kind == "absence":
-            b.add(spec["event"], FAIL)
-        elif prop.kind == "precedence":
-            b.add(spec["first"], ARM, key)
-            b.add(spec["then"], CONSUME if spec.get("consume") else CHECK, key, trigger=True)
-            if "reset" in spec:
-                b.add(spec["reset"], DISARM, key)
-        elif prop.kind == "response":
-            b.add(spec["trigger"], ARM, key, trigger=True)
-            b.add(spec["response"], DISARM, key)
-        elif prop.kind == "only-from":
-            allowed = _as_list(spec["allowed"])
-
-            def from_allowed(aid, allowed=allowed):
-                a = ts.actions[aid]
-                if a.channel is None:
-                    return False
-                return _names_match(ts.processes[ts.channels[a.channel].sender], allowed)
-
-            b.add(spec["accept"], FAIL, trigger=True, keep=lambda aid: not from_allowed(aid))
-        monitors.append(b.monitor())
-    return monitors, invariants
+    """(monitor binder, invariant predicates) for the properties that apply."""
+    invariants = [
+        (prop.id, build_pred(prop.spec["never"], ts, prop)) for prop in properties if prop.kind == "invariant"
+    ]
+    return MonitorBinder(properties), invariants
 
 
 def build_pred(spec: dict, ts, prop: Property) -> Pred:
@@ -318,30 +340,20 @@ def build_pred(spec: dict, ts, prop: Property) -> Pred:
         names = [c for c in ts.channels if c.name == spec["channel"]]
         if not names:
             return FALSE  # this configuration has no such channel: it can hold nothing
-        mids = frozenset(i for i, m in enumerate(ts.messages) if m.name == spec["holds"])
-        return ChannelHolds(names[0].index, mids, f"{spec['channel']} holds {spec['holds']}")
+        return ChannelHolds(names[0].index, spec["holds"], f"{spec['channel']} holds {spec['holds']}")
     atoms = _instance_atoms(spec, ts)
     return atoms[0] if len(atoms) == 1 else Or(tuple(atoms))
 
 
 def _instance_atoms(spec: dict, ts) -> list[Pred]:
-    states = set(_as_list(spec.get("state")))
+    states = frozenset(_as_list(spec.get("state"))) or None
     var = spec.get("var")
-    values = _as_list(spec.get("in")) + ([spec["is"]] if "is" in spec else [])
+    values = frozenset(_as_list(spec.get("in")) + ([spec["is"]] if "is" in spec else [])) if var else None
     atoms = []
     for p in ts.processes_named(spec["entity"]):
         proc = ts.processes[p]
-        ok = set()
-        for li, (control, vals) in enumerate(proc.locals):
-            if states and control not in states:
-                continue
-            if var is not None:
-                v = vals[proc.var_names.index(var)]
-                if v not in values and str(v) not in map(str, values):
-                    continue
-            ok.add(li)
         label = f"{proc.name}" + (f" in {'/'.join(sorted(states))}" if states else "") + (
-            f" with {var} in {values}" if var else ""
+            f" with {var} in {sorted(map(str, values))}" if var else ""
         )
-        atoms.append(LocalIn(p, frozenset(ok), label))
+        atoms.append(LocalIn(p, states, var, values, label))
     return atoms or [FALSE]

@@ -26,13 +26,16 @@ ARM, CHECK, CONSUME, DISARM, FAIL = "arm", "check", "consume", "disarm", "fail"
 OP_ORDER = {ARM: 0, CHECK: 1, CONSUME: 1, DISARM: 2, FAIL: 3}
 
 
-@dataclass(frozen=True)
+@dataclass
 class Monitor:
+    """Filled in as actions are compiled (tables are built on demand): `ops` and `triggers`
+    grow with them, and `keys` gains a bit for each new key value."""
+
     property: str
     kind: str  # "absence" | "precedence" | "response" | "only-from"
-    ops: dict  # action id -> ((op, bit), ...) in OP_ORDER
-    keys: tuple = ("*",)  # bit -> key label
-    triggers: frozenset = field(default_factory=frozenset)  # actions that make it non-vacuous
+    ops: dict = field(default_factory=dict)  # action id -> ((op, bit), ...) in OP_ORDER
+    keys: list = field(default_factory=list)  # bit -> key label
+    triggers: set = field(default_factory=set)  # actions that make it non-vacuous
 
     @staticmethod
     def step(state: int, ops) -> int:

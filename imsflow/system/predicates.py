@@ -21,30 +21,60 @@ class Pred(ABC):
 
 @dataclass(frozen=True)
 class LocalIn(Pred):
+    """Process `proc` is in one of `states` (None: any) with variable `var` in `values`.
+    Stated over control states and values, not local indices, because local states are
+    discovered on demand; `indices(ts)` gives the index set once the tables are complete."""
+
     proc: int
-    locals: frozenset
+    states: frozenset | None = None
+    var: str | None = None
+    values: frozenset | None = None
     label: str = ""
 
+    def holds_for(self, proc, local_index: int) -> bool:
+        control, vals = proc.locals[local_index]
+        if self.states is not None and control not in self.states:
+            return False
+        if self.var is not None:
+            v = vals[proc.var_names.index(self.var)]
+            if v not in self.values and str(v) not in {str(x) for x in self.values}:
+                return False
+        return True
+
+    def indices(self, ts) -> frozenset:
+        proc = ts.processes[self.proc]
+        return frozenset(i for i in range(len(proc.locals)) if self.holds_for(proc, i))
+
     def compile(self, ts):
-        p, allowed = self.proc, self.locals
-        return lambda s: s[p] in allowed
+        p, proc, cache = self.proc, ts.processes[self.proc], {}
+
+        def test(s):
+            li = s[p]
+            hit = cache.get(li)
+            if hit is None:
+                hit = cache[li] = self.holds_for(proc, li)
+            return hit
+
+        return test
 
     def text(self):
-        return self.label or f"p{self.proc} in {sorted(self.locals)}"
+        return self.label or f"p{self.proc} in {sorted(self.states or [])}"
 
 
 @dataclass(frozen=True)
 class ChannelHolds(Pred):
+    """Channel `channel` holds a message named `message` (any field values)."""
+
     channel: int
-    msgs: frozenset
+    message: str
     label: str = ""
 
     def compile(self, ts):
-        slot, msgs = ts.n + self.channel, self.msgs
-        return lambda s: any(m in msgs for m in s[slot])
+        slot, name, messages = ts.n + self.channel, self.message, ts.messages
+        return lambda s: any(messages[m].name == name for m in s[slot])
 
     def text(self):
-        return self.label or f"channel {self.channel} holds {sorted(self.msgs)}"
+        return self.label or f"channel {self.channel} holds {self.message}"
 
 
 @dataclass(frozen=True)

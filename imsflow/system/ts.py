@@ -7,36 +7,44 @@ A global state is a flat tuple:
 where `local_i` indexes process i's table of local states (control state + variable values),
 `chan_j` is a tuple of message ids (a bounded FIFO; or, for a channel of kind "set", the sorted
 tuple of the distinct messages it holds, read without being consumed - the message set of a
-TLA+ spec such as TwoPhase), and `mon_k` is the bitset state of
-property monitor k (ERR = -1 once the monitor has seen a violation; sticky).
+TLA+ spec such as TwoPhase), and `mon_k` is the bitset state of property monitor k (ERR = -1
+once the monitor has seen a violation; sticky).
 
 Every step is one compiled Action: a process consumes the head of one of its input channels
 (or takes an internal event), moves to its target local state and appends its sends.  A send
 to a full channel blocks the whole action, as in Promela.  A message at the head of a channel
 that the receiver has no action for is *unhandled* - an error state, like P's unhandled events.
+
+Tables are filled on demand.  The compiler attaches a resolver that evaluates an entity for a
+(local state, input) pair the first time the explorer meets it, so a search only pays for
+what is reachable (with several WICs the over-approximating closure is a product of per-WIC
+contexts).  `saturate()` completes the tables for back-ends that need all of them (Z3,
+Promela); after it, `actions`, `recv_table` and `event_table` are final.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ..authoring.messages import Msg
 from .monitor import ERR, Monitor
-from .predicates import Pred
+
+UNKNOWN = -2  # table entry not evaluated yet
+NONE = -1  # evaluated: no transition (for a receipt: the message is unhandled)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Process:
     name: str  # instance name: "WST", "WIC2"
     template: str  # entity name: "WIC"
     index: int | None
     states: tuple  # declared control states
     var_names: tuple
-    locals: tuple  # local index -> (control state, values tuple)
+    locals: list  # local index -> (control state, values tuple); grows as states are found
     initial: int
-    end_locals: frozenset
+    end_locals: set
     clause: str = ""
+    end_states: frozenset = frozenset()
 
     def local_label(self, i: int) -> str:
         control, values = self.locals[i]
@@ -86,16 +94,15 @@ class Action:
 class TransitionSystem:
     model: str
     config: object  # authoring.Config
-    processes: tuple
+    processes: list
     channels: tuple
-    messages: tuple  # message id -> Msg
-    actions: tuple
-    recv_table: tuple  # per process: {(local, channel, msg): action id}
-    event_table: tuple  # per process: {local: (action ids...)}
+    messages: list = field(default_factory=list)  # message id -> Msg
+    actions: list = field(default_factory=list)
     monitors: tuple = ()
     invariants: tuple = ()  # ((property id, Pred), ...)
-    warnings: tuple = ()
+    warnings: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    resolver: object = None  # compiler-side: evaluates entities on demand
 
     def __post_init__(self):
         self.n = len(self.processes)
@@ -105,26 +112,71 @@ class TransitionSystem:
         self.in_channels = tuple(
             tuple(c.index for c in self.channels if c.receiver == p) for p in range(self.n)
         )
-        # Flat per-action arrays: the explorer's inner loop reads these, not the dataclasses.
-        self._target = [a.target for a in self.actions]
-        self._proc = [a.proc for a in self.actions]
-        fifo = [c.kind == "fifo" for c in self.channels]
-        self._consume = [
-            self.n + a.channel if a.channel is not None and fifo[a.channel] else -1 for a in self.actions
-        ]
-        self._sends = [
-            tuple((self.n + c, mid, self.channels[c].capacity if fifo[c] else -1) for c, mid in a.sends)
-            for a in self.actions
-        ]
         self.set_channels = frozenset(c.index for c in self.channels if c.kind == "set")
-        mon_ops: list = [() for _ in self.actions]
-        for mk, mon in enumerate(self.monitors):
-            for aid, ops in mon.ops.items():
-                mon_ops[aid] = mon_ops[aid] + ((self.mon_off + mk, ops),)
-        self._mon = mon_ops
+        self.recv_table: list = [dict() for _ in range(self.n)]  # (local, chan, msg) -> aid | NONE
+        self.event_table: list = [dict() for _ in range(self.n)]  # local -> (aids...)
         self.process_index = {p.name: i for i, p in enumerate(self.processes)}
         self.channel_index = {(c.sender, c.receiver): c.index for c in self.channels}
         self.message_index = {msg: i for i, msg in enumerate(self.messages)}
+        # Flat per-action arrays: the explorer's inner loop reads these, not the dataclasses.
+        self._target, self._proc, self._consume, self._sends, self._mon = [], [], [], [], []
+        self.can_err: list = []  # per action: ((slot, monitor index), ...) that may turn ERR
+        self.saturated = False
+        for a in list(self.actions):
+            self._index_action(a)
+
+    # ---- building (called by the compiler's resolver) -------------------------------------
+    def intern_message(self, msg: Msg) -> int:
+        mid = self.message_index.get(msg)
+        if mid is None:
+            mid = len(self.messages)
+            self.messages.append(msg)
+            self.message_index[msg] = mid
+        return mid
+
+    def add_action(self, action: Action, binder=None) -> int:
+        """Append a compiled action; `binder.ops_for(ts, aid)` gives its monitor operations."""
+        assert action.id == len(self.actions)
+        self.actions.append(action)
+        if binder is not None:
+            for mk, ops in binder.ops_for(self, action.id):
+                self.monitors[mk].ops[action.id] = ops
+        self._index_action(action)
+        return action.id
+
+    def unreached_states(self) -> list[str]:
+        """Declared control states no compiled local state uses (after a search or saturate)."""
+        out = []
+        for proc in self.processes:
+            reached = {control for control, _ in proc.locals}
+            out += [f"{proc.name}.{st}" for st in proc.states if st not in reached]
+        return out
+
+    def _index_action(self, a: Action) -> None:
+        n = self.n
+        self._target.append(a.target)
+        self._proc.append(a.proc)
+        fifo_in = a.channel is not None and a.channel not in self.set_channels
+        self._consume.append(n + a.channel if fifo_in else -1)
+        self._sends.append(tuple(
+            (n + c, mid, -1 if c in self.set_channels else self.channels[c].capacity) for c, mid in a.sends
+        ))
+        mon, err = (), ()
+        for mk, monitor in enumerate(self.monitors):
+            ops = monitor.ops.get(a.id)
+            if ops:
+                mon += ((self.mon_off + mk, ops),)
+                if any(op in ("check", "consume", "fail") for op, _ in ops):
+                    err += ((self.mon_off + mk, mk),)
+        self._mon.append(mon)
+        self.can_err.append(err)
+
+    def saturate(self) -> "TransitionSystem":
+        """Evaluate every (local state, possible input) pair: complete, final tables."""
+        if not self.saturated and self.resolver is not None:
+            self.resolver.saturate(self)
+        self.saturated = True
+        return self
 
     # ---- the three-method core (Stateright's vocabulary) -----------------------------------
     def initial_state(self) -> tuple:
@@ -134,6 +186,22 @@ class TransitionSystem:
             + tuple(0 for _ in self.monitors)
         )
 
+    def events_of(self, p: int, local: int) -> tuple:
+        events = self.event_table[p].get(local)
+        if events is None:
+            events = self.resolver.resolve_events(self, p, local) if self.resolver else ()
+            self.event_table[p][local] = events
+        return events
+
+    def recv_action(self, p: int, local: int, c: int, mid: int) -> int:
+        """Action id for process p in `local` receiving message `mid` on channel c, or NONE."""
+        key = (local, c, mid)
+        aid = self.recv_table[p].get(key, UNKNOWN)
+        if aid == UNKNOWN:
+            aid = self.resolver.resolve_recv(self, p, local, c, mid) if self.resolver else NONE
+            self.recv_table[p][key] = aid
+        return aid
+
     def expand(self, s: tuple):
         """All enabled successors of `s` as [(action id, next state)], and the unhandled
         messages [(process, channel, message id)] at the head of a channel."""
@@ -141,33 +209,41 @@ class TransitionSystem:
         unhandled = []
         n = self.n
         apply = self.apply
+        set_channels = self.set_channels
         for p in range(n):
             local = s[p]
             events = self.event_table[p].get(local)
-            if events:
-                for aid in events:
-                    nxt = apply(s, aid)
-                    if nxt is not None:
-                        succ.append((aid, nxt))
+            if events is None:
+                events = self.events_of(p, local)
+            for aid in events:
+                nxt = apply(s, aid)
+                if nxt is not None:
+                    succ.append((aid, nxt))
             table = self.recv_table[p]
             for c in self.in_channels[p]:
                 q = s[n + c]
-                if q and c in self.set_channels:
+                if not q:
+                    continue
+                if c in set_channels:
                     # A persistent set: any message in it may be read; none has to be.
                     for mid in q:
-                        aid = table.get((local, c, mid))
-                        if aid is not None:
+                        aid = table.get((local, c, mid), UNKNOWN)
+                        if aid == UNKNOWN:
+                            aid = self.recv_action(p, local, c, mid)
+                        if aid >= 0:
                             nxt = apply(s, aid)
                             if nxt is not None and nxt != s:
                                 succ.append((aid, nxt))
-                elif q:
-                    aid = table.get((local, c, q[0]))
-                    if aid is None:
-                        unhandled.append((p, c, q[0]))
-                    else:
-                        nxt = apply(s, aid)
-                        if nxt is not None:
-                            succ.append((aid, nxt))
+                    continue
+                aid = table.get((local, c, q[0]), UNKNOWN)
+                if aid == UNKNOWN:
+                    aid = self.recv_action(p, local, c, q[0])
+                if aid < 0:
+                    unhandled.append((p, c, q[0]))
+                else:
+                    nxt = apply(s, aid)
+                    if nxt is not None:
+                        succ.append((aid, nxt))
         return succ, unhandled
 
     def apply(self, s: tuple, aid: int):
@@ -206,7 +282,7 @@ class TransitionSystem:
 
     # ---- reading a state ------------------------------------------------------------------
     def is_end(self, s: tuple) -> bool:
-        """A valid resting state: every channel empty and every process in a declared end state."""
+        """A valid resting state: every FIFO empty and every process in a declared end state."""
         n = self.n
         for c in range(self.m):
             if s[n + c] and c not in self.set_channels:
@@ -276,8 +352,5 @@ class TransitionSystem:
             "actions": len(self.actions),
             "local_states": sum(len(p.locals) for p in self.processes),
             "monitors": self.k,
+            "saturated": self.saturated,
         }
-
-
-def actions_of(ts: TransitionSystem, proc: int) -> Iterable[Action]:
-    return (a for a in ts.actions if a.proc == proc)

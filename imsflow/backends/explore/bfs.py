@@ -114,12 +114,9 @@ def explore(
     for pid, holds_bad in invariants:
         if holds_bad(init):
             inv_failures.setdefault(pid, 0)
-    # Only actions with a CHECK/CONSUME/FAIL operation can put a monitor in error.
-    can_err = [()] * len(ts.actions)
-    for mk, mon in enumerate(ts.monitors):
-        for aid, ops in mon.ops.items():
-            if any(op in ("check", "consume", "fail") for op, _ in ops):
-                can_err[aid] = can_err[aid] + ((ts.mon_off + mk, mk),)
+    # Only actions with a CHECK/CONSUME/FAIL operation can put a monitor in error; the list
+    # grows as the system compiles actions on demand.
+    can_err = ts.can_err
     expand = ts.expand
     is_end = ts.is_end
     taken = exp.taken

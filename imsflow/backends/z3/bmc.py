@@ -1,0 +1,96 @@
+"""Bounded model checking: the step relation unrolled from the initial state, one step at a time.
+
+One incremental solver holds init(s0) and step(s_i, s_i+1, act_i) for every unrolled step;
+each question ("can a bad state be at depth i?", "can action a be taken as step i?") is
+asked under push/pop.  Asking depth by depth, shallowest first, gives a shortest
+counterexample, as the explicit engine's BFS does.  The answer is decoded as the list of
+action ids the solver chose, so traces replay through TransitionSystem.apply unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+
+import z3
+
+from ...system.trace import Trace
+from .encode import Encoding
+
+
+class BudgetExceeded(Exception):
+    """The solver returned unknown (its time budget ran out): the question is undecided."""
+
+
+class Unrolling:
+    def __init__(self, enc: Encoding, *, deadline: float | None = None):
+        self.enc = enc
+        self.deadline = deadline
+        self.solver = z3.SolverFor("QF_LIA")
+        s0 = enc.state("0")
+        self.states = [s0]
+        self.acts = []
+        self.solver.add(enc.init(s0))
+        self.checks = 0
+
+    @property
+    def depth(self) -> int:
+        return len(self.acts)
+
+    def extend(self) -> None:
+        i = len(self.acts)
+        t = self.enc.state(str(i + 1))
+        act = z3.Int(f"act@{i}")
+        self.solver.add(self.enc.step(self.states[-1], t, act))
+        self.states.append(t)
+        self.acts.append(act)
+
+    def ensure(self, depth: int) -> None:
+        while self.depth < depth:
+            self.extend()
+
+    def _set_budget(self) -> None:
+        if self.deadline is not None:
+            left = self.deadline - time.perf_counter()
+            if left <= 0:
+                raise BudgetExceeded("time budget used up")
+            self.solver.set("timeout", max(1, int(left * 1000)))
+
+    def query(self, formula):
+        """A model of a run of the current depth that ends where `formula` holds, or None."""
+        self._set_budget()
+        self.checks += 1
+        self.solver.push()
+        try:
+            self.solver.add(formula)
+            r = self.solver.check()
+            if r == z3.sat:
+                return self.solver.model()
+            if r == z3.unknown:
+                raise BudgetExceeded(self.solver.reason_unknown())
+            return None
+        finally:
+            self.solver.pop()
+
+    def trace(self, model) -> Trace:
+        """The run a model describes, as action ids (what Trace, JSON and replay read)."""
+        actions = [model.eval(a, model_completion=True).as_long() for a in self.acts]
+        return Trace(actions, highlight=len(actions) - 1 if actions else None)
+
+    def last_action_in(self, aids) -> object:
+        """The last unrolled step takes one of `aids`."""
+        act = self.acts[-1]
+        return z3.Or([act == a for a in sorted(aids)] or [z3.BoolVal(False)])
+
+
+def replays(enc: Encoding, actions: list[int], final=None) -> bool:
+    """Is `actions` a run of the encoded system from its initial state (and does `final`, a
+    function State -> formula, hold at its end)?  Cross-checks an explicit trace in Z3."""
+    solver = z3.Solver()
+    s = enc.state("r0")
+    solver.add(enc.init(s))
+    for aid in actions:
+        enabled, s = enc.successor(s, aid)
+        solver.add(enabled)
+    if final is not None:
+        solver.add(final(s))
+    return solver.check() == z3.sat

@@ -1,0 +1,144 @@
+"""Unbounded proofs of state invariants: k-induction, strengthened with proven lemmas and
+with an inductive invariant found Houdini-style.
+
+k-induction proves `good` on every reachable state when
+  * base:  no state within depth k-1 of the initial state violates it (BMC answers that), and
+  * step:  no path of k+1 well-formed states linked by the step relation, whose first k states
+           are good and pairwise distinct, ends in a bad state.
+Distinct states (a simple path) make it complete for a finite system at a large enough k, but
+small k rarely suffices on protocols: an arbitrary well-formed state may hold messages no run
+would put in flight.  Two strengthenings cut those states away, both sound because they are
+themselves proved to hold on every reachable state:
+
+  * lemmas - invariants proved earlier in the same run (e.g. "no unhandled message"); and
+  * an inductive invariant: candidate facts ("while process p is in local state l, process q
+    is in one of these states / channel c is empty / holds only these messages") mined from
+    states the caller samples, then pruned Houdini-style until their conjunction holds
+    initially and is preserved by every step.  How the candidates were chosen does not matter
+    for soundness: only the survivors are used, and they are proved.
+
+A proof reports its method and bound; a step case that still fails at the largest k is not a
+counterexample (its first state may be unreachable), so the property stays `inconclusive`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import z3
+
+from .bmc import BudgetExceeded
+from .encode import Encoding, State
+
+
+@dataclass
+class Proof:
+    method: str
+    k: int
+
+    def text(self) -> str:
+        return f"{self.method} (k={self.k})"
+
+
+class Inductor:
+    """k-induction over one encoding, with a list of proven lemmas (functions State -> formula)."""
+
+    def __init__(self, enc: Encoding, *, deadline: float | None = None):
+        self.enc = enc
+        self.deadline = deadline
+        self.lemmas: list = []  # functions State -> formula, each proved invariant
+        self.strengthened = False
+
+    def _solver(self) -> z3.Solver:
+        s = z3.SolverFor("QF_LIA")
+        if self.deadline is not None:
+            left = self.deadline - time.perf_counter()
+            if left <= 0:
+                raise BudgetExceeded("time budget used up")
+            s.set("timeout", max(1, int(left * 1000)))
+        return s
+
+    def _constrain(self, solver, s: State) -> None:
+        solver.add(self.enc.well_formed(s))
+        for lemma in self.lemmas:
+            solver.add(lemma(s))
+
+    def step_case(self, good, k_max: int, tag: str = "k") -> int | None:
+        """The least k <= k_max whose induction step holds for `good`, else None.
+        (The caller must have the base case: no violation within depth k-1.)"""
+        enc = self.enc
+        solver = self._solver()
+        path = [enc.state(f"{tag}0")]
+        self._constrain(solver, path[0])
+        for k in range(1, k_max + 1):
+            prev = path[-1]
+            nxt = enc.state(f"{tag}{k}")
+            self._constrain(solver, nxt)
+            solver.add(good(prev))
+            solver.add(enc.step(prev, nxt, z3.Int(f"act.{tag}{k}")))
+            for earlier in path[:-1]:  # a simple path: no state twice
+                solver.add(z3.Not(enc.same(earlier, prev)))
+            path.append(nxt)
+            solver.push()
+            solver.add(z3.Not(good(nxt)))
+            r = solver.check()
+            solver.pop()
+            if r == z3.unsat:
+                return k
+            if r == z3.unknown:
+                raise BudgetExceeded(solver.reason_unknown())
+        return None
+
+    # ---- Houdini -------------------------------------------------------------------------------
+    def houdini(self, candidates: list) -> list:
+        """The largest subset of `candidates` (functions State -> formula) whose conjunction
+        holds initially and is preserved by every step (from states satisfying the lemmas)."""
+        enc = self.enc
+        s0 = enc.state("h0")
+        init = self._solver()
+        init.add(enc.init(s0))
+        alive = []
+        for cand in candidates:  # drop what the initial state already breaks
+            init.push()
+            init.add(z3.Not(cand(s0)))
+            r = init.check()
+            init.pop()
+            if r == z3.unsat:
+                alive.append(cand)
+            elif r == z3.unknown:
+                raise BudgetExceeded(init.reason_unknown())
+        s, t = enc.state("hs"), enc.state("ht")
+        solver = self._solver()
+        self._constrain(solver, s)
+        solver.add(enc.well_formed(t))
+        solver.add(enc.step(s, t, z3.Int("act.h")))
+        rounds = 0
+        while alive:
+            rounds += 1
+            lits = [z3.Bool(f"houdini.{rounds}.{i}") for i in range(len(alive))]
+            for lit, cand in zip(lits, alive):
+                solver.add(z3.Implies(lit, cand(s)))
+            before = cand_t = [cand(t) for cand in alive]
+            solver.push()
+            solver.add(z3.Or([z3.Not(c) for c in cand_t]))
+            r = solver.check(*lits)
+            if r == z3.unknown:
+                solver.pop()
+                raise BudgetExceeded(solver.reason_unknown())
+            if r == z3.unsat:
+                solver.pop()
+                return alive
+            m = solver.model()
+            broken = {i for i, c in enumerate(before) if z3.is_false(m.eval(c, model_completion=True))}
+            solver.pop()
+            alive = [c for i, c in enumerate(alive) if i not in broken]
+        return alive
+
+    def strengthen(self, candidates: list) -> int:
+        """Prove what can be proved of `candidates` and keep it as one lemma; returns how many."""
+        kept = self.houdini(candidates)
+        if kept:
+            self.lemmas.append(lambda s, kept=kept: z3.And([c(s) for c in kept]))
+        self.strengthened = True
+        return len(kept)

@@ -1,0 +1,25 @@
+"""PNG copies of the SVG diagrams, made without a browser.
+
+State charts get theirs from Graphviz (`dot -Tpng`, see statechart.py); the sequence diagrams,
+whose SVG imsflow writes itself, are rasterised with CairoSVG (Cairo, no browser, no Java).
+PNG pixels depend on the fonts installed, so PNGs are convenience copies: the SVG and the
+text forms are what the stale-diagram test compares byte for byte.
+"""
+
+from __future__ import annotations
+
+SCALE = 2.0  # twice the SVG's size: crisp when pasted into a document at A4 width
+
+
+def available() -> bool:
+    try:
+        import cairosvg  # noqa: F401
+    except (ImportError, OSError):  # OSError: the Python package is there, libcairo is not
+        return False
+    return True
+
+
+def svg_to_png(svg: str, scale: float = SCALE) -> bytes:
+    import cairosvg
+
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)

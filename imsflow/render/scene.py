@@ -1,0 +1,201 @@
+"""A sequence diagram as plain data: who takes part, what is drawn, row by row.
+
+Every sequence renderer (SVG, Mermaid, PlantUML) reads a `Scene` and nothing else, the way
+`transitions` layers its diagram back-ends on one dictionary export of a machine.  A scene
+is built from a trace of the TransitionSystem, so a flow diagram is the model's own run and
+not a hand-written list.
+
+What becomes a row:
+* every message an action sends: an arrow from the sender's lifeline to the receiver's, at
+  the moment it is sent (its receipt, later, is the end of that arrow and is not drawn again);
+* an internal action - an `event` that sends nothing, or any action the modeller gave a
+  `note` - as a box on its lifeline ("S-CSCF detects media mismatch");
+* the violating action of a counterexample even when it only receives, so that the step the
+  property objects to is always on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Lifelines in the order of the reference architecture (CONTRACTS.md); ROGUE stands beside the
+# nodes it impersonates.  Entities of other models keep their order of declaration, after these.
+LIFELINE_ORDER = (
+    "USER", "WIC", "UICC", "CSS", "IWAIS", "ROGUE", "WST", "IWF", "P-CSCF", "AGW", "I-CSCF",
+    "S-CSCF", "HSS", "MRF", "PCRF", "REMOTE",
+)
+# Tags that make a receive-only action worth a box of its own.
+NOTABLE_TAGS = frozenset({"notable", "internal"})
+
+
+@dataclass(frozen=True)
+class Participant:
+    name: str  # instance name, as in traces: "WIC", "WIC2"
+    template: str  # entity name
+
+
+@dataclass
+class Row:
+    """One drawn thing: an arrow (`src != dst`) or a box on one lifeline (`src == dst`)."""
+
+    action: int  # index of the action in the trace (0-based)
+    kind: str  # "message" | "action"
+    src: str
+    dst: str
+    text: str  # message name, or what the internal action does
+    detail: str = ""  # message fields "impu=1, cred=password"
+    step: str | None = None  # the seed's step label of the action
+    group: str | None = None  # step label this row is bracketed with (None steps inherit inside a run)
+    optional: bool = False
+    highlight: bool = False
+    loop: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.text}({self.detail})" if self.detail else self.text
+
+
+@dataclass(frozen=True)
+class Span:
+    """Rows first..last (inclusive) grouped: a step range ("range"), optional steps
+    ("optional") or the repeating part of a lasso ("loop")."""
+
+    kind: str
+    label: str
+    first: int
+    last: int
+
+
+@dataclass
+class Scene:
+    title: str
+    participants: list
+    rows: list
+    spans: list = field(default_factory=list)
+    caption: str = ""
+    notes: list = field(default_factory=list)  # lines printed under the diagram
+
+    def to_dict(self) -> dict:
+        """The plain export (also written beside the diagrams, for tools of the reader's own)."""
+        return {
+            "title": self.title,
+            "caption": self.caption,
+            "participants": [p.name for p in self.participants],
+            "rows": [
+                {k: v for k, v in vars(r).items() if v not in (None, "", False)} | {"action": r.action}
+                for r in self.rows
+            ],
+            "spans": [vars(s) for s in self.spans],
+            "notes": list(self.notes),
+        }
+
+
+def order_key(ts, proc_index: int):
+    p = ts.processes[proc_index]
+    rank = LIFELINE_ORDER.index(p.template) if p.template in LIFELINE_ORDER else len(LIFELINE_ORDER)
+    first = min(i for i, q in enumerate(ts.processes) if q.template == p.template)
+    return (rank, first if rank == len(LIFELINE_ORDER) else 0, p.index or 0, proc_index)
+
+
+def _humanize(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _action_text(a) -> str:
+    if a.note:
+        return a.note
+    if " -> " not in a.transition:  # the modeller named the transition
+        return _humanize(a.transition)
+    return _humanize(a.trigger)
+
+
+def build(ts, trace, *, title: str, caption: str = "", optional_steps=(), highlight: bool = True,
+          notes=()) -> Scene:
+    """The scene of `trace` (a system.trace.Trace over `ts`).  `highlight=False` ignores the
+    trace's highlighted action (a flow witness marks its goal, which is not a violation)."""
+    optional = set(optional_steps or ())
+    rows: list[Row] = []
+    names = [p.name for p in ts.processes]
+    for k, aid in enumerate(trace.actions):
+        a = ts.actions[aid]
+        me = names[a.proc]
+        hot = highlight and trace.highlight == k
+        looping = trace.loop_start is not None and k >= trace.loop_start
+        common = dict(action=k, step=a.step, optional=a.step in optional, highlight=hot, loop=looping)
+        box = a.note or (a.kind == "event" and not a.sends) or bool(a.tags & NOTABLE_TAGS)
+        if box:
+            rows.append(Row(kind="action", src=me, dst=me, text=_action_text(a), **common))
+        for c, mid in a.sends:
+            msg = ts.messages[mid]
+            detail = ", ".join(f"{key}={val}" for key, val in msg.fields)
+            rows.append(Row(kind="message", src=me, dst=names[ts.channels[c].receiver], text=msg.name,
+                            detail=detail, **common))
+        if not box and not a.sends and hot:
+            sender = ts.sender_of(aid)
+            text = f"accepts {ts.messages[a.msg].label()} from {sender}" if a.msg is not None else _action_text(a)
+            rows.append(Row(kind="action", src=me, dst=me, text=text, **common))
+    _assign_groups(rows)
+    used = {r.src for r in rows} | {r.dst for r in rows}
+    order = sorted((i for i, n in enumerate(names) if n in used), key=lambda i: order_key(ts, i))
+    participants = [Participant(names[i], ts.processes[i].template) for i in order]
+    return Scene(title=title, participants=participants, rows=rows, spans=_spans(rows, trace),
+                 caption=caption, notes=list(notes))
+
+
+def _assign_groups(rows: list[Row]) -> None:
+    """A row without a step label belongs to the step around it when the labelled rows on both
+    sides carry the same label (the unnumbered inner hops of "4-8. standard registration")."""
+    for i, r in enumerate(rows):
+        if r.step is not None:
+            r.group = r.step
+            continue
+        before = next((rows[j].step for j in range(i - 1, -1, -1) if rows[j].step is not None), None)
+        after = next((rows[j].step for j in range(i + 1, len(rows)) if rows[j].step is not None), None)
+        r.group = before if before is not None and before == after else None
+
+
+def _runs(rows, key):
+    """Maximal runs of consecutive rows with the same non-empty key: [(key, first, last)]."""
+    out = []
+    for i, r in enumerate(rows):
+        v = key(r)
+        if v and out and out[-1][0] == v and out[-1][2] == i - 1:
+            out[-1] = (v, out[-1][1], i)
+        elif v:
+            out.append((v, i, i))
+    return out
+
+
+def _spans(rows: list[Row], trace) -> list[Span]:
+    spans = []
+    for label, first, last in _runs(rows, lambda r: r.group):
+        if last > first:
+            spans.append(Span("range", label, first, last))
+    for _, first, last in _runs(rows, lambda r: r.optional):
+        steps = []
+        for r in rows[first:last + 1]:
+            if r.step and r.step not in steps:
+                steps.append(r.step)
+        spans.append(Span("optional", "optional step " + ", ".join(steps), first, last))
+    for _, first, last in _runs(rows, lambda r: r.loop):
+        spans.append(Span("loop", "repeats forever", first, last))
+    return spans
+
+
+def step_sequence(scene: Scene) -> list[str]:
+    """The step labels as drawn, top to bottom, each run once (for tests and the README)."""
+    out = []
+    for r in scene.rows:
+        if r.group and (not out or out[-1] != r.group):
+            out.append(r.group)
+    return out
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def ident(name: str) -> str:
+    """An identifier for text formats that do not accept '-' in names: 'P-CSCF' -> 'P_CSCF'."""
+    out = _SAFE.sub("_", name)
+    return out if out[:1].isalpha() else f"E_{out}"

@@ -1,0 +1,51 @@
+"""One unit of work for an executor: check every property of one flow in one variant.
+
+A job is plain data (model directory, flow, full variant settings, budgets) and so is its
+result, because it may cross a process (or machine) boundary; the worker re-loads the model
+from its directory (the loader caches it per process, so a worker loads it once).
+"""
+
+from __future__ import annotations
+
+from ..errors import ImsflowError
+from ..loader import load
+from ..pipeline import CheckRequest, check, compile_for
+from ..system.trace import listing
+from . import reach
+
+
+def make_job(model_dir: str, flow, settings: dict, *, wics: int = 1, properties=None,
+             max_states=None, timeout=None, reach: bool = False, tag: str = "") -> dict:
+    return {
+        "model_dir": model_dir, "flow": flow, "settings": dict(settings), "wics": wics,
+        "properties": list(properties) if properties else None,
+        "max_states": max_states, "timeout": timeout, "reach": reach, "tag": tag,
+    }
+
+
+def run_job(job: dict) -> dict:
+    """The worker: returns {"results": [...], "stats", "warnings"[, "reach"]} or {"error"}."""
+    try:
+        request = CheckRequest(
+            model_dir=job["model_dir"], flows=[job["flow"]] if job["flow"] is not None else None,
+            properties=job["properties"], settings=job["settings"], wics=job["wics"],
+            max_states=job["max_states"], timeout=job["timeout"], progress=False,
+        )
+        run = check(request)
+        results = []
+        for r in run.results:
+            d = r.to_json()
+            d.update(statement=r.statement, clause=r.clause, kind=r.kind)
+            trace, ts = run.traces.get((r.property, r.flow)), run.systems.get(r.flow)
+            if trace is not None and ts is not None and trace.actions:
+                d["listing"] = listing(ts, trace)
+            results.append(d)
+        out = {"results": results, "stats": run.stats, "warnings": list(run.warnings)}
+        if job["reach"]:
+            loaded = load(job["model_dir"])
+            config = loaded.model.config(job["flow"], job["settings"], job["wics"])
+            ts = compile_for(loaded, config, [])
+            out["reach"] = reach.summarise(ts, max_states=job["max_states"], timeout=job["timeout"])
+        return out
+    except ImsflowError as exc:
+        return {"error": str(exc), "error_type": type(exc).__name__}

@@ -1,0 +1,205 @@
+"""The verdict matrix: every property x flow x a chosen set of variants, checked in parallel.
+
+`plan` turns the request into plain-data jobs - one per (flow, configuration), since one
+exploration decides every property of a configuration - and drops combinations a flow makes
+identical (a flow that fixes iwf=external checks iwf=internal and iwf=external once).
+`run_matrix` hands the jobs to an executor (executor.py) and gathers the verdicts, in plan
+order whatever order the workers finish in.  A job that fails with a user error fails the
+whole matrix (exit 2): a matrix with holes is never passed off as complete.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from dataclasses import dataclass, field
+
+from .. import errors
+from ..loader import LoadedModel, load
+from ..patterns.verdict import ExitCode, Result, Verdict
+from ..pipeline import selected_flows
+from ..errors import UsageError
+from .executor import executor_named
+from .jobs import make_job, run_job
+from .progress import ProgressBar
+
+
+@dataclass
+class MatrixRequest:
+    model_dir: str | None = None
+    vary: list | None = None  # variant names to vary; None: every variant of the model
+    flows: list | None = None
+    settings: dict = field(default_factory=dict)  # the values of the variants not varied
+    properties: list | None = None
+    wics: int = 1
+    max_states: int | None = None
+    timeout: float | None = None
+    executor: str = "process"
+    workers: int | None = None
+    progress: bool | None = None  # None: a bar when stderr is a terminal
+
+
+@dataclass
+class Column:
+    """One checked configuration: a flow and every variant's value (`varied`: the varied ones)."""
+
+    flow: str | None
+    variant: dict
+    varied: dict
+
+    @property
+    def label(self) -> str:
+        return " ".join(f"{k}={v}" for k, v in self.varied.items()) or "defaults"
+
+
+@dataclass
+class MatrixResult(Result):
+    column: int = 0  # index into MatrixRun.columns
+    listing: str = ""  # the numbered trace, as `imsflow check` prints it
+
+
+def result_from_json(d: dict, **extra) -> MatrixResult:
+    return MatrixResult(
+        property=d["property"], flow=d["flow"], variant=d["variant"], verdict=Verdict(d["verdict"]),
+        expected=d.get("expected", "holds"), reason=d.get("reason", ""), trace=d.get("trace", []),
+        stats=d.get("stats", {}), engines=d.get("engines"), wics=d.get("wics", 1),
+        statement=d.get("statement", ""), kind=d.get("kind", ""), clause=d.get("clause", ""),
+        replay=d.get("replay", ""), listing=d.get("listing", ""), **extra,
+    )
+
+
+def exit_code_of(results) -> ExitCode:
+    if any(not r.as_expected for r in results):
+        return ExitCode.UNEXPECTED
+    if any(r.verdict is Verdict.INCONCLUSIVE for r in results):
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK
+
+
+@dataclass
+class MatrixRun:
+    loaded: LoadedModel
+    request: MatrixRequest
+    varied: list
+    columns: list  # [Column]
+    results: list  # [MatrixResult]
+    stats: dict
+    warnings: list
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return exit_code_of(self.results)
+
+    def flows(self) -> list:
+        out = []
+        for c in self.columns:
+            if c.flow not in out:
+                out.append(c.flow)
+        return out
+
+    def to_json(self) -> dict:
+        results = []
+        for r in self.results:
+            d = r.to_json()
+            d.update(statement=r.statement, clause=r.clause, kind=r.kind)
+            results.append(d)
+        return {
+            "model": self.loaded.model.name,
+            "model_dir": self.loaded.directory,
+            "engine": "explicit",
+            "wics": self.request.wics,
+            "varied": self.varied,
+            "columns": [{"flow": c.flow, "variant": c.variant, "label": c.label} for c in self.columns],
+            "stats": self.stats,
+            "results": results,
+            "warnings": self.warnings,
+        }
+
+
+def varied_names(loaded: LoadedModel, vary, settings: dict) -> list:
+    variants = loaded.model.variants
+    names = list(variants) if vary is None else list(dict.fromkeys(vary))
+    for name in names:
+        if name not in variants:
+            raise UsageError(f"--vary {name}: unknown variant", known=list(variants))
+        if name in settings and vary is not None:
+            raise UsageError(f"variant {name!r} is both fixed with --set and varied with --vary",
+                             hint=f"drop one of --set {name}=... and --vary {name}")
+    # Fixing a variant with --set removes it from "every variant".
+    return [n for n in names if not (vary is None and n in settings)]
+
+
+def plan(loaded: LoadedModel, request: MatrixRequest, *, reach: bool = False) -> tuple[list, list, list]:
+    """(varied names, columns, jobs): one job per distinct (flow, configuration)."""
+    model = loaded.model
+    varied = varied_names(loaded, request.vary, request.settings)
+    model.config(None, request.settings, request.wics)  # validates --set and --wics up front
+    value_lists = [model.variants[n].values for n in varied]
+    columns, jobs, seen = [], [], set()
+    for flow in selected_flows(loaded, request.flows):
+        for combo in itertools.product(*value_lists):
+            settings = dict(request.settings)
+            settings.update(zip(varied, combo))
+            config = model.config(flow, settings, request.wics)
+            if (flow, config.variant) in seen:
+                continue
+            seen.add((flow, config.variant))
+            full = config.settings
+            columns.append(Column(flow, full, {n: full[n] for n in varied}))
+            jobs.append(make_job(loaded.directory, flow, full, wics=request.wics, properties=request.properties,
+                                 max_states=request.max_states, timeout=request.timeout, reach=reach))
+    return varied, columns, jobs
+
+
+def execute(jobs: list, *, executor: str = "process", workers: int | None = None, progress=None,
+            label: str = "checking", notes=None) -> list:
+    """Every job's output, in job order; raises the first job's user error after the pool stops."""
+    outputs = [None] * len(jobs)
+    if not jobs:
+        return outputs
+    pool = executor_named(executor if len(jobs) > 1 else "serial", workers)
+    bar = ProgressBar(len(jobs), label, enabled=progress)
+    failure = None
+    try:
+        for i, out in pool.map_unordered(run_job, jobs):
+            outputs[i] = out
+            if "error" in out and failure is None:
+                failure = out
+            bar.advance(notes[i] if notes else "")
+    finally:
+        pool.close()
+    bar.finish()
+    if failure is not None:
+        cls = getattr(errors, failure.get("error_type", ""), errors.ImsflowError)
+        if not (isinstance(cls, type) and issubclass(cls, errors.ImsflowError)):
+            cls = errors.ImsflowError
+        raise cls(failure["error"])
+    return outputs
+
+
+def run_matrix(request: MatrixRequest) -> MatrixRun:
+    loaded = load(request.model_dir)
+    started = time.perf_counter()
+    varied, columns, jobs = plan(loaded, request)
+    notes = [f"{c.flow or ''} {c.label}".strip() for c in columns]
+    outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
+                      label=f"matrix ({len(jobs)} runs)", notes=notes)
+    results, warnings = [], []
+    totals = {"states": 0, "transitions": 0, "cpu_seconds": 0.0}
+    for k, out in enumerate(outputs):
+        for d in out["results"]:
+            results.append(result_from_json(d, column=k))
+        for key in ("states", "transitions"):
+            totals[key] += out["stats"].get(key, 0)
+        totals["cpu_seconds"] += out["stats"].get("seconds", 0.0)
+        warnings.extend(w for w in out["warnings"] if w not in warnings)
+    parallel = len(jobs) > 1 and request.executor != "serial"
+    stats = {
+        "runs": len(jobs), "results": len(results), "states": totals["states"],
+        "transitions": totals["transitions"], "seconds": round(time.perf_counter() - started, 3),
+        "cpu_seconds": round(totals["cpu_seconds"], 3),
+        "workers": (request.workers or os.cpu_count() or 1) if parallel else 1,
+        "executor": request.executor if len(jobs) > 1 else "serial",
+    }
+    return MatrixRun(loaded, request, varied, columns, results, stats, warnings)
