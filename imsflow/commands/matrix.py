@@ -1,0 +1,71 @@
+"""imsflow matrix: every property x flow x variant, checked in parallel, as one verdict table."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..workflow.executor import EXECUTORS
+from ..workflow.matrix import MatrixRequest, run_matrix
+from ..workflow.text import render_matrix
+from ._common import add_config_args, add_model_arg, dump_json, parse_settings, write_atomically
+
+FORMATS = ("text", "json", "junit", "sarif")
+
+
+def add_run_args(p) -> None:
+    """The arguments matrix and report share: what to check and where to run it."""
+    add_model_arg(p)
+    p.add_argument("--vary", action="extend", nargs="+", default=None, metavar="NAME",
+                   help="variant to vary over all its values (repeatable); matrix default: every variant")
+    p.add_argument("--flow", action="append", default=None, metavar="ID", help="flow id (repeatable); default: all")
+    p.add_argument("--property", action="append", default=None, metavar="ID", help="property id (repeatable)")
+    add_config_args(p)
+    p.add_argument("--max-states", type=int, default=None, metavar="N", help="state budget of each run")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="time budget of each run")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="worker processes (default: one per core)")
+    p.add_argument("--executor", choices=tuple(EXECUTORS), default="process",
+                   help="where the runs execute (default: a process pool on this machine)")
+    bar = p.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
+                     help="show progress on stderr even when it is not a terminal")
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show progress")
+
+
+def request_from(args, *, vary_default_all: bool) -> MatrixRequest:
+    vary = args.vary if args.vary is not None else (None if vary_default_all else [])
+    return MatrixRequest(
+        model_dir=args.model, vary=vary, flows=args.flow, settings=parse_settings(args.settings),
+        properties=args.property, wics=args.wics, max_states=args.max_states, timeout=args.timeout,
+        executor=args.executor, workers=args.workers, progress=args.progress,
+    )
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "matrix", help="verdicts of every property x flow x variant, in parallel",
+        description="Check every property on every flow for every combination of the varied variants "
+        "(all of them unless --vary names some; --set fixes the others), on a pool of worker processes. "
+        "Combinations a flow makes identical (it fixes the variant) are checked once.",
+    )
+    add_run_args(p)
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--out", metavar="DIR", default=None, help="also write matrix.json here")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    result = run_matrix(request_from(args, vary_default_all=True))
+    if args.format == "json":
+        text = dump_json(result.to_json())
+    elif args.format in ("junit", "sarif"):
+        from ..render import ci_formats
+
+        text = ci_formats.junit(result) if args.format == "junit" else dump_json(ci_formats.sarif(result))
+    else:
+        text = render_matrix(result)
+    if args.out:
+        write_atomically(os.path.join(args.out, "matrix.json"), dump_json(result.to_json()))
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return int(result.exit_code)

@@ -1,0 +1,127 @@
+"""Terminal output of a matrix: one row per property, one column per flow; a cell shows the
+verdict when every variant agrees, else how many variants give the worst verdict, and the lines
+under the table say which variant values make the difference."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+from ..patterns.verdict import Verdict
+
+# Worst first: the mark a mixed cell shows.
+SEVERITY = ["VIOL!", "ok!", "vac", "??", "viol*", "ok"]
+LEGEND = ("legend: ok holds; viol* expected finding; VIOL! unexpected violation; ok! expected finding "
+          "no longer found; vac vacuous; ?? inconclusive; k/n X: X in k of n variants; blank: not applicable")
+
+
+def mark(r) -> str:
+    if r.verdict is Verdict.VIOLATED:
+        return "viol*" if r.expected == "violated" else "VIOL!"
+    if r.verdict is Verdict.HOLDS:
+        return "ok!" if r.expected == "violated" else "ok"
+    return {"vacuous": "vac", "inconclusive": "??"}[r.verdict.value]
+
+
+def cells(run) -> dict:
+    """(property, flow) -> [(Column, result)] in plan order."""
+    out: dict = {}
+    for r in run.results:
+        out.setdefault((r.property, r.flow), []).append((run.columns[r.column], r))
+    return out
+
+
+def _condition(group: list, everyone: list, names: list) -> str | None:
+    """The shortest 'a=x, b=y' that holds for exactly the columns in `group` among `everyone`."""
+    members = {id(c) for c in group}
+    for size in range(1, min(3, len(names)) + 1):
+        for chosen in itertools.combinations(names, size):
+            values = {n: group[0].varied[n] for n in chosen}
+            if any(c.varied[n] != v for c in group for n, v in values.items()):
+                continue
+            hit = {id(c) for c in everyone if all(c.varied[n] == v for n, v in values.items())}
+            if hit == members:
+                return ", ".join(f"{n}={v}" for n, v in values.items())
+    return None
+
+
+def explain(run, cell: list) -> str:
+    groups: dict = {}
+    for col, r in cell:
+        groups.setdefault(mark(r), []).append(col)
+    common = max(groups, key=lambda m: (len(groups[m]), SEVERITY.index(m)))  # ties: the milder
+    everyone = [col for col, _ in cell]
+    parts = []
+    for m in sorted(groups, key=SEVERITY.index):
+        if m == common:
+            continue
+        cond = _condition(groups[m], everyone, run.varied)
+        if cond is None:
+            shown = "; ".join(c.label for c in groups[m][:3])
+            more = f"; and {len(groups[m]) - 3} more" if len(groups[m]) > 3 else ""
+            cond = f"{shown}{more}"
+        parts.append(f"{m} when {cond}")
+    parts.append(f"{common} otherwise")
+    return "; ".join(parts)
+
+
+def render_matrix(run, *, findings_limit: int = 5) -> str:
+    flows = run.flows()
+    by_cell = cells(run)
+    props = list(dict.fromkeys(r.property for r in run.results))
+    n_var = Counter(c.flow for c in run.columns)
+    varied = ", ".join(run.varied) or "none"
+    s = run.stats
+    lines = [
+        f"model {run.loaded.model.name}: {len(flows)} flow(s) x variants of ({varied}) = {s['runs']} runs, "
+        f"{s['results']} verdicts",
+        "",
+    ]
+    texts = {}
+    for key, cell in by_cell.items():
+        marks = Counter(mark(r) for _, r in cell)
+        if len(marks) == 1:
+            texts[key] = next(iter(marks))
+        else:
+            worst = min(marks, key=SEVERITY.index)
+            texts[key] = f"{marks[worst]}/{len(cell)} {worst}"
+    width = max([len(p) for p in props] + [8])
+    colw = max([len(t) for t in texts.values()] + [len(str(f)) for f in flows] + [5])
+    lines.append(" " * width + "  " + " ".join(f"{str(f or '-'):>{colw}}" for f in flows))
+    lines.append(" " * width + "  " + " ".join(f"{f'({n_var[f]} var)':>{colw}}" for f in flows))
+    for p in props:
+        lines.append(f"{p:<{width}}  " + " ".join(f"{texts.get((p, f), ''):>{colw}}" for f in flows))
+    lines += ["", LEGEND]
+    mixed = [(k, c) for k, c in by_cell.items() if len({mark(r) for _, r in c}) > 1]
+    if mixed:
+        lines += ["", "verdicts that depend on the variant:"]
+        for (p, f), cell in mixed:
+            lines.append(f"  {p} on {f or 'the model'}: {explain(run, cell)}")
+    unexpected = [r for r in run.results if not r.as_expected or r.verdict is Verdict.INCONCLUSIVE]
+    if unexpected:
+        lines += ["", f"unexpected or undecided verdicts ({len(unexpected)}; the first {min(findings_limit, len(unexpected))}):"]
+        for r in unexpected[:findings_limit]:
+            col = run.columns[r.column]
+            lines.append(f"== {r.property} on {r.flow or 'the model'} [{col.label}]: {r.verdict.value}"
+                         f" (expected {r.expected})")
+            if r.reason:
+                lines.append(f"   why: {r.reason}")
+            if r.listing:
+                body = r.listing.splitlines()
+                if len(body) > 40:
+                    body = body[:20] + [f"     ... {len(body) - 40} more steps ..."] + body[-20:]
+                lines.extend("   " + ln for ln in body)
+            if r.replay:
+                lines.append(f"   replay: {r.replay}")
+    lines += ["", summary(run)]
+    return "\n".join(lines)
+
+
+def summary(run) -> str:
+    counts = Counter(r.verdict.value for r in run.results)
+    s = run.stats
+    parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+    unexpected = sum(1 for r in run.results if not r.as_expected)
+    return (f"{s['results']} verdicts ({parts}), {unexpected} unexpected; {s['runs']} runs, "
+            f"{s['states']:,} states, {s['transitions']:,} transitions; {s['seconds']} s on "
+            f"{s['workers']} worker(s) ({s['executor']}), {s['cpu_seconds']} s of checking")
