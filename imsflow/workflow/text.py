@@ -125,3 +125,84 @@ def summary(run) -> str:
     return (f"{s['results']} verdicts ({parts}), {unexpected} unexpected; {s['runs']} runs, "
             f"{s['states']:,} states, {s['transitions']:,} transitions; {s['seconds']} s on "
             f"{s['workers']} worker(s) ({s['executor']}), {s['cpu_seconds']} s of checking")
+
+
+def _describe_side(side: dict, other: dict) -> str:
+    differs = {k: v for k, v in side["variant"].items() if other["variant"].get(k) != v}
+    what = " ".join(f"{k}={v}" for k, v in differs.items()) or "the same variant"
+    if side["model_dir"] != other["model_dir"]:
+        what = f"{side['model_dir']} ({side['model']}), {what}"
+    return what
+
+
+def _trace_block(title: str, res: dict, limit: int = 40) -> list:
+    lines = [f"          {title}:"]
+    body = (res.get("listing") or "").splitlines()
+    if len(body) > limit:
+        body = body[: limit // 2] + [f"     ... {len(body) - limit} more steps ..."] + body[-limit // 2:]
+    lines.extend("          " + ln for ln in body)
+    if res.get("reason"):
+        lines.append(f"          why: {res['reason']}")
+    if res.get("replay"):
+        lines.append(f"          replay: {res['replay']}")
+    return lines
+
+
+def render_diff(diff, *, show: int = 8) -> str:
+    b, c = diff.baseline, diff.candidate
+    common = {k: v for k, v in c["variant"].items() if b["variant"].get(k) == v and k in c["settings"]}
+    lines = [
+        "imsflow diff",
+        f"  baseline : {_describe_side(b, c)}",
+        f"  candidate: {_describe_side(c, b)}",
+    ]
+    if common:
+        lines.append("  on both  : " + " ".join(f"{k}={v}" for k, v in common.items()))
+    lines.append(f"  flows    : {', '.join(str(f) for f in diff.flows) or 'none in common'}")
+    for role, only in diff.only_in.items():
+        if only:
+            lines.append(f"  only the {role} has flow(s) {', '.join(only)}")
+    lines += ["", f"verdicts that flipped ({len(diff.flips)}):" if diff.flips else "no verdict flipped"]
+    for f in diff.flips:
+        tag = {"worse": "WORSE ", "better": "better", "changed": "change"}[f["change"]]
+        lines.append(f"  {tag}  {f['property']} on {f['flow'] or 'the model'}: {f['before']} -> {f['after']}")
+        if f["statement"]:
+            lines.append(f"          {f['statement']}")
+        for role in ("baseline", "candidate"):
+            res = f[role]
+            if res.get("listing") and res["verdict"] in ("violated", "vacuous"):
+                lines.extend(_trace_block(f"{role} trace ({res['verdict']})", res))
+            elif res.get("listing") and res["verdict"] == "holds":
+                lines.extend(_trace_block(f"{role} witness (holds)", res))
+    lines.append("")
+    lines.append("flows that became unreachable: " + (", ".join(diff.unreachable) or "none"))
+    if diff.reachable:
+        lines.append("flows that became reachable: " + ", ".join(diff.reachable))
+    for p, f in diff.appeared:
+        lines.append(f"now checked (applies only to the candidate): {p} on {f}")
+    for p, f in diff.disappeared:
+        lines.append(f"no longer checked (applies only to the baseline): {p} on {f}")
+    lines += ["", "reachability (messages sent, entity states entered), candidate against baseline:"]
+    quiet = True
+    for flow, r in diff.reach.items():
+        changes = [(what, how, items) for what in ("messages", "states") for how, items in r[what].items() if items]
+        if not changes:
+            continue
+        quiet = False
+        lines.append(f"  {flow}:" + ("" if r["complete"] else "  (a search hit its budget: 'gone' means not reached within it)"))
+        for what, how, items in changes:
+            word = "newly reachable" if how == "new" else "no longer reachable"
+            kind = "message" if what == "messages" else "state"
+            shown = items[:show]
+            lines.append(f"    {word} {kind}s ({len(items)}):")
+            lines.extend(f"      {'+' if how == 'new' else '-'} {x}" for x in shown)
+            if len(items) > show:
+                lines.append(f"      ... and {len(items) - show} more (see --format json)")
+    if quiet:
+        lines.append("  the same messages and entity states are reachable on both sides")
+    worse = len(diff.worse)
+    better = sum(1 for f in diff.flips if f["change"] == "better")
+    lines += ["", f"{len(diff.flips)} verdict(s) flipped: {worse} worse, {better} better; "
+                  f"{diff.stats['runs']} runs in {diff.stats['seconds']} s"
+                  + ("; exit 1: a verdict got worse" if worse else "")]
+    return "\n".join(lines)
