@@ -199,3 +199,36 @@ def ident(name: str) -> str:
     """An identifier for text formats that do not accept '-' in names: 'P-CSCF' -> 'P_CSCF'."""
     out = _SAFE.sub("_", name)
     return out if out[:1].isalpha() else f"E_{out}"
+
+
+def nested(scene: Scene, kinds=("range", "optional", "loop"), *, highlight: bool = True):
+    """The rows interleaved with properly nested block events, for text formats whose blocks
+    must nest (Mermaid `opt ... end`, PlantUML `group ... end`):
+    [("open", span) | ("row", index) | ("close", span)].  Spans that cross are closed and
+    reopened so every block nests; the highlighted row gets a block of kind "highlight"."""
+    spans = [s for s in scene.spans if s.kind in kinds]
+    if highlight:
+        spans += [Span("highlight", "violation", i, i) for i, r in enumerate(scene.rows) if r.highlight]
+    # Longer spans open first, so they sit outside the shorter ones that start on the same row.
+    spans.sort(key=lambda s: (s.first, -(s.last - s.first), s.kind))
+    events, stack = [], []
+    for i in range(len(scene.rows)):
+        for s in spans:
+            if s.first == i:
+                events.append(("open", s))
+                stack.append(s)
+        events.append(("row", i))
+        ending = [s for s in stack if s.last == i]
+        if ending:
+            reopen = []
+            while any(s.last == i for s in stack):
+                top = stack.pop()
+                events.append(("close", top))
+                if top.last != i:
+                    reopen.append(top)
+            for s in reversed(reopen):
+                events.append(("open", s))
+                stack.append(s)
+    while stack:
+        events.append(("close", stack.pop()))
+    return events

@@ -1,0 +1,176 @@
+"""Every diagram of a model, as files: what `imsflow diagrams` writes.
+
+    diagrams/flows/<FLOW>.svg|png             the flow's witness as a 3GPP-style sequence diagram
+    diagrams/entities/<ENTITY>.svg|png        each entity's state machine (Graphviz)
+    diagrams/counterexamples/<P>__<F>.svg|png every violated or vacuous result (default variant)
+    generated/traces/...json                  the traces drawn, replayable with `imsflow trace`
+    generated/mermaid/..., generated/plantuml/..., generated/dot/...   text forms
+    generated/manifest.json                   what was drawn, with the Graphviz version
+
+The files are built in memory first and only then written, so a failure leaves the old set
+whole; files of an earlier run that are no longer produced are removed.  Everything except
+the PNGs (pixels depend on the installed fonts) is byte-for-byte reproducible, which is what
+the stale-diagram test relies on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from ..errors import ImsflowError
+from ..loader import default_model_dir, load
+from ..patterns.verdict import Verdict
+from ..pipeline import CheckRequest, check
+from ..system.trace import to_entries
+from . import counterexamples, mermaid, plantuml, raster, scene, sequence, statechart
+
+MANAGED = ("diagrams/flows", "diagrams/entities", "diagrams/counterexamples", "generated/traces",
+           "generated/mermaid", "generated/plantuml", "generated/dot")
+REPRODUCIBLE = (".svg", ".mmd", ".puml", ".dot", ".json")  # compared byte for byte by the stale test
+
+
+class DiagramError(ImsflowError):
+    """A diagram cannot be produced (for instance a flow the model cannot run)."""
+
+
+@dataclass
+class Gallery:
+    files: dict = field(default_factory=dict)  # relative path -> bytes
+    problems: list = field(default_factory=list)  # flows that have no witness, with why
+    manifest: dict = field(default_factory=dict)
+
+
+def _json(obj) -> bytes:
+    return (json.dumps(obj, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def flow_scene(model, flow_id: str, ts, trace) -> scene.Scene:
+    flow = model.flows[flow_id]
+    settings = ", ".join(f"{k}={v}" for k, v in ts.config.variant) or "defaults"
+    return scene.build(
+        ts, trace, title=f"{flow_id}: {flow.title}",
+        caption=f"Figure {flow_id}: {flow.title}" + (f" ({flow.clause})" if flow.clause else ""),
+        optional_steps=flow.optional_steps, highlight=False,
+        notes=[f"drawn from the model's witness of flow-reachable; variant: {settings}; WICs: {ts.config.wics}",
+               "regenerate with: imsflow diagrams"],
+    )
+
+
+def _trace_doc(loaded, result, ts, trace) -> dict:
+    """A trace file `imsflow trace` replays; without timings or absolute paths, so the bytes
+    only change when the model's behaviour does."""
+    model_dir = None if loaded.directory == default_model_dir() else os.path.relpath(loaded.directory)
+    return {
+        "model": loaded.model.name,
+        "model_dir": model_dir,
+        "engine": "explicit",
+        "wics": ts.config.wics,
+        "results": [{
+            "property": result.property, "flow": result.flow, "variant": result.variant,
+            "wics": result.wics, "verdict": result.verdict.value, "expected": result.expected,
+            "reason": result.reason, "statement": result.statement, "trace": to_entries(ts, trace),
+            "replay": result.replay,
+        }],
+    }
+
+
+def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gallery:
+    loaded = load(model_dir)
+    model = loaded.model
+    g = Gallery()
+    with_png = png and raster.available()
+    systems = []
+    flow_ids = list(flows or model.flows)
+    drawn = {}
+    for flow_id in flow_ids:
+        run = check(CheckRequest(model_dir=model_dir, flows=[flow_id]))
+        ts = run.systems.get(flow_id)
+        if ts is None:
+            g.problems.append(f"{flow_id}: no property applies, so nothing was explored")
+            continue
+        systems.append(ts)
+        reach = next((r for r in run.results if r.property == "flow-reachable"), None)
+        trace = run.traces.get(("flow-reachable", flow_id))
+        if reach is None or reach.verdict is not Verdict.HOLDS or trace is None or not trace.actions:
+            why = reach.reason if reach is not None else "flow-reachable was not checked"
+            g.problems.append(f"{flow_id}: no witness to draw ({why})")
+        else:
+            sc = flow_scene(model, flow_id, ts, trace)
+            svg = sequence.render_svg(sc)
+            g.files[f"diagrams/flows/{flow_id}.svg"] = svg.encode("utf-8")
+            if with_png:
+                g.files[f"diagrams/flows/{flow_id}.png"] = raster.svg_to_png(svg)
+            g.files[f"generated/mermaid/flows/{flow_id}.mmd"] = mermaid.sequence(sc).encode("utf-8")
+            g.files[f"generated/plantuml/flows/{flow_id}.puml"] = plantuml.sequence(sc).encode("utf-8")
+            g.files[f"generated/traces/flows/{flow_id}.json"] = _json(_trace_doc(loaded, reach, ts, trace))
+            drawn[flow_id] = {
+                "participants": [p.name for p in sc.participants],
+                "steps": scene.step_sequence(sc),
+                "arrows": sum(1 for r in sc.rows if r.kind == "message"),
+                "boxes": sum(1 for r in sc.rows if r.kind == "action"),
+            }
+        for r, fts, ftrace in counterexamples.findings(run):
+            stem = counterexamples.base_name(r)
+            forms = counterexamples.render(r, fts, ftrace, png=with_png)
+            g.files[f"diagrams/counterexamples/{stem}.svg"] = forms["svg"]
+            if "png" in forms:
+                g.files[f"diagrams/counterexamples/{stem}.png"] = forms["png"]
+            g.files[f"generated/mermaid/counterexamples/{stem}.mmd"] = forms["mmd"]
+            g.files[f"generated/plantuml/counterexamples/{stem}.puml"] = forms["puml"]
+            g.files[f"generated/traces/counterexamples/{stem}.json"] = _json(_trace_doc(loaded, r, fts, ftrace))
+
+    config = model.config(None)
+    for cls in model.entities:
+        c = statechart.chart(cls(config), systems)
+        name = c["entity"]
+        dot = statechart.to_dot(c)
+        g.files[f"generated/dot/entities/{name}.dot"] = dot.encode("utf-8")
+        g.files[f"diagrams/entities/{name}.svg"] = statechart.to_svg(dot, name=name).encode("utf-8")
+        if png:
+            g.files[f"diagrams/entities/{name}.png"] = statechart.to_png(dot, name=name)
+        g.files[f"generated/mermaid/entities/{name}.mmd"] = mermaid.state_diagram(c).encode("utf-8")
+        g.files[f"generated/plantuml/entities/{name}.puml"] = plantuml.state_diagram(c).encode("utf-8")
+
+    g.manifest = {
+        "model": model.name,
+        "graphviz": statechart.dot_version(),
+        "png": "made" if with_png else "not made (CairoSVG is not installed)",
+        "flows": drawn,
+        "problems": g.problems,
+        "reproducible": list(REPRODUCIBLE),
+    }
+    g.files["generated/manifest.json"] = _json(g.manifest)
+    return g
+
+
+def write(g: Gallery, root: str) -> dict:
+    """Write the gallery under `root`; remove managed files it no longer contains.
+    Returns counts {"written", "unchanged", "removed"}."""
+    counts = {"written": 0, "unchanged": 0, "removed": 0}
+    for rel, data in sorted(g.files.items()):
+        path = os.path.join(root, rel)
+        try:
+            with open(path, "rb") as fh:
+                if fh.read() == data:
+                    counts["unchanged"] += 1
+                    continue
+        except OSError:
+            pass
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.part"
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        counts["written"] += 1
+    keep = {os.path.normpath(rel) for rel in g.files}
+    for top in MANAGED:
+        base = os.path.join(root, top)
+        for dirpath, _, names in os.walk(base):
+            for n in names:
+                rel = os.path.normpath(os.path.relpath(os.path.join(dirpath, n), root))
+                if rel not in keep:
+                    os.remove(os.path.join(dirpath, n))
+                    counts["removed"] += 1
+    return counts

@@ -1,0 +1,78 @@
+"""Mermaid text of the diagrams (`sequenceDiagram`, `stateDiagram-v2`), for wikis and
+documents that render Mermaid.  Read from the same plain data as the SVG: a `scene.Scene`
+for sequences, a `statechart.chart()` dictionary for state machines."""
+
+from __future__ import annotations
+
+from .scene import Scene, ident, nested
+from .statechart import ANY, edge_lines
+
+HIGHLIGHT_RGB = "rgb(253, 228, 228)"
+
+
+def _clean(text: str) -> str:
+    """Mermaid ends a statement at ';' and reads '#' as an entity code: keep both out."""
+    return text.replace(";", ",").replace("#", "no. ").replace("\n", " ").strip()
+
+
+def _frontmatter(title: str) -> list[str]:
+    if not title:
+        return []
+    return ["---", "title: " + _clean(title).replace(":", " -"), "---"]
+
+
+def sequence(scene: Scene) -> str:
+    lines = _frontmatter(scene.title) + ["sequenceDiagram"]
+    if scene.caption:
+        lines.append(f"    %% {_clean(scene.caption)}")
+    for p in scene.participants:
+        pid = ident(p.name)
+        lines.append(f"    participant {pid}" + (f" as {p.name}" if pid != p.name else ""))
+    depth = 1
+    for kind, what in nested(scene, kinds=("optional", "loop")):
+        pad = "    " * depth
+        if kind == "open":
+            if what.kind == "highlight":
+                lines.append(f"{pad}rect {HIGHLIGHT_RGB}")
+            else:
+                lines.append(f"{pad}{'opt' if what.kind == 'optional' else 'loop'} {_clean(what.label)}")
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            lines.append("    " * depth + "end")
+        else:
+            r = scene.rows[what]
+            prefix = f"{r.group}. " if r.group else ""
+            text = _clean(prefix + r.label)
+            if r.kind == "message":
+                arrow = "-->>" if r.optional else "->>"
+                lines.append(f"{pad}{ident(r.src)}{arrow}{ident(r.dst)}: {text}")
+            else:
+                lines.append(f"{pad}Note over {ident(r.src)}: {text}")
+            if r.highlight:
+                ends = ident(r.src) if r.src == r.dst else f"{ident(r.src)},{ident(r.dst)}"
+                lines.append(f"{pad}Note over {ends}: violation")
+    for note in scene.notes:
+        lines.append(f"    %% {_clean(note)}")
+    return "\n".join(lines) + "\n"
+
+
+def state_diagram(c: dict) -> str:
+    title = c["entity"] + (f" ({c['clause']})" if c["clause"] else "")
+    lines = _frontmatter(title) + ["stateDiagram-v2"]
+    sid = {s["name"]: "s_" + ident(s["name"]) for s in c["states"]}
+    sid[ANY] = "any_state"
+    for s in c["states"]:
+        lines.append(f"    state \"{s['name']}\" as {sid[s['name']]}")
+    if any(ANY in t["sources"] for t in c["transitions"]):
+        lines.append("    state \"any state\" as any_state")
+    lines.append(f"    [*] --> {sid[c['initial']]}")
+    for t in c["transitions"]:
+        label = _clean(" ".join(text for _, text in edge_lines(t)))
+        for src in t["sources"]:
+            dest = t["dest"] if t["dest"] is not None else src
+            lines.append(f"    {sid[src]} --> {sid[dest]}: {label}")
+    for s in c["states"]:
+        if s["end"]:
+            lines.append(f"    {sid[s['name']]} --> [*]")
+    return "\n".join(lines) + "\n"

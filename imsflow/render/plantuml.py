@@ -1,0 +1,75 @@
+"""PlantUML text of the diagrams, for editors whose tools take PlantUML.  imsflow never runs
+PlantUML (no Java needed): the SVG is drawn by render/sequence.py and Graphviz.  Read from
+the same plain data as the SVG: a `scene.Scene` or a `statechart.chart()` dictionary."""
+
+from __future__ import annotations
+
+from .scene import Scene, ident, nested
+from .statechart import ANY, edge_lines
+
+RED = "#C00000"
+
+
+def _clean(text: str) -> str:
+    return text.replace("\n", " ").strip()
+
+
+def sequence(scene: Scene) -> str:
+    lines = ["@startuml"]
+    if scene.title:
+        lines.append(f"title {_clean(scene.title)}")
+    lines += ["hide footbox", "skinparam shadowing false", "skinparam sequenceMessageAlign center"]
+    for p in scene.participants:
+        lines.append(f"participant \"{p.name}\" as {ident(p.name)}")
+    depth = 0
+    for kind, what in nested(scene, kinds=("range", "optional", "loop"), highlight=False):
+        pad = "  " * depth
+        if kind == "open":
+            word = {"range": "group", "optional": "opt", "loop": "loop"}[what.kind]
+            lines.append(f"{pad}{word} {_clean(what.label)}")
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            lines.append("  " * depth + "end")
+        else:
+            r = scene.rows[what]
+            in_range = any(s.kind == "range" and s.first <= what <= s.last for s in scene.spans)
+            prefix = f"{r.step}. " if r.step and not in_range else ""
+            text = _clean(prefix + r.label)
+            if r.kind == "message":
+                color = f"[{RED}]" if r.highlight else ""
+                arrow = f"-{color}->" if r.optional else f"-{color}>"
+                lines.append(f"{pad}{ident(r.src)} {arrow} {ident(r.dst)} : {text}")
+            else:
+                colour = " #FDE4E4" if r.highlight else ""
+                lines.append(f"{pad}hnote over {ident(r.src)}{colour} : {text}")
+            if r.highlight:
+                lines.append(f"{pad}note right of {ident(r.dst)} #FDE4E4 : <color:{RED}>**violation**</color>")
+    if scene.caption:
+        lines.append(f"caption {_clean(scene.caption)}")
+    for note in scene.notes:
+        lines.append(f"' {_clean(note)}")
+    lines.append("@enduml")
+    return "\n".join(lines) + "\n"
+
+
+def state_diagram(c: dict) -> str:
+    title = c["entity"] + (f" ({c['clause']})" if c["clause"] else "")
+    lines = ["@startuml", f"title {_clean(title)}", "hide empty description", "skinparam shadowing false"]
+    sid = {s["name"]: "s_" + ident(s["name"]) for s in c["states"]}
+    sid[ANY] = "any_state"
+    for s in c["states"]:
+        lines.append(f"state \"{s['name']}\" as {sid[s['name']]}")
+    if any(ANY in t["sources"] for t in c["transitions"]):
+        lines.append("state \"any state\" as any_state #line.dashed")
+    lines.append(f"[*] --> {sid[c['initial']]}")
+    for t in c["transitions"]:
+        label = "\\n".join(_clean(text) for _, text in edge_lines(t))
+        for src in t["sources"]:
+            dest = t["dest"] if t["dest"] is not None else src
+            lines.append(f"{sid[src]} --> {sid[dest]} : {label}")
+    for s in c["states"]:
+        if s["end"]:
+            lines.append(f"{sid[s['name']]} --> [*]")
+    lines.append("@enduml")
+    return "\n".join(lines) + "\n"
