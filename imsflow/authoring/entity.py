@@ -12,6 +12,16 @@ functions of the entity, which inside them sees:
     e.mark(tag)    an observable fact for properties ("tna_asserted")
     e.config       the flow and variant being checked (e.config.tna_trust)
     e.index        this instance's index when a template has several (WIC1..WICn)
+    e.context      for an entity with per-WIC contexts: which context is acting (1..N)
+    e.s            for such an entity: the variables its contexts share (a binding table)
+
+Per-WIC contexts.  A translator, a proxy or a registrar keeps one context per subscriber or
+dialog.  An entity that sets `contexts = "WIC"` is one process whose machine describes ONE
+context: the compiler keeps a copy of the control state and `variables` per WIC, plus the
+`shared` variables, and `route()` picks the context a received message belongs to (by default
+the sending WIC's index, else the message's `wic` field).  Its state chart therefore reads as
+the lifecycle of one subscriber, like the seed's flows, while the process still interleaves
+all of them.
 
 Every entity instance becomes a real `transitions.MarkupMachine` - that is what validates the
 definition, fires guards and effects in `transitions`' own order (first passing transition
@@ -135,6 +145,8 @@ class Entity:
     end_states: Iterable[str] = ()  # states where resting is not a deadlock
     variables: dict = {}  # name -> tuple of allowed values (first is the default)
     transitions: Sequence[T] = ()
+    contexts: str | None = None  # "WIC": one context (state + variables) per WIC instance
+    shared: dict = {}  # with contexts: variables shared by all contexts
 
     def __init__(self, config, index: int | None = None, count: int = 1):
         self.config = config
@@ -142,6 +154,8 @@ class Entity:
         self.count = count
         self.instance = f"{self.name}{index}" if index is not None and count > 1 else self.name
         self.v = SimpleNamespace()
+        self.s = SimpleNamespace()
+        self.context: int | None = None
         self.msg: Msg | None = None
         self.sender: str | None = None
         self.sender_index: int | None = None
@@ -154,8 +168,21 @@ class Entity:
 
     # ---- what the modeller may override -------------------------------------------------
     def start(self) -> tuple[str, dict]:
-        """Initial control state and variable values; a scenario may override this."""
+        """Initial control state and variable values (of context `self.context` when the
+        entity has contexts); a scenario may override this."""
         return self.initial, {k: dom[0] for k, dom in self.variables.items()}
+
+    def start_shared(self) -> dict:
+        """Initial values of the shared variables (entities with contexts)."""
+        return {k: dom[0] for k, dom in self.shared.items()}
+
+    def route(self) -> int | None:
+        """The context a received message belongs to (entities with contexts): the sending
+        WIC's own context, else the message's `wic` field; None leaves it unhandled."""
+        if self.sender_index is not None and self.sender in self.instances_of(self.contexts):
+            return self.sender_index
+        wic = self.msg.get("wic") if self.msg is not None else None
+        return wic if isinstance(wic, int) and wic > 0 else None
 
     # ---- the API used inside guards and effects -------------------------------------------
     def send(self, to: str, name: str, index: int | None = None, **fields) -> None:

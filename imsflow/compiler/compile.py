@@ -30,6 +30,7 @@ class _Outcome:
     target: tuple  # (control, values)
     sends: list  # [(receiver instance, Msg)]
     tags: tuple
+    context: int | None = None
 
 
 def compile_model(model: Model, config: Config, properties=(), *, bind=None, eager: bool = True) -> TransitionSystem:
@@ -125,28 +126,57 @@ class _Resolver:
         self.events: list[list[str]] = []
         self.sent_on: dict = {}  # channel -> {message id: None}, for saturation
         self._initial: list = []
+        self.ncontexts: list[int] = []
+        directory = {}
         for e in entities:
-            control, values = e.start()
-            if control not in e.states:
-                raise ModelError(f"{e.instance}: start() names unknown state {control!r}", known=list(e.states))
-            self._initial.append((control, self._values(e, values, f"{e.instance}.start()")))
+            directory.setdefault(e.name, []).append(e.instance)
+        for e in entities:
+            n = len(directory.get(e.contexts, ())) if e.contexts else 0
+            if e.contexts and n == 0:
+                raise ModelError(f"{e.name}: contexts = {e.contexts!r}, but there is no such entity instance")
+            self.ncontexts.append(n)
+            self._initial.append(self._start(e, n))
             names = []
             for t in e.transitions:
                 if isinstance(t.on, Event) and t.on.name not in names:
                     names.append(t.on.name)
             self.events.append(names)
 
+    def _start(self, e: Entity, n: int) -> tuple:
+        if not n:
+            control, values = e.start()
+            self._check_state(e, control)
+            return (control, self._values(e, e.variables, values, f"{e.instance}.start()"))
+        controls, per = [], []
+        for k in range(1, n + 1):
+            e.context = k
+            control, values = e.start()
+            self._check_state(e, control)
+            controls.append(control)
+            per.append(self._values(e, e.variables, values, f"{e.instance}.start() for context {k}"))
+        e.context = None
+        shared = self._values(e, e.shared, e.start_shared(), f"{e.instance}.start_shared()")
+        return (tuple(controls), (shared, tuple(per)))
+
+    @staticmethod
+    def _check_state(e: Entity, control: str) -> None:
+        if control not in e.states:
+            raise ModelError(f"{e.instance}: start() names unknown state {control!r}", known=list(e.states))
+
     def processes(self) -> list[Process]:
         out = []
         for p, e in enumerate(self.entities):
             local = self._initial[p]
             self.local_index.append({local: 0})
-            ends = frozenset(e.end_states)
-            out.append(Process(
+            proc = Process(
                 name=e.instance, template=e.name, index=e.index, states=tuple(e.states),
-                var_names=tuple(e.variables), locals=[local], initial=0,
-                end_locals={0} if local[0] in ends else set(), clause=e.clause, end_states=ends,
-            ))
+                var_names=tuple(e.variables), locals=[local], initial=0, end_locals=set(),
+                clause=e.clause, end_states=frozenset(e.end_states),
+                contexts=self.ncontexts[p], shared_names=tuple(e.shared),
+            )
+            if proc.in_end_state(local):
+                proc.end_locals.add(0)
+            out.append(proc)
         return out
 
     # ---- on demand -----------------------------------------------------------------------
@@ -154,10 +184,11 @@ class _Resolver:
         e = self.entities[p]
         local = ts.processes[p].locals[li]
         aids = []
-        for name in self.events[p]:
-            out = self._evaluate(p, e, local, ("event", name))
-            if out is not None:
-                aids.append(self._make_action(ts, p, li, "event", name, None, None, out))
+        for k in range(1, self.ncontexts[p] + 1) if self.ncontexts[p] else [None]:
+            for name in self.events[p]:
+                out = self._evaluate(p, e, local, ("event", name), k)
+                if out is not None:
+                    aids.append(self._make_action(ts, p, li, "event", name, None, None, out))
         return tuple(aids)
 
     def resolve_recv(self, ts, p: int, li: int, c: int, mid: int) -> int:
@@ -165,7 +196,13 @@ class _Resolver:
         local = ts.processes[p].locals[li]
         sender = ts.processes[ts.channels[c].sender].name
         msg = ts.messages[mid]
-        out = self._evaluate(p, e, local, ("recv", sender, msg))
+        k = None
+        if self.ncontexts[p]:
+            self._prepare(e, "", (), sender, msg)
+            k = e.route()
+            if k is None or not 1 <= k <= self.ncontexts[p]:
+                return NONE
+        out = self._evaluate(p, e, local, ("recv", sender, msg), k)
         if out is None:
             return NONE
         return self._make_action(ts, p, li, "recv", msg.name, c, mid, out)
@@ -182,7 +219,7 @@ class _Resolver:
                 )
             li = index[local] = len(proc.locals)
             proc.locals.append(local)
-            if local[0] in proc.end_states:
+            if proc.in_end_state(local):
                 proc.end_locals.add(li)
         return li
 
@@ -208,6 +245,7 @@ class _Resolver:
             source=li, target=self._intern_local(ts, p, out.target), sends=tuple(sends),
             transition=t.title(), step=t.step_for(self.config.flow),
             tags=frozenset(t.tags) | frozenset(out.tags), where=t.where, note=t.note,
+            context=out.context,
         )
         return ts.add_action(action, self.binder)
 
@@ -230,9 +268,9 @@ class _Resolver:
                     li += 1
 
     # ---- evaluating one entity ---------------------------------------------------------------
-    def _values(self, e: Entity, values: dict, where: str) -> tuple:
+    def _values(self, e: Entity, declared: dict, values: dict, where: str) -> tuple:
         out = []
-        for name, domain in e.variables.items():
+        for name, domain in declared.items():
             if name not in values:
                 raise ModelError(f"{e.instance}: variable {name!r} has no value", where=where)
             v = values[name]
@@ -242,16 +280,21 @@ class _Resolver:
                     where=where, known=list(domain),
                 )
             out.append(v)
-        extra = set(values) - set(e.variables)
+        extra = set(values) - set(declared)
         if extra:
             raise ModelError(
-                f"{e.instance}: undeclared variable(s) {sorted(extra)}", where=where, known=list(e.variables)
+                f"{e.instance}: undeclared variable(s) {sorted(extra)}", where=where, known=list(declared)
             )
         return tuple(out)
 
-    def _evaluate(self, p: int, e: Entity, local: tuple, inp: tuple) -> _Outcome | None:
-        """Drive e's transitions machine from `local` on input `inp`; None if nothing fires."""
-        control, values = local
+    def _evaluate(self, p: int, e: Entity, local: tuple, inp: tuple, k: int | None = None) -> _Outcome | None:
+        """Drive e's transitions machine from `local` (in context k) on input `inp`; None if
+        nothing fires."""
+        if k is None:
+            control, values, shared = local[0], local[1], None
+        else:
+            control, (shared, per) = local[0][k - 1], local[1]
+            values = per[k - 1]
         if inp[0] == "event":
             trigger = f"ev:{inp[1]}"
             sender, msg = None, None
@@ -263,13 +306,13 @@ class _Resolver:
         candidates = e.machine.get_transitions(trigger, control)
         if not candidates:
             return None
-        self._prepare(e, control, values, sender, msg)
+        self._prepare(e, control, values, sender, msg, k, shared)
         passing = [c for c in candidates if all(self._guard(e, g) for g in c.conditions)]
         if not passing:
             return None
         if len(passing) > 1:
             self._warn_overlap(e, control, trigger, passing)
-        self._prepare(e, control, values, sender, msg)
+        self._prepare(e, control, values, sender, msg, k, shared)
         t = e.transitions[_t_index(passing[0])]
         try:
             fired = e.trigger(trigger)
@@ -297,8 +340,18 @@ class _Resolver:
                 f"{e.instance}: transition '{t.title()}' sets undeclared variable(s) {sorted(extra)}",
                 where=t.where, known=list(e.variables),
             )
-        new_values = {name: getattr(e.v, name, None) for name in e.variables}
-        target = (e.state, self._values(e, new_values, t.where))
+        new_values = self._values(e, e.variables, dict(vars(e.v)), t.where)
+        if k is None:
+            target = (e.state, new_values)
+        else:
+            extra = set(vars(e.s)) - set(e.shared)
+            if extra:
+                raise ModelError(f"{e.instance}: transition '{t.title()}' sets undeclared shared variable(s) "
+                                 f"{sorted(extra)}", where=t.where, known=list(e.shared))
+            new_shared = self._values(e, e.shared, dict(vars(e.s)), t.where)
+            controls = local[0][: k - 1] + (e.state,) + local[0][k:]
+            per = local[1][1]
+            target = (controls, (new_shared, per[: k - 1] + (new_values,) + per[k:]))
         for rcv, m in e._out:
             try:
                 self.model.vocabulary.check(m, t.where)
@@ -307,13 +360,18 @@ class _Resolver:
                                  where=t.where, known=exc.known) from None
             if rcv == e.instance:
                 raise ModelError(f"{e.instance}: transition '{t.title()}' sends {m.name} to itself", where=t.where)
-        return _Outcome(t_index, target, list(e._out), tuple(e._tags))
+        return _Outcome(t_index, target, list(e._out), tuple(e._tags), k)
 
-    def _prepare(self, e: Entity, control: str, values: tuple, sender, msg) -> None:
-        e.machine.set_state(control, model=e)
+    def _prepare(self, e: Entity, control: str, values: tuple, sender, msg, k=None, shared=None) -> None:
+        if control:
+            e.machine.set_state(control, model=e)
         e.v.__dict__.clear()
         for name, v in zip(e.variables, values):
             setattr(e.v, name, v)
+        e.s.__dict__.clear()
+        for name, v in zip(e.shared, shared or ()):
+            setattr(e.s, name, v)
+        e.context = k
         e.msg = msg
         e.sender = sender
         e.sender_index = self.by_name[sender].index if sender else None

@@ -170,9 +170,9 @@ def match_event(pat: dict, ts, aid: int):
         return None
     if any(t in a.tags for t in _as_list(pat.get("not_tag"))):
         return None
-    if "state" in pat and proc.control(a.target) not in _as_list(pat["state"]):
+    if "state" in pat and proc.control(a.target, a.context) not in _as_list(pat["state"]):
         return None
-    if "source" in pat and proc.control(a.source) not in _as_list(pat["source"]):
+    if "source" in pat and proc.control(a.source, a.context) not in _as_list(pat["source"]):
         return None
     about = True
     received = ts.messages[a.msg] if a.msg is not None else None

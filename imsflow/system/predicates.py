@@ -32,14 +32,17 @@ class LocalIn(Pred):
     label: str = ""
 
     def holds_for(self, proc, local_index: int) -> bool:
-        control, vals = proc.locals[local_index]
-        if self.states is not None and control not in self.states:
-            return False
-        if self.var is not None:
-            v = vals[proc.var_names.index(self.var)]
-            if v not in self.values and str(v) not in {str(x) for x in self.values}:
-                return False
-        return True
+        """True when some view (the process, or one of its per-WIC contexts) satisfies both the
+        state and the variable condition."""
+        for _, control, vals in proc.views(local_index):
+            if self.states is not None and control not in self.states:
+                continue
+            if self.var is not None:
+                v = vals[self.var]
+                if v not in self.values and str(v) not in {str(x) for x in self.values}:
+                    continue
+            return True
+        return False
 
     def indices(self, ts) -> frozenset:
         proc = ts.processes[self.proc]

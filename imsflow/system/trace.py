@@ -58,8 +58,10 @@ def to_entries(ts, trace: Trace, *, with_state: bool = True) -> list[dict]:
             "event": a.trigger,
             "received": {"from": sender, "message": received.label()} if received else None,
             "transition": a.transition,
-            "target": proc.control(a.target),
+            "target": proc.control(a.target, a.context),
         }
+        if a.context:
+            base["context"] = a.context
         if a.tags:
             base["tags"] = sorted(a.tags)
         if trace.loop_start is not None and k >= trace.loop_start:

@@ -45,19 +45,52 @@ class Process:
     end_locals: set
     clause: str = ""
     end_states: frozenset = frozenset()
+    # An entity with per-WIC contexts: its local state is
+    # ((control_1, ..., control_N), (shared values, (values_1, ..., values_N))).
+    contexts: int = 0
+    shared_names: tuple = ()
+
+    def views(self, i: int) -> list:
+        """[(context or None, control, {variable: value})] - one view per context."""
+        control, values = self.locals[i]
+        if not self.contexts:
+            return [(None, control, dict(zip(self.var_names, values)))]
+        shared, per = values
+        common = dict(zip(self.shared_names, shared))
+        return [
+            (k + 1, control[k], {**common, **dict(zip(self.var_names, per[k]))}) for k in range(self.contexts)
+        ]
 
     def local_label(self, i: int) -> str:
         control, values = self.locals[i]
-        if not values:
+        if not self.contexts:
+            return _label(control, self.var_names, values)
+        shared, per = values
+        parts = [f"{k + 1}:" + _label(control[k], self.var_names, per[k]) for k in range(self.contexts)]
+        if self.shared_names:
+            parts.append(_label("shared", self.shared_names, shared))
+        return " | ".join(parts)
+
+    def control(self, i: int, context: int | None = None) -> str:
+        control = self.locals[i][0]
+        if not self.contexts:
             return control
-        inner = ", ".join(f"{k}={v}" for k, v in zip(self.var_names, values))
-        return f"{control}{{{inner}}}"
+        if context:
+            return control[context - 1]
+        return "|".join(control)
 
-    def control(self, i: int) -> str:
-        return self.locals[i][0]
+    def in_end_state(self, local: tuple) -> bool:
+        control = local[0]
+        if self.contexts:
+            return all(c in self.end_states for c in control)
+        return control in self.end_states
 
-    def value(self, i: int, var: str):
-        return self.locals[i][1][self.var_names.index(var)]
+
+def _label(control, names, values) -> str:
+    if not values:
+        return control
+    inner = ", ".join(f"{k}={v}" for k, v in zip(names, values))
+    return f"{control}{{{inner}}}"
 
 
 @dataclass(frozen=True)
@@ -88,6 +121,7 @@ class Action:
     tags: frozenset = frozenset()
     where: str = ""
     note: str | None = None
+    context: int | None = None  # which per-WIC context acted (entities with contexts)
 
 
 @dataclass
@@ -148,7 +182,7 @@ class TransitionSystem:
         """Declared control states no compiled local state uses (after a search or saturate)."""
         out = []
         for proc in self.processes:
-            reached = {control for control, _ in proc.locals}
+            reached = {control for i in range(len(proc.locals)) for _, control, _ in proc.views(i)}
             out += [f"{proc.name}.{st}" for st in proc.states if st not in reached]
         return out
 
@@ -318,7 +352,8 @@ class TransitionSystem:
             what = f"{self.messages[a.msg].label()} from {self.processes[ch.sender].name}"
         else:
             what = f"event {a.trigger}"
-        text = f"{proc.name}: {what} -> {proc.control(a.target)}"
+        who = f"{proc.name}[{a.context}]" if a.context else proc.name
+        text = f"{who}: {what} -> {proc.control(a.target, a.context)}"
         if a.sends:
             text += "; sends " + ", ".join(
                 f"{self.messages[m].label()} to {self.processes[self.channels[c].receiver].name}"
