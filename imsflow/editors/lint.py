@@ -405,12 +405,13 @@ def format_text(doc: Contribution, findings: list[Finding]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_json(doc: Contribution, findings: list[Finding]) -> str:
+def format_json(doc: Contribution, findings: list[Finding], extracted=()) -> str:
     return json.dumps({
         "file": doc.path,
         "flows": [{"clause": c.number, "title": c.title, "line": c.line,
                    "figures": [cap.label for cap in c.captions],
                    "steps": [s.label for s in c.steps]} for c in doc.flows()],
         "findings": [f.to_json() for f in findings],
+        "extracted": list(extracted),
         "rules": {rule: {"name": name, "severity": sev} for rule, (name, sev) in RULES.items()},
     }, indent=2) + "\n"

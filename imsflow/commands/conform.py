@@ -1,0 +1,49 @@
+"""imsflow conform FLOW.yaml: can the model perform this written flow, in this order?
+
+Exit status: 0 the flow conforms; 1 it diverges (the first step the model cannot take, who
+refuses it and what it could do instead); 2 a bad flow file (with the YAML line at fault) or
+usage; 3 inconclusive (the search hit --max-states).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..editors.conform import DEFAULT_MAX_STATES, conform
+from ..editors.flowfile import load_flow
+from ..loader import load
+from ._common import add_model_arg, dump_json, write_atomically
+
+
+def register(sub) -> None:
+    p = sub.add_parser("conform", help="can the model perform this written flow?",
+                       description="Search the model for a run that performs the flow file's numbered steps in "
+                                   "order; on failure name the first step it cannot take and who refuses it.")
+    p.add_argument("file", metavar="FLOW.yaml")
+    add_model_arg(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--out", metavar="DIR", default=None,
+                   help="write conform.json (the run, editor-numbered), conform.svg (the sequence diagram)")
+    p.add_argument("--max-states", type=int, default=DEFAULT_MAX_STATES, metavar="N")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from ..editors.report import listing, svg
+
+    flow = load_flow(args.file)
+    loaded = load(args.model or flow.model)
+    outcome = conform(flow, loaded, max_states=args.max_states)
+    doc = outcome.to_json()
+    if args.out:
+        base = os.path.splitext(os.path.basename(args.file))[0]
+        write_atomically(os.path.join(args.out, f"{base}.conform.json"), dump_json(doc))
+        write_atomically(os.path.join(args.out, f"{base}.conform.svg"), svg(outcome))
+    if args.format == "json":
+        sys.stdout.write(dump_json(doc))
+    else:
+        sys.stdout.write(listing(outcome))
+        if args.out:
+            sys.stdout.write(f"  written: {os.path.join(args.out, base)}.conform.json, .conform.svg\n")
+    return outcome.exit_code

@@ -1,0 +1,43 @@
+"""imsflow lint CONTRIBUTION.txt: editorial checks of a contribution's numbered flows.
+
+Findings are printed compiler-style ("file:line: error: ... [L001-step-gap]") or as JSON;
+`--extract DIR` also writes each numbered flow as a draft flow file for `imsflow conform`.
+Exit status: 0 no error or warning; 1 findings; 2 the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..editors.contribution import read
+from ..editors.lint import format_json, format_text, lint
+
+
+def register(sub) -> None:
+    p = sub.add_parser("lint", help="check a contribution's numbered flows (numbering, figures, NOTEs, names)",
+                       description="Read a contribution in the seed's text form and report editorial defects "
+                                   "with line numbers and stable ids.")
+    p.add_argument("file", metavar="CONTRIBUTION.txt")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--extract", metavar="DIR", default=None,
+                   help="write each numbered flow as a draft flow file (DIR/<clause>.yaml) for 'imsflow conform'")
+    p.add_argument("--model", metavar="DIR", default=None,
+                   help="model whose flows and messages the drafts are matched to (default: the seed model)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    doc = read(args.file)
+    findings = lint(doc)
+    written = []
+    if args.extract:
+        from ..editors.extract import extract_all
+
+        written = extract_all(doc, args.extract, model_dir=args.model)
+    if args.format == "json":
+        sys.stdout.write(format_json(doc, findings, extracted=written))
+    else:
+        sys.stdout.write(format_text(doc, findings))
+        for path in written:
+            sys.stdout.write(f"draft flow written: {path}\n")
+    return 1 if any(f.severity in ("error", "warning") for f in findings) else 0

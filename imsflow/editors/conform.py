@@ -1,0 +1,393 @@
+"""imsflow conform: can the model perform a flow as the editor wrote it?
+
+The search is a breadth-first search over pairs (global state, index of the next written step)
+of the compiled TransitionSystem.  From (s, k) an enabled action either
+
+* performs written step k - its process is the step's sender and one of its sends goes to the
+  step's receiver with the step's message (an internal step: the action's event, transition or
+  received message has the step's name) - and leads to (s', k+1); or
+* is an unwritten model step, allowed only
+  - inside a range marked summarised ("standard IMS procedure"): before its arrow, or after an
+    arrowless summarised range until the next step;
+  - when the file allows the acting entity (`allow:`, or the step's `allow_before:`);
+  - before step 1 when the flow has preconditions `after:` (the earlier flows' own steps);
+  - when the action sends nothing (a receipt that only changes state draws no arrow, so the
+    editor cannot have written it),
+  and leads to (s', k).
+
+A matched arrow whose receiver is in a state with no transition for it is refused by the
+receiver.  When no run performs every step, the report names the first step no run can take
+(the one after the deepest progress), which entity refuses it and in what local state, what
+that entity could do instead, and the run up to that point.  A search cut short by the state
+bound is `inconclusive`, never `conforms`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from ..errors import FlowFileError, ImsflowError
+from ..system.trace import Trace, to_entries
+from .flowfile import FlowFile, FlowStep
+
+DEFAULT_MAX_STATES = 500_000
+MAX_DIAGNOSED = 5_000  # frontier states examined to explain a divergence (BFS order: shortest first)
+
+
+@dataclass
+class Refusal:
+    step: FlowStep
+    entity: str  # the refusing instance
+    state: str  # its local state label
+    reason: str
+    instead: list  # [str] what it could do in that state
+    role: str  # "sender" or "receiver"
+
+    def instance_lines(self) -> list:
+        return self.instead
+
+    def to_json(self) -> dict:
+        return {"step": self.step.label, "line": self.step.line, "expected": self.step.text(),
+                "entity": self.entity, "role": self.role, "state": self.state, "reason": self.reason,
+                "could_instead": self.instead}
+
+
+@dataclass
+class Outcome:
+    verdict: str  # "conforms" | "diverges" | "inconclusive"
+    flow: FlowFile
+    ts: object
+    trace: Trace
+    labels: list  # per trace action: the editor's label or None
+    matched: int  # written steps performed
+    refusal: Refusal | None = None
+    stats: dict = field(default_factory=dict)
+    reason: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return {"conforms": 0, "diverges": 1, "inconclusive": 3}[self.verdict]
+
+    def entries(self) -> list[dict]:
+        """The run as CONTRACTS.md trace entries, `step` carrying the editor's numbering."""
+        entries = to_entries(self.ts, self.trace)
+        for e in entries:
+            e["step"] = self.labels[e["action"] - 1]
+            e["model_step"] = self.ts.actions[self.trace.actions[e["action"] - 1]].step
+        if self.refusal is not None:
+            s = self.refusal.step
+            entries.append({
+                "action": len(self.trace.actions) + 1, "step": s.label, "entity": s.sender,
+                "from": s.sender, "to": s.receiver or s.sender, "message": s.message or "",
+                "label": s.message or "", "refused": True, "refused_by": self.refusal.entity,
+                "violation": True,
+            })
+        return entries
+
+    def to_json(self) -> dict:
+        return {
+            "flow_file": self.flow.path, "title": self.flow.title, "clause": self.flow.clause,
+            "flow": self.flow.flow, "variant": dict(self.ts.config.variant), "wics": self.ts.config.wics,
+            "verdict": self.verdict, "steps": len(self.flow.steps), "matched": self.matched,
+            "divergence": self.refusal.to_json() if self.refusal else None,
+            "reason": self.reason, "trace": self.entries(), "stats": self.stats,
+        }
+
+
+class _Matcher:
+    """Step <-> action matching over one compiled system, with the names checked up front."""
+
+    def __init__(self, ts, flow: FlowFile, vocabulary):
+        self.ts, self.flow = ts, flow
+        names = {p.name for p in ts.processes} | {p.template for p in ts.processes}
+        for s in flow.steps:
+            for who, key in ((s.sender, "from"), (s.receiver, "to")):
+                if who is not None and who not in names:
+                    raise FlowFileError(f"step {s.label}: unknown entity {who!r} in '{key}'",
+                                        where=flow.where(s.line), known=sorted(names))
+            if s.message is None:
+                continue
+            if s.internal:
+                known = sorted(_internal_names(ts, s.sender))
+                if s.message.lower() not in {n.lower() for n in known}:
+                    raise FlowFileError(f"step {s.label}: {s.sender} has no event or transition {s.message!r}",
+                                        where=flow.where(s.line), known=known,
+                                        hint="an internal step names an event or transition of its entity")
+            elif vocabulary is not None and not any(s.message.lower() == n.lower() for n in vocabulary.names()):
+                raise FlowFileError(f"step {s.label}: unknown message {s.message!r}",
+                                    where=flow.where(s.line), known=vocabulary.names())
+        for name in flow.allow + tuple(n for s in flow.steps for n in s.allow_before if n != "*"):
+            if name not in names:
+                raise FlowFileError(f"'allow' names unknown entity {name!r}", where=flow.where(1), known=sorted(names))
+        self.procs = [frozenset(ts.processes_named(s.sender)) if s.sender else frozenset() for s in flow.steps]
+        self.recv_procs = [frozenset(ts.processes_named(s.receiver)) if s.receiver else frozenset()
+                           for s in flow.steps]
+        summarised_labels = {s.label for s in flow.steps if s.summarised}
+        allowed = {p for p, proc in enumerate(ts.processes) if proc.name in flow.allow or proc.template in flow.allow}
+        # free[k]: which processes may act unwritten while step k is next (None: any).
+        self.free: list = []
+        for k, s in enumerate(flow.steps):
+            anyone = s.label in summarised_labels or (k == 0 and flow.after)
+            if k > 0 and flow.steps[k - 1].summarised and flow.steps[k - 1].message is None:
+                anyone = True
+            if anyone or "*" in s.allow_before:
+                self.free.append(None)
+            else:
+                extra = {p for p, proc in enumerate(ts.processes)
+                         if proc.name in s.allow_before or proc.template in s.allow_before}
+                self.free.append(frozenset(allowed | extra))
+        self.free.append(frozenset())
+
+    @staticmethod
+    def _internal_name(a, s: FlowStep) -> bool:
+        want = s.message.lower()
+        return a.trigger.lower() == want or a.transition.lower() == want
+
+    def matches(self, aid: int, k: int) -> bool:
+        s = self.flow.steps[k]
+        a = self.ts.actions[aid]
+        if a.proc not in self.procs[k]:
+            return False
+        if s.internal:
+            return self._internal_name(a, s)
+        for c, mid in a.sends:
+            ch = self.ts.channels[c]
+            msg = self.ts.messages[mid]
+            if ch.receiver in self.recv_procs[k] and msg.name.lower() == s.message.lower() and _fields_match(msg, s.fields):
+                return True
+        return False
+
+    def sent_to_receiver(self, aid: int, k: int):
+        """The (channel, message id) of the send that makes action `aid` perform step k."""
+        s = self.flow.steps[k]
+        for c, mid in self.ts.actions[aid].sends:
+            ch = self.ts.channels[c]
+            msg = self.ts.messages[mid]
+            if ch.receiver in self.recv_procs[k] and msg.name.lower() == s.message.lower() and _fields_match(msg, s.fields):
+                return c, mid
+        return None
+
+    def is_free(self, aid: int, k: int) -> bool:
+        a = self.ts.actions[aid]
+        if not a.sends:
+            return True
+        allowed = self.free[k]
+        return allowed is None or a.proc in allowed
+
+    def label_of_free(self, k: int) -> str | None:
+        """The label an unwritten step carries in the drawing: the summarised range it is in."""
+        if k < len(self.flow.steps) and self.flow.steps[k].summarised:
+            return self.flow.steps[k].label
+        if k > 0 and self.flow.steps[k - 1].summarised and self.flow.steps[k - 1].message is None:
+            return self.flow.steps[k - 1].label
+        return None
+
+
+def _internal_names(ts, entity: str) -> set:
+    """The names an internal step of `entity` may use: its events, transition titles and the
+    messages it receives (read from the entity definitions, which are complete even while the
+    tables are still being filled in)."""
+    from ..authoring.entity import Event, Recv
+
+    out = set()
+    for p in ts.processes_named(entity):
+        e = ts.extra["entities"][p]
+        for t in e.transitions:
+            out.add(t.title())
+            if isinstance(t.on, Event):
+                out.add(t.on.name)
+            elif isinstance(t.on, Recv):
+                out.add(t.on.message)
+    return out
+
+
+def _fields_match(msg, fields: dict) -> bool:
+    return all(str(msg.get(k)) == str(v) for k, v in fields.items())
+
+
+def conform(flow: FlowFile, loaded, *, max_states: int = DEFAULT_MAX_STATES) -> Outcome:
+    from ..pipeline import compile_for  # late: the editors package must not need the pipeline to read files
+
+    model = loaded.model
+    if flow.flow is not None and flow.flow not in model.flows:
+        raise FlowFileError(f"unknown model flow {flow.flow!r}", where=flow.where(1), known=list(model.flows))
+    try:
+        config = model.config(flow.flow, flow.settings, flow.wics)
+    except ImsflowError as exc:
+        raise FlowFileError(f"preconditions: {exc.message}", where=flow.where(1), known=exc.known) from None
+    for earlier in flow.after:
+        if earlier not in model.flows:
+            raise FlowFileError(f"preconditions.after names unknown flow {earlier!r}", where=flow.where(1),
+                                known=list(model.flows))
+    ts = compile_for(loaded, config, [], eager=False)
+    return search(ts, flow, model.vocabulary, max_states=max_states)
+
+
+def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX_STATES) -> Outcome:
+    import time
+
+    started = time.perf_counter()
+    m = _Matcher(ts, flow, vocabulary)
+    n_steps = len(flow.steps)
+    start = (ts.initial_state(), _skip_arrowless(flow, 0))
+    parent: dict = {start: None}  # node -> (previous node, action id, label)
+    queue = deque([start])
+    best = start
+    refusals: dict[int, list] = {}  # step index -> [(node, Refusal)]
+    transitions = 0
+    cut = False
+    goal = None
+    while queue:
+        node = queue.popleft()
+        s, k = node
+        if k == n_steps:
+            goal = node
+            break
+        if k > best[1]:
+            best = node
+        succ, _unhandled = ts.expand(s)
+        for aid, nxt in succ:
+            transitions += 1
+            if m.matches(aid, k):
+                refusal = _receiver_refusal(ts, m, aid, k, s, nxt)
+                if refusal is not None:
+                    refusals.setdefault(k, []).append((node, refusal))
+                else:
+                    child = (nxt, _skip_arrowless(flow, k + 1))
+                    if child not in parent:
+                        parent[child] = (node, aid, flow.steps[k].label)
+                        queue.append(child)
+            if m.is_free(aid, k):
+                child = (nxt, k)
+                if child not in parent:
+                    parent[child] = (node, aid, m.label_of_free(k))
+                    queue.append(child)
+        if len(parent) > max_states:
+            cut = True
+            break
+    stats = {"states": len(parent), "transitions": transitions,
+             "seconds": round(time.perf_counter() - started, 3)}
+    if goal is not None:
+        actions, labels = _path(parent, goal)
+        return Outcome("conforms", flow, ts, Trace(actions), labels, n_steps, stats=stats)
+    if cut:
+        actions, labels = _path(parent, best)
+        return Outcome("inconclusive", flow, ts, Trace(actions), labels, best[1], stats=stats,
+                       reason=f"search stopped at {max_states} states with {best[1]} of {n_steps} steps performed; "
+                              f"raise the bound or write more of the steps")
+    k = best[1]
+    node, refusal = _diagnose(ts, m, flow, parent, k, refusals.get(k, []))
+    actions, labels = _path(parent, node)
+    trace = Trace(actions, highlight=None, note=f"step {flow.steps[k].label} refused by {refusal.entity}")
+    return Outcome("diverges", flow, ts, trace, labels, k, refusal=refusal, stats=stats)
+
+
+def _skip_arrowless(flow: FlowFile, k: int) -> int:
+    """An arrowless summarised range is 'taken' at once; its unwritten steps come after it."""
+    while k < len(flow.steps) and flow.steps[k].summarised and flow.steps[k].message is None:
+        k += 1
+    return k
+
+
+def _path(parent: dict, node) -> tuple[list, list]:
+    actions, labels = [], []
+    while parent[node] is not None:
+        prev, aid, label = parent[node]
+        actions.append(aid)
+        labels.append(label)
+        node = prev
+    return actions[::-1], labels[::-1]
+
+
+def _receiver_refusal(ts, m: _Matcher, aid: int, k: int, s, nxt) -> Refusal | None:
+    """The matched arrow lands at the head of the receiver's channel and the receiver, in its
+    current state, has no transition for it: the receiver refuses the step."""
+    sent = m.sent_to_receiver(aid, k)
+    if sent is None:
+        return None
+    c, mid = sent
+    if c in ts.set_channels or s[ts.n + c]:
+        return None  # queued behind other messages, or a persistent set: not decidable here
+    rcv = ts.channels[c].receiver
+    if rcv == ts.actions[aid].proc:
+        return None
+    local = nxt[rcv]
+    if ts.recv_action(rcv, local, c, mid) >= 0:
+        return None
+    proc = ts.processes[rcv]
+    step = m.flow.steps[k]
+    return Refusal(step, proc.name, proc.local_label(local),
+                   f"{proc.name} has no transition for {ts.messages[mid].label()} from "
+                   f"{ts.processes[ts.actions[aid].proc].name} in state {proc.local_label(local)}",
+                   _could_do(ts, rcv, nxt), "receiver")
+
+
+def _diagnose(ts, m: _Matcher, flow: FlowFile, parent: dict, k: int, receiver_refusals: list):
+    """The failing step is flow.steps[k]; find who refuses it, preferring the explanation
+    'the sender has no transition for it in its state' over 'the sender waits for something'."""
+    step = flow.steps[k]
+    frontier = [node for node in parent if node[1] == k][:MAX_DIAGNOSED]
+    if receiver_refusals:
+        return receiver_refusals[0]
+    # Who could have sent what needs every transition of the sender's state: complete the tables.
+    ts.saturate()
+    candidates = []
+    for node in frontier:
+        s = node[0]
+        for p in m.procs[k]:
+            local = s[p]
+            mine = [a for a in ts.actions if a.proc == p and a.source == local]
+            doing = [a for a in mine if m.matches(a.id, k)]
+            proc = ts.processes[p]
+            label = proc.local_label(local)
+            if not doing:
+                rank = 0
+                reason = f"{proc.name} has no transition that {_does(step)} in state {label}"
+            else:
+                rank = 1
+                needs = sorted({_trigger_text(ts, a) for a in doing})
+                reason = (f"{proc.name} {_does(step)} only on {' or '.join(needs)}, which has not happened "
+                          f"in state {label}")
+            path = _path(parent, node)[0]
+            own = sum(1 for aid in path if ts.actions[aid].proc == p)
+            candidates.append((rank, -own, len(path), node,
+                               Refusal(step, proc.name, label, reason, _could_do(ts, p, s), "sender")))
+    if not candidates:
+        # The step's sender has no process in this configuration (filtered out earlier), or
+        # the frontier is empty: report the initial state.
+        node = min(frontier, key=lambda n: len(_path(parent, n)[0])) if frontier else next(iter(parent))
+        return node, Refusal(step, step.sender or "?", "-", "no process can take this step", [], "sender")
+    # The clearest explanation: "no transition" before "waits for"; then the state where the
+    # refusing entity has done the most (its unwritten receipts taken: what it has seen), reached
+    # by the shortest run (no unrelated unwritten steps).
+    candidates.sort(key=lambda c: c[:3])
+    node, refusal = candidates[0][3], candidates[0][4]
+    return node, refusal
+
+
+def _does(step: FlowStep) -> str:
+    if step.internal:
+        return f"performs {step.message!r}"
+    return f"sends {step.message} to {step.receiver}"
+
+
+def _trigger_text(ts, a) -> str:
+    if a.kind == "recv":
+        return f"receipt of {ts.messages[a.msg].label()} from {ts.processes[ts.channels[a.channel].sender].name}"
+    return f"event {a.trigger}"
+
+
+def _could_do(ts, p: int, s) -> list[str]:
+    """What process p could do in its local state in `s`: each transition, marked enabled or not."""
+    ts.saturate()
+    out = []
+    local = s[p]
+    for a in ts.actions:
+        if a.proc != p or a.source != local:
+            continue
+        mark = "enabled" if ts.enabled(s, a.id) else "waits for " + _trigger_text(ts, a)
+        text = f"{ts.action_text(a.id)} [{mark}]"
+        if text not in out:
+            out.append(text)
+    return out or [f"nothing: {ts.processes[p].name} has no transition in state {ts.processes[p].local_label(local)}"]
