@@ -144,15 +144,19 @@ def build(ts, trace, *, title: str, caption: str = "", optional_steps=(), highli
 
 
 def _assign_groups(rows: list[Row]) -> None:
-    """A row without a step label belongs to the step around it when the labelled rows on both
-    sides carry the same label (the unnumbered inner hops of "4-8. standard registration")."""
+    """A row without a step label belongs to the step before it when that step is a range
+    (the seed's "4-8" sums up several hops of the standard procedure, and the model's
+    unnumbered inner hops are among them), or when the labelled rows on both sides agree."""
     for i, r in enumerate(rows):
         if r.step is not None:
             r.group = r.step
             continue
         before = next((rows[j].step for j in range(i - 1, -1, -1) if rows[j].step is not None), None)
         after = next((rows[j].step for j in range(i + 1, len(rows)) if rows[j].step is not None), None)
-        r.group = before if before is not None and before == after else None
+        if before is not None and ("-" in before or before == after):
+            r.group = before
+        else:
+            r.group = None
 
 
 def _runs(rows, key):
