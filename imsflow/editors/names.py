@@ -30,6 +30,10 @@ def _p(expr: str) -> re.Pattern:
 ENTITY_NAMES: tuple[EntityName, ...] = (
     EntityName("WST", "Web Signalling Translator",
                _p(r"\bWeb\s+Si(?:gnall?ing)?(?:\s+[Tt]ranslator)?\b|\bWST\b")),
+    # "Rx interfaces to both the P-CSCF and the Signalling the PCRF" (6.1.3): the translator's
+    # name cut short.  Case-sensitive, so the common noun "signalling" is never read as it.
+    EntityName("WST", "Web Signalling Translator",
+               re.compile(r"(?<=\bthe )Signalling(?=\s+the\b|[.,;]|$)")),
     EntityName("IWAIS", "IMS-Web Authentication & Identity Server",
                _p(r"\bIMS?-Web(?:\s+(?:&|and|Authentication|Auth|Identity|ID))+\s+Server\b|\bIWAIS\b")),
     EntityName("CSS", "Client Script Server", _p(r"\bClient\s+Script\s+Server\b|\bCSS\b")),
