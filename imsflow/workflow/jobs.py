@@ -15,11 +15,13 @@ from . import reach
 
 
 def make_job(model_dir: str, flow, settings: dict, *, wics: int = 1, properties=None,
-             max_states=None, timeout=None, reach: bool = False, tag: str = "") -> dict:
+             max_states=None, timeout=None, reach: bool = False, diagrams: bool = False, tag: str = "") -> dict:
+    """`reach`: add a reachability summary (for the diff); `diagrams`: add each trace's sequence
+    diagram (SVG) and each entity's state chart as plain data (for the report)."""
     return {
         "model_dir": model_dir, "flow": flow, "settings": dict(settings), "wics": wics,
         "properties": list(properties) if properties else None,
-        "max_states": max_states, "timeout": timeout, "reach": reach, "tag": tag,
+        "max_states": max_states, "timeout": timeout, "reach": reach, "diagrams": diagrams, "tag": tag,
     }
 
 
@@ -39,8 +41,13 @@ def run_job(job: dict) -> dict:
             trace, ts = run.traces.get((r.property, r.flow)), run.systems.get(r.flow)
             if trace is not None and ts is not None and trace.actions:
                 d["listing"] = listing(ts, trace)
+                if job["diagrams"]:
+                    d["svg"] = _sequence_svg(ts, trace, r)
+                    d["initial_state"] = _initial_state(ts)
             results.append(d)
         out = {"results": results, "stats": run.stats, "warnings": list(run.warnings)}
+        if job["diagrams"]:
+            out["charts"] = _charts(run.systems.values())
         if job["reach"]:
             loaded = load(job["model_dir"])
             config = loaded.model.config(job["flow"], job["settings"], job["wics"])
@@ -49,3 +56,32 @@ def run_job(job: dict) -> dict:
         return out
     except ImsflowError as exc:
         return {"error": str(exc), "error_type": type(exc).__name__}
+
+
+def _initial_state(ts) -> dict:
+    """The readable initial state, in the form trace entries carry the state after a step."""
+    state = ts.describe(ts.initial_state())
+    state.pop("monitors", None)
+    return state
+
+
+def _sequence_svg(ts, trace, r) -> str:
+    from ..render import scene, sequence
+
+    title = f"{r.property} on {r.flow or ts.model}: {r.verdict.value}"
+    # A witness (a reachability property that holds) marks its goal, not a violation.
+    built = scene.build(ts, trace, title=title, highlight=r.verdict.value != "holds")
+    return sequence.render_svg(built)
+
+
+def _charts(systems) -> dict:
+    """entity name -> statechart.chart() dictionary (plain data), over the explored systems."""
+    from ..render.statechart import chart
+
+    systems = list(systems)
+    out = {}
+    for ts in systems:
+        for entity in ts.extra.get("entities", ()):
+            if entity.name not in out:
+                out[entity.name] = chart(entity, systems)
+    return out

@@ -38,6 +38,7 @@ class MatrixRequest:
     executor: str = "process"
     workers: int | None = None
     progress: bool | None = None  # None: a bar when stderr is a terminal
+    diagrams: bool = False  # sequence diagrams of the traces and entity state charts (report)
 
 
 @dataclass
@@ -57,6 +58,8 @@ class Column:
 class MatrixResult(Result):
     column: int = 0  # index into MatrixRun.columns
     listing: str = ""  # the numbered trace, as `imsflow check` prints it
+    svg: str = ""  # the trace's sequence diagram, when the run asked for diagrams
+    initial_state: dict = field(default_factory=dict)  # the state before the trace's first step
 
 
 def result_from_json(d: dict, **extra) -> MatrixResult:
@@ -65,7 +68,8 @@ def result_from_json(d: dict, **extra) -> MatrixResult:
         expected=d.get("expected", "holds"), reason=d.get("reason", ""), trace=d.get("trace", []),
         stats=d.get("stats", {}), engines=d.get("engines"), wics=d.get("wics", 1),
         statement=d.get("statement", ""), kind=d.get("kind", ""), clause=d.get("clause", ""),
-        replay=d.get("replay", ""), listing=d.get("listing", ""), **extra,
+        replay=d.get("replay", ""), listing=d.get("listing", ""), svg=d.get("svg", ""),
+        initial_state=d.get("initial_state", {}), **extra,
     )
 
 
@@ -86,6 +90,8 @@ class MatrixRun:
     results: list  # [MatrixResult]
     stats: dict
     warnings: list
+    charts: dict = field(default_factory=dict)  # entity -> statechart.chart() dict
+    column_stats: list = field(default_factory=list)  # per column: that run's stats
 
     @property
     def exit_code(self) -> ExitCode:
@@ -148,7 +154,8 @@ def plan(loaded: LoadedModel, request: MatrixRequest, *, reach: bool = False) ->
             full = config.settings
             columns.append(Column(flow, full, {n: full[n] for n in varied}))
             jobs.append(make_job(loaded.directory, flow, full, wics=request.wics, properties=request.properties,
-                                 max_states=request.max_states, timeout=request.timeout, reach=reach))
+                                 max_states=request.max_states, timeout=request.timeout, reach=reach,
+                                 diagrams=request.diagrams))
     return varied, columns, jobs
 
 
@@ -185,9 +192,10 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
     notes = [f"{c.flow or ''} {c.label}".strip() for c in columns]
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
                       label=f"matrix ({len(jobs)} runs)", notes=notes)
-    results, warnings = [], []
+    results, warnings, charts = [], [], {}
     totals = {"states": 0, "transitions": 0, "cpu_seconds": 0.0}
     for k, out in enumerate(outputs):
+        merge_charts(charts, out.get("charts", {}))
         for d in out["results"]:
             results.append(result_from_json(d, column=k))
         for key in ("states", "transitions"):
@@ -202,4 +210,23 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
         "workers": (request.workers or os.cpu_count() or 1) if parallel else 1,
         "executor": request.executor if len(jobs) > 1 else "serial",
     }
-    return MatrixRun(loaded, request, varied, columns, results, stats, warnings)
+    return MatrixRun(loaded, request, varied, columns, results, stats, warnings, charts,
+                     [dict(out["stats"]) for out in outputs])
+
+
+def merge_charts(into: dict, charts: dict) -> None:
+    """Add state charts from one run; a transition's sends are the union over every run (an
+    entity sends different things in different flows and variants)."""
+    for name, chart in charts.items():
+        have = into.get(name)
+        if have is None:
+            into[name] = chart
+            continue
+        key = lambda t: (t["where"], tuple(t["sources"]), t["dest"], t["message"], t["event"], tuple(t["guards"]))
+        known = {key(t): t for t in have["transitions"]}
+        for t in chart["transitions"]:
+            if key(t) in known:
+                sends = known[key(t)]["sends"]
+                sends.extend(x for x in t["sends"] if x not in sends)
+            else:
+                have["transitions"].append(t)

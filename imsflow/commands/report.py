@@ -1,0 +1,41 @@
+"""imsflow report: one self-contained HTML file (verdict matrix, traces, state charts, statistics)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+
+from ..render.report import render_html
+from ..workflow.matrix import run_matrix
+from ._common import write_atomically
+from .matrix import add_run_args, request_from
+
+FILE_NAME = "report.html"
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "report", help="write one self-contained HTML report (works offline, opened from disk)",
+        description="Check the flows (the default variants, or every combination of --vary) and write "
+        f"DIR/{FILE_NAME}: the verdict matrix coloured by verdict, each trace as a sequence diagram with "
+        "the global state at each step, the entity state charts, the properties and the statistics. "
+        "Exit status as for 'imsflow check'.",
+    )
+    add_run_args(p)
+    p.add_argument("--out", metavar="DIR", default="report", help=f"where {FILE_NAME} goes (default: report/)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    request = request_from(args, vary_default_all=False)
+    request.diagrams = True
+    result = run_matrix(request)
+    command = "imsflow " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["report"] else ""
+    page = render_html(result, command)
+    path = os.path.join(args.out, FILE_NAME)
+    write_atomically(path, page)
+    unexpected = sum(1 for r in result.results if not r.as_expected)
+    sys.stdout.write(f"wrote {path} ({len(page) // 1024} KB): {result.stats['results']} verdicts over "
+                     f"{result.stats['runs']} run(s), {unexpected} unexpected\n")
+    return int(result.exit_code)
