@@ -24,7 +24,7 @@ def _variant_text(variant: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(variant.items())) or "defaults"
 
 
-def scene_for(result, ts, trace) -> scene.Scene:
+def scene_for(result, ts, trace, optional_steps=()) -> scene.Scene:
     """The scene of one finding (a patterns.verdict.Result, its system and Trace)."""
     expected = result.verdict is Verdict.VIOLATED and result.expected == "violated"
     tag = "expected finding" if expected else ("unexpected" if result.verdict is Verdict.VIOLATED else "vacuous")
@@ -40,12 +40,12 @@ def scene_for(result, ts, trace) -> scene.Scene:
     if result.replay:
         notes.append(f"replay: {result.replay}")
     return scene.build(ts, trace, title=result.statement or result.property, caption=caption,
-                       highlight=result.verdict is Verdict.VIOLATED, notes=notes)
+                       optional_steps=optional_steps, highlight=result.verdict is Verdict.VIOLATED, notes=notes)
 
 
-def render(result, ts, trace, *, png: bool = True) -> dict:
+def render(result, ts, trace, *, png: bool = True, optional_steps=()) -> dict:
     """{extension: bytes} of one finding's diagram in every form."""
-    sc = scene_for(result, ts, trace)
+    sc = scene_for(result, ts, trace, optional_steps)
     svg = sequence.render_svg(sc)
     out = {
         "svg": svg.encode("utf-8"),
@@ -55,6 +55,11 @@ def render(result, ts, trace, *, png: bool = True) -> dict:
     if png and raster.available():
         out["png"] = raster.svg_to_png(svg)
     return out
+
+
+def optional_steps(run, flow) -> tuple:
+    flows = run.loaded.model.flows
+    return tuple(flows[flow].optional_steps) if flow in flows else ()
 
 
 def findings(run):
@@ -78,7 +83,7 @@ def write_all(run, out_dir: str) -> list[str]:
     written = []
     for r, ts, trace in findings(run):
         stem = os.path.join(out_dir, "traces", base_name(r))
-        for ext, data in render(r, ts, trace).items():
+        for ext, data in render(r, ts, trace, optional_steps=optional_steps(run, r.flow)).items():
             path = f"{stem}.{ext}"
             if ext == "png":
                 _write_bytes(path, data)

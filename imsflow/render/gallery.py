@@ -113,7 +113,8 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
             }
         for r, fts, ftrace in counterexamples.findings(run):
             stem = counterexamples.base_name(r)
-            forms = counterexamples.render(r, fts, ftrace, png=with_png)
+            forms = counterexamples.render(r, fts, ftrace, png=with_png,
+                                           optional_steps=counterexamples.optional_steps(run, r.flow))
             g.files[f"diagrams/counterexamples/{stem}.svg"] = forms["svg"]
             if "png" in forms:
                 g.files[f"diagrams/counterexamples/{stem}.png"] = forms["png"]
