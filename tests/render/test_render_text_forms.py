@@ -47,7 +47,7 @@ def test_highlight_appears_in_both_text_forms(mini_gallery):
     mmd = mini_gallery.files["generated/mermaid/counterexamples/no-info-to-wic__R.mmd"].decode()
     puml = mini_gallery.files["generated/plantuml/counterexamples/no-info-to-wic__R.puml"].decode()
     assert "rect rgb(253, 228, 228)" in mmd and "Note over WST,WIC: violation" in mmd
-    assert "WST -[#C00000]> WIC : 12. INFO" in puml
+    assert "WST -[#C00000]-> WIC : 12. INFO" in puml  # red, and dashed: step 12 is optional
 
 
 def test_the_checkers_catch_broken_text():
