@@ -99,6 +99,18 @@ def order_key(ts, proc_index: int):
     return (rank, first if rank == len(LIFELINE_ORDER) else 0, p.index or 0, proc_index)
 
 
+# Field values that say "nothing here" (no token, no TNA claim, identity 0) are left off the
+# drawn label, and so is the WIC index when there is one WIC: a figure shows what is carried.
+# The trace JSON keeps every field.
+_EMPTY = (None, "none", "no", 0)
+
+
+def _shown(key: str, value, ts) -> bool:
+    if value in _EMPTY and not isinstance(value, bool):
+        return False
+    return not (key == "wic" and getattr(ts.config, "wics", 1) == 1)
+
+
 def _humanize(name: str) -> str:
     return name.replace("_", " ")
 
@@ -131,7 +143,7 @@ def build(ts, trace, *, title: str, caption: str = "", optional_steps=(), highli
             rows.append(Row(kind="action", src=me, dst=me, text=_action_text(a), **common))
         for c, mid in a.sends:
             msg = ts.messages[mid]
-            detail = ", ".join(f"{key}={val}" for key, val in msg.fields)
+            detail = ", ".join(f"{key}={val}" for key, val in msg.fields if _shown(key, val, ts))
             rows.append(Row(kind="message", src=me, dst=names[ts.channels[c].receiver], text=msg.name,
                             detail=detail, **common))
         if not box and not a.sends and hot:
