@@ -1,0 +1,138 @@
+"""The report in a real browser: headless Chromium from Debian driven by Selenium, opened from
+disk with the network disabled; a click on a violated property shows its sequence diagram and
+steps, stepping moves through the global states, and a screenshot has real content."""
+
+import os
+import shutil
+import struct
+import tempfile
+import zlib
+
+import pytest
+
+from imsflow.cli import main
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def png_pixels(data: bytes):
+    """(width, height, rows of RGB(A) tuples) of an 8-bit RGB/RGBA PNG - what Chromium writes."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, ctype = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and ctype in (2, 6)
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x * bpp:x * bpp + 3]) for x in range(width)])
+        prev = line
+    return width, height, rows
+
+
+@pytest.fixture(scope="module")
+def browser():
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    assert os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER), "run scripts/setup.sh (chromium, chromium-driver)"
+    profile = tempfile.mkdtemp(prefix="imsflow-chromium-")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={profile}", "--window-size=1400,1000",
+                 # Nothing may come from the network: every host name fails to resolve.
+                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"):
+        opts.add_argument(flag)
+    # The system chromedriver, given by path: Selenium Manager never downloads a browser or driver.
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def report(gate_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("browser-report")
+    # A small run keeps CI fast: one flow, the two variants that flip the verdict.
+    assert main(["report", "--model", gate_dir, "--flow", "login", "--vary", "trust", "--set", "rogue=yes",
+                 "--out", str(out), "--executor", "serial"]) == 0
+    return os.path.join(out, "report.html")
+
+
+def test_click_a_violated_property_and_step_through_its_trace(browser, report, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get("file://" + report)
+    wait = WebDriverWait(browser, 10)
+    cells = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#matrix td.cell"))
+    assert len(cells) == 2 * 4  # two variants x four properties
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+
+    violated = browser.find_element(By.CSS_SELECTOR, "td.cell[data-property='admit-only-the-client'][data-mark='exp']")
+    assert violated.text == "viol*"
+    violated.click()
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#seq svg")))
+    assert browser.find_element(By.ID, "d-title").text == "admit-only-the-client on login [trust=any]"
+    steps = browser.find_elements(By.CSS_SELECTOR, "#steps li")
+    assert [s.text for s in steps] == ["ROGUE: event attack -> waiting; sends Hello to SERVER",
+                                       "SERVER: Hello from ROGUE -> serving; sends Welcome to ROGUE"]
+    diagram = browser.find_element(By.CSS_SELECTOR, "#seq svg")
+    assert diagram.size["width"] > 200 and diagram.size["height"] > 80
+    assert "initial state" in browser.find_element(By.ID, "stepinfo").text
+
+    def state_of(name):
+        return browser.find_element(By.XPATH, f"//table[@id='state']//tr[td[1]='{name}']/td[2]").text
+
+    assert state_of("ROGUE") == "idle"
+    browser.find_element(By.ID, "b-next").click()
+    assert browser.find_element(By.ID, "stepinfo").text == "step 1 of 2"
+    assert state_of("ROGUE") == "waiting" and state_of("ROGUE->SERVER (in transit)") == "Hello"
+    assert browser.find_elements(By.CSS_SELECTOR, "#seq g.current")  # the step is lit in the diagram
+    browser.find_element(By.ID, "b-next").click()
+    assert state_of("SERVER") == "serving" and state_of("SERVER->ROGUE (in transit)") == "Welcome"
+    assert "current" in steps[1].get_attribute("class") and "violation" in steps[1].get_attribute("class")
+    browser.find_element(By.ID, "b-prev").click()
+    assert browser.find_element(By.ID, "stepinfo").text == "step 1 of 2"
+    errors = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+    assert errors == [], errors  # no script error, no blocked fetch
+
+    shot = tmp_path / "report.png"
+    assert browser.save_screenshot(str(shot))
+    width, height, rows = png_pixels(shot.read_bytes())
+    assert width >= 800 and height >= 600
+    sample = [px for row in rows[::4] for px in row[::4]]
+    colours = set(sample)
+    ink = sum(1 for px in sample if sum(px) < 600) / len(sample)
+    assert len(colours) > 50, "the screenshot is nearly uniform"
+    assert ink > 0.03, "the screenshot is nearly blank"
+    # The verdict colour of an expected finding is on the screen (the selected cell or its badge).
+    assert any(abs(r - 0xFF) < 8 and abs(g - 0xE8) < 8 and abs(b - 0xC7) < 8 for r, g, b in sample)

@@ -1,0 +1,113 @@
+"""imsflow matrix: planning, the executor seam, verdicts, output and errors."""
+
+import json
+
+import pytest
+
+from imsflow.cli import main
+from imsflow.errors import ImsflowError, UsageError
+from imsflow.loader import load
+from imsflow.workflow import executor as executor_mod
+from imsflow.workflow.matrix import MatrixRequest, plan, run_matrix
+from imsflow.workflow.text import render_matrix
+
+
+def verdicts(run) -> dict:
+    return {(r.property, r.flow, tuple(sorted(r.variant.items()))): r.verdict.value for r in run.results}
+
+
+def test_plan_collapses_combinations_a_flow_fixes(gate_dir):
+    loaded = load(gate_dir)
+    varied, columns, jobs = plan(loaded, MatrixRequest(model_dir=gate_dir))
+    assert varied == ["trust", "rogue"]
+    # login: 2 x 2 combinations; reject fixes rogue=yes, so only trust varies there.
+    assert [(c.flow, c.label) for c in columns] == [
+        ("login", "trust=client rogue=no"), ("login", "trust=client rogue=yes"),
+        ("login", "trust=any rogue=no"), ("login", "trust=any rogue=yes"),
+        ("reject", "trust=client rogue=yes"), ("reject", "trust=any rogue=yes"),
+    ]
+    # Jobs are plain data: what a process pool, Ray or Dask can ship to a worker.
+    json.dumps(jobs)
+    assert all(j["settings"] == c.variant for j, c in zip(jobs, columns))
+
+
+def test_vary_one_variant_keeps_the_others_at_their_set_values(gate_dir):
+    loaded = load(gate_dir)
+    varied, columns, _ = plan(loaded, MatrixRequest(model_dir=gate_dir, vary=["trust"], settings={"rogue": "yes"},
+                                                    flows=["login"]))
+    assert varied == ["trust"]
+    assert [c.variant for c in columns] == [{"rogue": "yes", "trust": "client"}, {"rogue": "yes", "trust": "any"}]
+
+
+def test_the_matrix_finds_the_finding_only_where_the_variant_allows_it(gate_matrix):
+    got = verdicts(gate_matrix)
+    bad = {k for k, v in got.items() if v == "violated"}
+    assert bad == {
+        ("admit-only-the-client", "login", (("rogue", "yes"), ("trust", "any"))),
+        ("admit-only-the-client", "reject", (("rogue", "yes"), ("trust", "any"))),
+        ("flow-reachable", "reject", (("rogue", "yes"), ("trust", "any"))),
+    }
+    assert len(got) == 6 * 4  # every property on every (flow, variant)
+    assert int(gate_matrix.exit_code) == 0  # the findings are expected ones
+
+
+def test_process_pool_and_serial_executor_agree(gate_dir, gate_matrix):
+    pooled = run_matrix(MatrixRequest(model_dir=gate_dir, executor="process", workers=2, progress=False))
+    assert verdicts(pooled) == verdicts(gate_matrix)
+    assert pooled.stats["workers"] == 2 and pooled.stats["executor"] == "process"
+    assert [r.property for r in pooled.results] == [r.property for r in gate_matrix.results]  # plan order
+
+
+def test_an_executor_of_ones_own_plugs_into_the_seam(gate_dir, gate_matrix, monkeypatch):
+    seen = []
+
+    class Recording(executor_mod.SerialExecutor):
+        name = "recording"
+
+        def map_unordered(self, fn, jobs):
+            for i in reversed(range(len(jobs))):  # out of order, as a cluster would answer
+                seen.append(jobs[i]["flow"])
+                yield i, fn(jobs[i])
+
+    monkeypatch.setitem(executor_mod.EXECUTORS, "recording", Recording)
+    run = run_matrix(MatrixRequest(model_dir=gate_dir, executor="recording", progress=False))
+    assert len(seen) == 6
+    assert verdicts(run) == verdicts(gate_matrix)
+
+
+def test_text_table_says_which_variant_values_flip_a_verdict(gate_matrix):
+    text = render_matrix(gate_matrix)
+    assert "admit-only-the-client on login: viol* when trust=any, rogue=yes; ok otherwise" in text
+    assert "flow-reachable on reject: viol* when trust=any; ok otherwise" in text
+    assert "1/4 viol*" in text
+    assert "24 verdicts" in text and "6 runs" in text
+
+
+def test_progress_bar_reaches_the_end(gate_dir, capsys):
+    code = main(["matrix", "--model", gate_dir, "--vary", "trust", "--flow", "login", "--progress",
+                 "--executor", "serial"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "2/2 100%" in err and "[" + "#" * 28 + "]" in err
+
+
+def test_json_output_follows_the_result_contract(gate_dir, capsys):
+    assert main(["matrix", "--model", gate_dir, "--format", "json", "--no-progress"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["varied"] == ["trust", "rogue"] and len(doc["columns"]) == 6
+    r = next(r for r in doc["results"] if r["verdict"] == "violated" and r["property"] == "admit-only-the-client")
+    assert set(r) >= {"property", "flow", "variant", "verdict", "expected", "reason", "trace", "stats"}
+    assert r["trace"][-1]["from"] == "SERVER" and r["trace"][-1]["to"] == "ROGUE"
+
+
+def test_unknown_variant_and_conflicting_arguments_are_usage_errors(gate_dir, capsys):
+    with pytest.raises(UsageError, match="unknown variant"):
+        plan(load(gate_dir), MatrixRequest(model_dir=gate_dir, vary=["trsut"]))
+    assert main(["matrix", "--model", gate_dir, "--vary", "trust", "--set", "trust=any"]) == 2
+    assert "both fixed with --set and varied" in capsys.readouterr().err
+
+
+def test_a_worker_error_fails_the_whole_matrix(gate_dir):
+    with pytest.raises(ImsflowError, match="unknown property"):
+        run_matrix(MatrixRequest(model_dir=gate_dir, properties=["no-such-property"], executor="process",
+                                 progress=False))
