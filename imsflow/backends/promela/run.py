@@ -5,7 +5,7 @@ error and covers the whole state space: every `assertion violated ... MARK_x` li
 names a property (emit.py), and "states, stored" is the number to compare with the explicit
 explorer (with -DNOREDUCE, no partial-order reduction, the two are equal: see
 tests/promela).  A second binary, only when the model has `ltl` claims, checks each response
-property with `pan -a -f -N name` (acceptance cycles under weak fairness).
+property with `pan -a -f -N name` (acceptance cycles under weak fairness; -A: the trigger assertions are for the safety run).
 
 A counterexample is read back into an imsflow Trace: pan is re-run to stop at the error
 (`-cN`) and write its trail, and `spin -t` replays it; every d_step prints
@@ -130,11 +130,11 @@ class Spin:
             live = self.compile("pan_live", [], res.seconds, "gcc_ltl")
             t = time.perf_counter()
             for claim in self.model.claims:
-                lout = self._run([live, "-a", "-f", f"-m{self.max_depth}", "-N", claim], "pan -a", timeout=timeout)
+                lout = self._run([live, "-a", "-f", "-A", f"-m{self.max_depth}", "-N", claim], "pan -a", timeout=timeout)
                 res.output += lout
-                if re.search(r"acceptance cycle", lout) and re.search(r"errors: [1-9]", lout):
-                    res.violated.add(claim)
-                if "Search not completed" in lout or "max search depth too small" in lout:
+                if re.search(r"errors: [1-9]", lout):
+                    res.violated.add(claim)  # pan stops at the first cycle: "not completed" is fine
+                elif "Search not completed" in lout or "max search depth too small" in lout:
                     res.complete = False
             res.seconds["pan_ltl"] = time.perf_counter() - t
         return res
@@ -162,8 +162,8 @@ class Spin:
                 os.remove(os.path.join(self.dir, f))
         if marker in self.model.claims:
             pan = os.path.join(self.dir, "pan_live")
-            self._run([pan, "-a", "-f", f"-m{self.max_depth}", "-N", marker], "pan -a")
-            replay = ["spin", "-t", "-N", marker, "model.pml"]
+            self._run([pan, "-a", "-f", "-A", f"-m{self.max_depth}", "-N", marker], "pan -a")
+            replay = ["spin", "-t", "model.pml"]
         else:
             n = res.first_error.get(marker)
             if n is None:
