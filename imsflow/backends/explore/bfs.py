@@ -99,12 +99,18 @@ def explore(
     max_states: int | None = None,
     timeout: float | None = None,
     progress: Progress | None = None,
+    reducer=None,
 ) -> Exploration:
-    """Breadth-first search of every state reachable from ts.initial_state()."""
+    """Breadth-first search of every state reachable from ts.initial_state().
+
+    With a `reducer` (reduce.py) each state is expanded through `reducer.expand` (partial-order
+    reduction) and filed under `reducer.key` (symmetry: its orbit's representative); `states`
+    keeps the concrete state first met for each key, so parent links remain real runs."""
     start = time.perf_counter()
     init = ts.initial_state()
+    canon = reducer.key if reducer is not None else None
     states = [init]
-    index = {init: 0}
+    index = {init if canon is None else canon(init): 0}
     parent = [-1]
     via = [-1]
     exp = Exploration(ts=ts, states=states, index=index, parent=parent, via=via)
@@ -117,7 +123,7 @@ def explore(
     # Only actions with a CHECK/CONSUME/FAIL operation can put a monitor in error; the list
     # grows as the system compiles actions on demand.
     can_err = ts.can_err
-    expand = ts.expand
+    expand = ts.expand if reducer is None else (lambda s: reducer.expand(s, index))
     is_end = ts.is_end
     taken = exp.taken
     deadlocks, terminals, unhandled = exp.deadlocks, exp.terminals, exp.unhandled
@@ -144,10 +150,11 @@ def explore(
         for aid, t in succ:
             transitions += 1
             taken.add(aid)
-            if t in index:
+            key = t if canon is None else canon(t)
+            if key in index:
                 continue
             j = len(states)
-            index[t] = j
+            index[key] = j
             states.append(t)
             parent.append(i)
             via.append(aid)

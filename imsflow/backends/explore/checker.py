@@ -14,6 +14,7 @@ from ...system.predicates import Pred
 from ...system.trace import Trace
 from . import liveness
 from .bfs import Exploration, Progress, explore
+from .reduce import make_reducer
 from .witness import ordered_witness
 
 
@@ -33,17 +34,27 @@ class ExplicitChecker:
 
     name = "explicit"
 
-    def __init__(self, max_states: int | None = None, timeout: float | None = None, progress: bool | None = None):
+    def __init__(self, max_states: int | None = None, timeout: float | None = None, progress: bool | None = None,
+                 por: bool = True, symmetry: bool = True):
         self.max_states = max_states
         self.timeout = timeout
         self.progress = progress
+        self.por = por  # partial-order reduction, where sound (reduce.py)
+        self.symmetry = symmetry  # symmetry reduction over identical instances, where sound
 
     def check(self, ts, properties, *, goals: dict | None = None, label: str = "") -> tuple[list[Outcome], dict]:
         progress = Progress(label or ts.model, self.progress)
-        exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress)
         goals = goals or {}
+        reducer = make_reducer(ts, properties, goals, por=self.por, symmetry=self.symmetry)
+        exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer)
+        if reducer is not None and reducer.por and exp.unhandled and any(p.kind != "handled" for p in properties):
+            # POR keeps unhandled-message states reachable but not every order around them: search again.
+            reducer = reducer.without_por()
+            exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer)
         outcomes = [self._verdict(exp, prop, goals.get(prop.id)) for prop in properties]
-        return outcomes, exp.stats
+        stats = exp.stats
+        stats["reduction"] = reducer.label if reducer is not None else "none"
+        return outcomes, stats
 
     # ---- per kind -----------------------------------------------------------------------------
     def _verdict(self, exp: Exploration, prop, goal) -> Outcome:

@@ -1,0 +1,512 @@
+"""State-space reductions for the explicit explorer: partial-order reduction and symmetry.
+
+Both are optional (`imsflow check --no-por --no-symmetry`) and on by default where sound.
+`make_reducer(ts, properties, goals)` says which apply and why not; `explore(ts,
+reducer=...)` then expands each state through `Reducer.expand` and files it under
+`Reducer.key` (its orbit's representative).  The explorer keeps the *concrete* state it
+first met for each key, so parent links stay real runs and counterexamples need no
+translation back.
+
+Partial-order reduction (ample sets, Clarke-Grumberg-Peled C0-C3).  In this system two
+actions of different processes can only interact through a monitor: channels are
+point-to-point, only the receiver consumes and only the sender appends, and a receive from a
+non-empty FIFO commutes with a send into it.  So the ample set of a state is all the enabled
+actions of ONE process p, taken only when
+
+  C1  nothing the other processes do can give p a new action before p moves: each FIFO input
+      of p is non-empty (its head is then fixed until p reads it) or its sender cannot send on
+      it before p moves (read from the complete tables: the sender's reachable sends, without
+      reading p's empty channel to it, which only p can fill); a "set" input likewise gets
+      nothing new; and every action p's tables offer in this local state is enabled (none waits
+      for room);
+  C2  every one of those actions is invisible: no monitor operation, no monitor trigger, no
+      reachability goal, and no change to an atom of an invariant or goal predicate;
+  C3  (BFS cycle proviso) none of their successors has been seen before - otherwise the state
+      is expanded in full, so every cycle of the reduced graph has a fully expanded state.
+
+This preserves deadlocks, invariant and monitor violations, triggers and goals.  It does not
+preserve *which* orders lead into an unhandled-message state (which the explorer does not
+expand), so when the reduced search meets one, the checker searches again without POR.
+Response properties (weak fairness) are not preserved by ample sets: POR is off when one is
+checked.
+
+Symmetry.  Instances of one template (WIC1..WICn, RM1..RM3) are interchangeable when the
+compiled tables say so: for every permutation of the indices, `detect_symmetry` builds by
+propagation from the initial state a map of processes, channels, local states (including
+those of other processes that remember indices, such as TM's `prepared` bitset or the WST's
+per-WIC contexts), messages, actions and monitor bits, and accepts it only if it is a
+bijection that preserves every table entry, end state, monitor operation, trigger, goal and
+invariant.  Otherwise symmetry is off and `Reducer.notes` says why.  A state's key is the
+least image of the state under the group.  With a response property symmetry is off too
+(fairness is per process, and the quotient forgets which process is which).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from ...patterns.bind import build_pred, match_event
+from ...system.predicates import And, AtLeast, ChannelHolds, LocalIn, Not, Or, Pred
+
+MAX_SYMMETRY_ACTIONS = 400_000  # beyond this, detecting symmetry costs more than it saves
+
+
+@dataclass
+class Reducer:
+    ts: object
+    por: bool = False
+    symmetry: "Symmetry | None" = None
+    notes: list = field(default_factory=list)
+    visible: object = None  # callable aid -> bool
+    full_expansions: int = 0
+    ample_expansions: int = 0
+
+    @property
+    def key(self):
+        return self.symmetry.canon if self.symmetry is not None else None
+
+    @property
+    def label(self) -> str:
+        parts = (["por"] if self.por else []) + (["symmetry"] if self.symmetry is not None else [])
+        return "+".join(parts) or "none"
+
+    def without_por(self) -> "Reducer | None":
+        if self.symmetry is None:
+            return None
+        return Reducer(self.ts, False, self.symmetry, self.notes + ["POR off: the reduced search met an "
+                                                                  "unhandled message"])
+
+    def expand(self, s: tuple, index: dict):
+        succ, unh = self.ts.expand(s)
+        if unh or not self.por or len(succ) < 2:
+            return succ, unh
+        ample = self._ample(s, succ, index)
+        if ample is None:
+            self.full_expansions += 1
+            return succ, unh
+        self.ample_expansions += 1
+        return ample, unh
+
+    def _ample(self, s, succ, index):
+        ts = self.ts
+        by_proc: dict = {}
+        for aid, t in succ:
+            by_proc.setdefault(ts._proc[aid], []).append((aid, t))
+        if len(by_proc) < 2:
+            return None
+        n = ts.n
+        canon = self.key
+        visible = self.visible
+        for p, mine in sorted(by_proc.items(), key=lambda kv: len(kv[1])):
+            if any(visible(aid) for aid, _ in mine):
+                continue
+            ok = True
+            offered = len(ts.events_of(p, s[p]))
+            for c in ts.in_channels[p]:
+                if c in ts.set_channels:
+                    offered += sum(1 for aid, _ in mine if ts.actions[aid].channel == c)
+                elif s[n + c]:
+                    offered += 1  # the head has an action (else the state would be unhandled)
+                    continue
+                if self._may_arrive(s, p, c):
+                    ok = False
+                    break
+            if not ok or offered != len(mine):
+                continue
+            for _, t in mine:
+                if (t if canon is None else canon(t)) in index:
+                    ok = False
+                    break
+            if ok:
+                return mine
+        return None
+
+    def _may_arrive(self, s, p, c) -> bool:
+        """Can a new message reach p on channel c while p does not move?  Its sender q would
+        have to send on c; q cannot read from p's empty FIFO to q meanwhile (only p fills it)."""
+        ts = self.ts
+        q = ts.channels[c].sender
+        back = ts.channel_index.get((p, q))
+        blocked = back if back is not None and back not in ts.set_channels and not s[ts.n + back] else None
+        return c in self._sends_from(q, s[q], blocked)
+
+    def _sends_from(self, q, local, blocked) -> frozenset:
+        key = (q, local, blocked)
+        hit = self._reach.get(key)
+        if hit is None:
+            ts = self.ts
+            seen, stack, chans = {local}, [local], set()
+            while stack:
+                li = stack.pop()
+                for aid in self._out[q].get(li, ()):
+                    a = ts.actions[aid]
+                    if blocked is not None and a.channel == blocked:
+                        continue
+                    chans.update(c for c, _ in a.sends)
+                    if a.target not in seen:
+                        seen.add(a.target)
+                        stack.append(a.target)
+            hit = self._reach[key] = frozenset(chans)
+        return hit
+
+    def prepare_por(self) -> None:
+        """Complete the tables (a process's future sends are read from them) and index them."""
+        ts = self.ts
+        ts.saturate()
+        self._reach: dict = {}
+        self._out = [dict() for _ in range(ts.n)]
+        for a in ts.actions:
+            self._out[a.proc].setdefault(a.source, []).append(a.id)
+
+
+def make_reducer(ts, properties, goals=None, *, por: bool = True, symmetry: bool = True) -> Reducer | None:
+    """The reductions that are sound for checking `properties` on `ts`, or None."""
+    goals = goals or {}
+    props = list(properties)
+    notes = []
+    if any(p.kind == "response" for p in props):
+        if por or symmetry:
+            notes.append("reductions off: a response property is checked under weak fairness")
+        return None
+    sym = None
+    if symmetry:
+        sym, why = detect_symmetry(ts, props, goals)
+        if sym is None and why:
+            notes.append(f"symmetry off: {why}")
+    if not por and sym is None:
+        return None
+    red = Reducer(ts, por=por, symmetry=sym, notes=notes)
+    if por:
+        red.visible = _Visibility(ts, props, goals)
+        red.prepare_por()
+    return red
+
+
+class _Visibility:
+    """Which actions the properties observe (C2), decided once per action as it appears."""
+
+    def __init__(self, ts, props, goals):
+        self.ts = ts
+        self.cache: dict = {}
+        self.goal_pats = []
+        self.preds = [pred for _, pred in ts.invariants]
+        for prop in props:
+            if prop.kind not in ("reachability", "flow-reachable"):
+                continue
+            spec = dict(prop.spec)
+            if prop.id in goals:
+                spec["goal"] = goals[prop.id]
+            if "goal" in spec:
+                self.goal_pats.append(spec["goal"])
+            elif "goal_state" in spec:
+                g = spec["goal_state"]
+                self.preds.append(g if isinstance(g, Pred) else build_pred(g, ts, prop))
+        self.indices: dict = {}
+
+    def __call__(self, aid: int) -> bool:
+        hit = self.cache.get(aid)
+        if hit is None:
+            hit = self.cache[aid] = self._decide(aid)
+        return hit
+
+    def _decide(self, aid: int) -> bool:
+        ts = self.ts
+        if ts._mon[aid]:
+            return True
+        if any(aid in mon.triggers for mon in ts.monitors):
+            return True
+        if any(match_event(pat, ts, aid) is not None for pat in self.goal_pats):
+            return True
+        a = ts.actions[aid]
+        return any(self._touches(pred, a) for pred in self.preds)
+
+    def _touches(self, pred, a) -> bool:
+        if isinstance(pred, LocalIn):
+            if a.proc != pred.proc:
+                return False
+            proc = self.ts.processes[a.proc]
+            return pred.holds_for(proc, a.source) != pred.holds_for(proc, a.target)
+        if isinstance(pred, ChannelHolds):
+            ts = self.ts
+            if a.channel == pred.channel and ts.messages[a.msg].name == pred.message:
+                return True
+            return any(c == pred.channel and ts.messages[m].name == pred.message for c, m in a.sends)
+        if isinstance(pred, (And, Or, AtLeast)):
+            return any(self._touches(p, a) for p in pred.parts)
+        if isinstance(pred, Not):
+            return self._touches(pred.part, a)
+        return True
+
+
+# ---- symmetry ------------------------------------------------------------------------------
+
+@dataclass
+class _Perm:
+    """One symmetry: where each process, channel, local state, message and monitor bit goes."""
+
+    proc: list  # p -> p'
+    local: list  # p -> list local -> local of proc[p]
+    chan: list  # c -> c'
+    msg: dict  # mid -> mid
+    bits: list  # monitor k -> dict bit -> bit
+    action: dict  # aid -> aid
+
+
+class Symmetry:
+    def __init__(self, ts, perms: list, groups: list):
+        self.ts = ts
+        self.perms = perms  # non-identity elements of the group
+        self.groups = groups  # [[instance names...], ...] for the notes
+        n, m = ts.n, ts.m
+        self._plan = []
+        for g in perms:
+            inv_proc = [0] * n
+            for p, q in enumerate(g.proc):
+                inv_proc[q] = p
+            inv_chan = [0] * m
+            for c, d in enumerate(g.chan):
+                inv_chan[d] = c
+            msg_identity = all(k == v for k, v in g.msg.items())
+            bitmaps = []
+            for k in range(ts.k):
+                bm = g.bits[k]
+                bitmaps.append(None if all(a == b for a, b in bm.items()) else bm)
+            self._plan.append((g, inv_proc, inv_chan, msg_identity, bitmaps))
+        self._set = ts.set_channels
+        self._bitcache = [dict() for _ in range(ts.k)]
+
+    def image(self, s: tuple, plan) -> tuple:
+        g, inv_proc, inv_chan, msg_identity, bitmaps = plan
+        ts = self.ts
+        n, m = ts.n, ts.m
+        out = [None] * len(s)
+        local = g.local
+        for q in range(n):
+            p = inv_proc[q]
+            out[q] = local[p][s[p]]
+        msg = g.msg
+        for d in range(m):
+            c = inv_chan[d]
+            qq = s[n + c]
+            if qq and not msg_identity:
+                qq = tuple(msg[x] for x in qq)
+                if c in self._set:
+                    qq = tuple(sorted(qq))
+            out[n + d] = qq
+        off = n + m
+        for k, bm in enumerate(bitmaps):
+            v = s[off + k]
+            if bm is not None and v > 0:
+                w = 0
+                for b, b2 in bm.items():
+                    if v >> b & 1:
+                        w |= 1 << b2
+                v = w
+            out[off + k] = v
+        return tuple(out)
+
+    def canon(self, s: tuple) -> tuple:
+        best = s
+        for plan in self._plan:
+            t = self.image(s, plan)
+            if t < best:
+                best = t
+        return best
+
+
+def detect_symmetry(ts, props, goals):
+    """(Symmetry, None) when the tables are invariant under permuting same-template instances,
+    else (None, reason)."""
+    by_template: dict = {}
+    for p, proc in enumerate(ts.processes):
+        if proc.index is not None:
+            by_template.setdefault(proc.template, []).append(p)
+    groups = {t: sorted(ps, key=lambda p: ts.processes[p].index) for t, ps in by_template.items() if len(ps) > 1}
+    if not groups:
+        return None, None
+    ts.saturate()
+    if len(ts.actions) > MAX_SYMMETRY_ACTIONS:
+        return None, f"{len(ts.actions):,} compiled actions: too many to check the tables for symmetry"
+    # Templates with the same number of instances move together (WIC i with UICC i).
+    by_count: dict = {}
+    for t, ps in groups.items():
+        by_count.setdefault(len(ps), []).append(t)
+    perms = []
+    named = []
+    for count, templates in sorted(by_count.items()):
+        elems = []
+        for sigma in itertools.permutations(range(count)):
+            if sigma == tuple(range(count)):
+                continue
+            proc = list(range(ts.n))
+            for t in templates:
+                ps = groups[t]
+                for i, p in enumerate(ps):
+                    proc[p] = ps[sigma[i]]
+            g, why = _propagate(ts, proc, sigma, props, goals)
+            if g is None:
+                return None, f"permuting {', '.join(ts.processes[p].name for p in groups[templates[0]])}: {why}"
+            elems.append(g)
+        perms.append(elems)
+        named.append([ts.processes[p].name for t in templates for p in groups[t]])
+    if len(perms) > 1:
+        return None, "instances of templates with different counts: one group at a time is not implemented"
+    return Symmetry(ts, perms[0], named), None
+
+
+def _propagate(ts, proc, sigma, props, goals):
+    """The symmetry that maps process p to proc[p], or (None, why)."""
+    n = ts.n
+    chan_of = {(c.sender, c.receiver): c.index for c in ts.channels}
+    chan = []
+    for c in ts.channels:
+        d = chan_of.get((proc[c.sender], proc[c.receiver]))
+        if d is None or ts.channels[d].capacity != c.capacity or ts.channels[d].kind != c.kind:
+            return None, f"channel {c.name} has no counterpart"
+        chan.append(d)
+    ctx = {k + 1: sigma[k] + 1 for k in range(len(sigma))}
+    local = [dict() for _ in range(n)]
+    msg: dict = {}
+    bits = [dict() for _ in range(ts.k)]
+    action: dict = {}
+    # Actions per (process, local): events keyed by (trigger, context); receipts by (chan, msg).
+    events = [dict() for _ in range(n)]
+    recvs = [dict() for _ in range(n)]
+    for p in range(n):
+        for li, aids in ts.event_table[p].items():
+            events[p][li] = {(ts.actions[a].trigger, ts.actions[a].context): a for a in aids}
+        for (li, c, mid), aid in ts.recv_table[p].items():
+            if aid >= 0:
+                recvs[p].setdefault(li, {})[(c, mid)] = aid
+
+    def bind(table, key, value):
+        have = table.get(key)
+        if have is None:
+            table[key] = value
+            return True
+        return have == value
+
+    work = []
+    for p, pr in enumerate(ts.processes):
+        local[p][pr.initial] = ts.processes[proc[p]].initial
+        work.append((p, pr.initial))
+    deferred = []
+    while work or deferred:
+        if not work:
+            progress = False
+            retry, deferred = deferred, []
+            for item in retry:
+                p, li, key = item
+                if key[1] in msg:
+                    work.append((p, li))
+                    progress = True
+                else:
+                    deferred.append(item)
+            if not progress:
+                return None, "a message is received that no mapped action sends"
+            continue
+        p, li = work.pop()
+        q, lj = proc[p], local[p][li]
+        mine_ev, theirs_ev = events[p].get(li, {}), events[q].get(lj, {})
+        mine_rv, theirs_rv = recvs[p].get(li, {}), recvs[q].get(lj, {})
+        if len(mine_ev) != len(theirs_ev) or len(mine_rv) != len(theirs_rv):
+            return None, f"{ts.processes[p].local_label(li)} of {ts.processes[p].name} has no counterpart"
+        pairs = []
+        for (trig, k), aid in mine_ev.items():
+            other = theirs_ev.get((trig, ctx.get(k, k) if k else k))
+            if other is None:
+                return None, f"{ts.action_text(aid)} has no counterpart"
+            pairs.append((aid, other))
+        for (c, mid), aid in mine_rv.items():
+            if mid not in msg:
+                deferred.append((p, li, (c, mid)))
+                continue
+            other = theirs_rv.get((chan[c], msg[mid]))
+            if other is None:
+                return None, f"{ts.action_text(aid)} has no counterpart"
+            pairs.append((aid, other))
+        for aid, other in pairs:
+            if aid in action:
+                continue
+            action[aid] = other
+            a, b = ts.actions[aid], ts.actions[other]
+            new_target = a.target not in local[p]
+            if not bind(local[p], a.target, b.target):
+                return None, f"{ts.action_text(aid)} leads to a different state than its image"
+            if new_target:
+                work.append((p, a.target))
+            sa: dict = {}
+            for c, mid in a.sends:
+                sa.setdefault(chan[c], []).append(mid)
+            sb: dict = {}
+            for c, mid in b.sends:
+                sb.setdefault(c, []).append(mid)
+            if set(sa) != set(sb) or any(len(sa[c]) != len(sb[c]) for c in sa):
+                return None, f"{ts.action_text(aid)} sends differently from its image"
+            for c in sa:
+                for m1, m2 in zip(sa[c], sb[c]):
+                    if ts.messages[m1].name != ts.messages[m2].name or not bind(msg, m1, m2):
+                        return None, f"message {ts.messages[m1].label()} maps inconsistently"
+            for k, mon in enumerate(ts.monitors):
+                oa, ob = mon.ops.get(aid, ()), mon.ops.get(other, ())
+                if len(oa) != len(ob):
+                    return None, f"monitor of {mon.property} sees {ts.action_text(aid)} and its image differently"
+                for (op1, b1), (op2, b2) in zip(oa, ob):
+                    if op1 != op2 or not bind(bits[k], b1, b2):
+                        return None, f"monitor of {mon.property} is not symmetric"
+                if (aid in mon.triggers) != (other in mon.triggers):
+                    return None, f"the triggers of {mon.property} are not symmetric"
+    for p, pr in enumerate(ts.processes):
+        lm = local[p]
+        target = ts.processes[proc[p]]
+        if len(lm) != len(pr.locals) or len(set(lm.values())) != len(lm):
+            return None, f"the local states of {pr.name} do not map one to one"
+        if {lm[x] for x in pr.end_locals} != set(target.end_locals):
+            return None, f"the end states of {pr.name} are not symmetric"
+    if len(set(action.values())) != len(action) or len(action) != len(ts.actions):
+        return None, "the actions do not map one to one"
+    g = _Perm(proc, [[local[p][i] for i in range(len(ts.processes[p].locals))] for p in range(n)],
+              chan, msg, bits, action)
+    for pid, pred in ts.invariants:
+        if not _pred_symmetric(ts, pred, g):
+            return None, f"invariant {pid} is not symmetric"
+    for prop in props:
+        if prop.kind in ("reachability", "flow-reachable"):
+            spec = dict(prop.spec)
+            if prop.id in goals:
+                spec["goal"] = goals[prop.id]
+            if "goal" in spec:
+                hits = {aid for aid in range(len(ts.actions)) if match_event(spec["goal"], ts, aid) is not None}
+                if {action[a] for a in hits} != hits:
+                    return None, f"the goal of {prop.id} is not symmetric"
+            elif "goal_state" in spec:
+                gs = spec["goal_state"]
+                pred = gs if isinstance(gs, Pred) else build_pred(gs, ts, prop)
+                if not _pred_symmetric(ts, pred, g):
+                    return None, f"the goal state of {prop.id} is not symmetric"
+    return g, None
+
+
+def _pred_form(ts, pred, g=None):
+    """A hashable normal form of a predicate, after mapping it through `g` (None: as is)."""
+    if isinstance(pred, LocalIn):
+        idx = pred.indices(ts)
+        if g is None:
+            return ("L", pred.proc, frozenset(idx))
+        return ("L", g.proc[pred.proc], frozenset(g.local[pred.proc][i] for i in idx))
+    if isinstance(pred, ChannelHolds):
+        return ("C", pred.channel if g is None else g.chan[pred.channel], pred.message)
+    if isinstance(pred, (And, Or)):
+        return (type(pred).__name__, frozenset(_pred_form(ts, p, g) for p in pred.parts))
+    if isinstance(pred, AtLeast):
+        from collections import Counter
+
+        return ("K", pred.count, frozenset(Counter(_pred_form(ts, p, g) for p in pred.parts).items()))
+    if isinstance(pred, Not):
+        return ("N", _pred_form(ts, pred.part, g))
+    return ("?", id(pred))
+
+
+def _pred_symmetric(ts, pred, g) -> bool:
+    return _pred_form(ts, pred) == _pred_form(ts, pred, g)
