@@ -31,6 +31,8 @@ class CheckRequest:
     timeout: float | None = None
     depth: int | None = None  # for bounded engines
     progress: bool | None = None
+    por: bool = True  # explicit engine: partial-order reduction where sound
+    symmetry: bool = True  # explicit engine: symmetry reduction over identical instances where sound
 
 
 @dataclass

@@ -25,6 +25,10 @@ def register(sub) -> None:
     p.add_argument("--out", metavar="DIR", default=None, help="write result.json, traces and diagrams here")
     p.add_argument("--max-states", type=int, default=None, metavar="N")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
+    p.add_argument("--no-por", dest="por", action="store_false",
+                   help="explicit engine: no partial-order reduction (on by default where sound)")
+    p.add_argument("--no-symmetry", dest="symmetry", action="store_false",
+                   help="explicit engine: no symmetry reduction over identical WICs (on by default where sound)")
     p.add_argument("--verbose", "-v", action="store_true", help="also print compiler warnings")
     p.set_defaults(run=run)
 
@@ -34,6 +38,7 @@ def run(args) -> int:
         model_dir=args.model, flows=args.flow, properties=args.property,
         settings=parse_settings(args.settings), wics=args.wics, engine=args.engine,
         max_states=args.max_states, timeout=args.timeout, depth=args.depth,
+        por=args.por, symmetry=args.symmetry,
     )
     result = check(request)
     text = format_run(result, args.format, verbose=args.verbose)
