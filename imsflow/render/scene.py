@@ -126,36 +126,75 @@ def _action_text(a) -> str:
 def build(ts, trace, *, title: str, caption: str = "", optional_steps=(), highlight: bool = True,
           notes=()) -> Scene:
     """The scene of `trace` (a system.trace.Trace over `ts`).  `highlight=False` ignores the
-    trace's highlighted action (a flow witness marks its goal, which is not a violation)."""
+    trace's highlighted action (a flow witness marks its goal, which is not a violation).
+
+    An arrow carries the seed step of the action that sends it, or else of the action that
+    receives it (a model may label "IWF initialised" on the IWF's side).  It is drawn where
+    its label's action is in the trace, so drawn step labels keep the witness's seed order."""
     optional = set(optional_steps or ())
-    rows: list[Row] = []
     names = [p.name for p in ts.processes]
-    for k, aid in enumerate(trace.actions):
-        a = ts.actions[aid]
+    actions = [ts.actions[aid] for aid in trace.actions]
+    receipt = _receipts(ts, actions)
+    hot_k = trace.highlight if highlight else None
+    placed: list[tuple] = []  # ((position, phase, order), Row)
+
+    def flags(k, step):
+        return dict(step=step, optional=step in optional,
+                    loop=trace.loop_start is not None and k >= trace.loop_start)
+
+    for k, a in enumerate(actions):
         me = names[a.proc]
-        hot = highlight and trace.highlight == k
-        looping = trace.loop_start is not None and k >= trace.loop_start
-        common = dict(action=k, step=a.step, optional=a.step in optional, highlight=hot, loop=looping)
         # An internal event is a box (with its arrows after it when it also sends, e.g. "S-CSCF
         # detects media mismatch" then INVITE to the MRF, when the modeller gave it a note).
         box = (a.kind == "event" and (not a.sends or bool(a.note))) or bool(a.tags & NOTABLE_TAGS)
         if box:
-            rows.append(Row(kind="action", src=me, dst=me, text=_action_text(a), **common))
-        for c, mid in a.sends:
+            placed.append(((k, 1, 0), Row(action=k, kind="action", src=me, dst=me, text=_action_text(a),
+                                          highlight=hot_k == k, **flags(k, a.step))))
+        for j, (c, mid) in enumerate(a.sends):
             msg = ts.messages[mid]
+            r = receipt.get((k, j))
+            step, at = a.step, k
+            if step is None and r is not None and actions[r].step is not None:
+                step, at = actions[r].step, r
+            hot = hot_k == k or (r is not None and hot_k == r and not actions[r].sends)
+            if hot and at != hot_k:
+                at = hot_k  # a violating receipt: the arrow is drawn where it is accepted
             detail = ", ".join(f"{key}={val}" for key, val in msg.fields if _shown(key, val, ts))
-            rows.append(Row(kind="message", src=me, dst=names[ts.channels[c].receiver], text=msg.name,
-                            detail=detail, **common))
-        if not box and not a.sends and hot:
-            sender = ts.sender_of(aid)
+            row = Row(action=at, kind="message", src=me, dst=names[ts.channels[c].receiver], text=msg.name,
+                      detail=detail, highlight=hot, **flags(at, step))
+            placed.append(((at, 0 if at != k else 2, k * 64 + j), row))
+        received = any(v == k for v in receipt.values())
+        if hot_k == k and not box and not a.sends and not received:
+            sender = ts.sender_of(trace.actions[k])
             text = f"accepts {ts.messages[a.msg].label()} from {sender}" if a.msg is not None else _action_text(a)
-            rows.append(Row(kind="action", src=me, dst=me, text=text, **common))
+            placed.append(((k, 1, 0), Row(action=k, kind="action", src=me, dst=me, text=text, highlight=True,
+                                          **flags(k, a.step))))
+    rows = [row for _, row in sorted(placed, key=lambda item: item[0])]
     _assign_groups(rows)
     used = {r.src for r in rows} | {r.dst for r in rows}
     order = sorted((i for i, n in enumerate(names) if n in used), key=lambda i: order_key(ts, i))
     participants = [Participant(names[i], ts.processes[i].template) for i in order]
     return Scene(title=title, participants=participants, rows=rows, spans=_spans(rows, trace),
                  caption=caption, notes=list(notes))
+
+
+def _receipts(ts, actions) -> dict:
+    """(sending action index, send index) -> index of the action that receives that message.
+    FIFO channels deliver in order; a persistent "set" channel's message is matched to its
+    first reader."""
+    pending: dict = {}
+    out = {}
+    for k, a in enumerate(actions):
+        if a.kind == "recv" and a.channel is not None:
+            queue = pending.get(a.channel, [])
+            for i, (key, mid) in enumerate(queue):
+                if mid == a.msg:
+                    out[key] = k
+                    del queue[i]
+                    break
+        for j, (c, mid) in enumerate(a.sends):
+            pending.setdefault(c, []).append(((k, j), mid))
+    return out
 
 
 def _assign_groups(rows: list[Row]) -> None:

@@ -46,17 +46,17 @@ def test_optional_steps_are_marked_and_a_witness_has_no_violation(mini_run):
     assert not any(r.highlight for r in sc.rows)
 
 
-def test_a_receive_only_violation_still_gets_a_row(mini_run):
+def test_a_violating_receipt_highlights_the_arrow_it_accepts(mini_run):
     ts = mini_run.systems["R"]
     trace = mini_run.traces[("flow-reachable", "R")]
-    # The witness ends on the WIC receiving 200: receive-only, so normally not drawn.
+    # The witness ends on the WIC receiving 200: receive-only, so it has no row of its own.
     from imsflow.system.trace import Trace
 
     marked = Trace(list(trace.actions), highlight=len(trace.actions) - 1)
     sc = scene.build(ts, marked, title="t")
     hot = [r for r in sc.rows if r.highlight]
-    assert len(hot) == 1 and hot[0].kind == "action" and hot[0].src == "WIC"
-    assert hot[0].text == "accepts 200 from WST"
+    assert [(r.kind, r.src, r.dst, r.text) for r in hot] == [("message", "WST", "WIC", "200")]
+    assert sc.rows[-1] is hot[0]
 
 
 def test_nested_blocks_close_in_reverse_order_even_when_spans_cross():
