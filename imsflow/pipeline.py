@@ -113,6 +113,8 @@ def check(request: CheckRequest) -> Run:
         systems[flow] = ts
         warnings.extend(f"{flow}: {w}" if flow else w for w in ts.warnings)
         goals = {"flow-reachable": model.flows[flow].goal} if flow else {}
+        if flow:
+            ts.extra["restart_after"] = model.flows[flow].restart_after
         outcomes, stats = engine.check(ts, props, goals=goals, label=f"{flow or model.name}")
         for key in ("states", "transitions"):
             totals[key] += stats.get(key, 0)

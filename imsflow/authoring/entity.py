@@ -116,10 +116,17 @@ class T:
             return [self.source]
         return list(self.source)
 
-    def step_for(self, flow: str | None) -> str | None:
-        if isinstance(self.step, dict):
-            return self.step.get(flow) if flow else None
-        return self.step
+    def step_for(self, flow: str | None, entity=None) -> str | None:
+        """The seed step label in `flow`.  `step` may be a function of the entity (called
+        after the transition fired, with e.msg still set) when the same behaviour is a
+        different step depending on the message - e.g. the HSS answering the UAR of the
+        first or of the second REGISTER."""
+        step = self.step
+        if callable(step):
+            step = step(entity) if entity is not None else None
+        if isinstance(step, dict):
+            return step.get(flow) if flow else None
+        return step
 
     def title(self) -> str:
         return self.name or f"{self.on.describe()} -> {self.dest or 'stay'}"

@@ -43,6 +43,7 @@ class Flow:
     steps: tuple = ()
     fixes: dict = field(default_factory=dict)
     optional_steps: tuple = ()
+    restart_after: tuple = ()  # labels after which the steps may start again ("repeated per identity")
     description: str = ""
 
 

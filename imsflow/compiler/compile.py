@@ -31,6 +31,7 @@ class _Outcome:
     sends: list  # [(receiver instance, Msg)]
     tags: tuple
     context: int | None = None
+    step: str | None = None
 
 
 def compile_model(model: Model, config: Config, properties=(), *, bind=None, eager: bool = True) -> TransitionSystem:
@@ -243,7 +244,7 @@ class _Resolver:
         action = Action(
             id=len(ts.actions), proc=p, kind=kind, trigger=trigger, channel=channel, msg=mid,
             source=li, target=self._intern_local(ts, p, out.target), sends=tuple(sends),
-            transition=t.title(), step=t.step_for(self.config.flow),
+            transition=t.title(), step=out.step,
             tags=frozenset(t.tags) | frozenset(out.tags), where=t.where, note=t.note,
             context=out.context,
         )
@@ -360,7 +361,7 @@ class _Resolver:
                                  where=t.where, known=exc.known) from None
             if rcv == e.instance:
                 raise ModelError(f"{e.instance}: transition '{t.title()}' sends {m.name} to itself", where=t.where)
-        return _Outcome(t_index, target, list(e._out), tuple(e._tags), k)
+        return _Outcome(t_index, target, list(e._out), tuple(e._tags), k, t.step_for(self.config.flow, e))
 
     def _prepare(self, e: Entity, control: str, values: tuple, sender, msg, k=None, shared=None) -> None:
         if control:

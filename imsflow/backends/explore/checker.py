@@ -164,7 +164,8 @@ class ExplicitChecker:
                                f"goal not reached within {len(exp.states):,} states; {exp.stop_reason}")
             return Outcome(prop.id, Verdict.VIOLATED, "the goal is unreachable: no run gets there")
         if ordered and goal_aids is not None:
-            witness, complete = ordered_witness(ts, goal_aids, max_states=self.max_states, timeout=self.timeout)
+            witness, complete = ordered_witness(ts, goal_aids, max_states=self.max_states, timeout=self.timeout,
+                                                restart_after=ts.extra.get("restart_after", ()))
             if witness is not None:
                 return Outcome(prop.id, Verdict.HOLDS, "", witness)
             if not complete:

@@ -23,10 +23,13 @@ def step_key(label: str | None):
     return int(m.group(1)) if m else None
 
 
-def ordered_witness(ts, goal_aids, *, max_states=None, timeout=None):
-    """(Trace or None, complete?) - the shortest in-order run that takes a goal action."""
+def ordered_witness(ts, goal_aids, *, max_states=None, timeout=None, restart_after=()):
+    """(Trace or None, complete?) - the shortest in-order run that takes a goal action.
+    After an action labelled with one of `restart_after` the order may start again (a flow
+    whose steps "are repeated" for each identity)."""
     start = time.perf_counter()
-    keys = [step_key(a.step) for a in ts.actions]
+    restart = set(restart_after)
+    keys_cache: list = []
     init = (ts.initial_state(), -1)
     nodes = [init]
     seen = {init: 0}
@@ -35,6 +38,7 @@ def ordered_witness(ts, goal_aids, *, max_states=None, timeout=None):
     while i < len(nodes):
         s, last = nodes[i]
         succ, unhandled = ts.expand(s)
+        keys = _keys(ts, keys_cache)
         if not unhandled:
             for aid, t in succ:
                 k = keys[aid]
@@ -48,7 +52,7 @@ def ordered_witness(ts, goal_aids, *, max_states=None, timeout=None):
                         j = parent[j]
                     path.reverse()
                     return Trace(path, highlight=len(path) - 1), True
-                node = (t, last if k is None else k)
+                node = (t, -1 if ts.actions[aid].step in restart else (last if k is None else k))
                 if node not in seen:
                     seen[node] = len(nodes)
                     nodes.append(node)
@@ -60,3 +64,10 @@ def ordered_witness(ts, goal_aids, *, max_states=None, timeout=None):
         if timeout is not None and (i & 1023) == 0 and time.perf_counter() - start > timeout:
             return None, False
     return None, True
+
+
+def _keys(ts, cache: list) -> list:
+    """Step keys per action id; actions are compiled on demand, so extend as they appear."""
+    while len(cache) < len(ts.actions):
+        cache.append(step_key(ts.actions[len(cache)].step))
+    return cache

@@ -1,0 +1,70 @@
+"""The seed model: WebRTC access to IMS through a Web Signalling Translator (3GPP TR 23.701
+contribution, ../shared/seed/).  One module per entity, named as in CONTRACTS.md; the nine flows
+in flows.py; the configuration variants below.  Nothing here knows about search or solvers.
+"""
+
+from imsflow.authoring import Composition, Model, Variant
+
+from .agw import AGW
+from .css import CSS
+from .flows import FLOWS
+from .hss import HSS
+from .icscf import ICSCF
+from .iwais import IWAIS
+from .iwf import IWF
+from .messages import VOCABULARY
+from .mrf import MRF
+from .pcrf import PCRF
+from .pcscf import PCSCF
+from .remote import REMOTE
+from .rogue import ROGUE
+from .scscf import SCSCF
+from .uicc import UICC
+from .wic import WIC
+from .wst import WST
+
+# Reference-architecture order (lifelines of the sequence diagrams follow it).
+ENTITIES = [WIC, UICC, CSS, IWAIS, WST, IWF, PCSCF, AGW, ICSCF, SCSCF, HSS, MRF, PCRF, REMOTE, ROGUE]
+
+VARIANTS = {v.name: v for v in [
+    Variant("tna_trust", ("translator", "none", "any"),
+            "which senders the P-CSCF trusts for trusted node authentication (6.1.3)"),
+    Variant("ringing", ("yes", "no"), "the WIC supports ringing (180); if not, the WST suppresses it"),
+    Variant("offer_answer", ("yes", "no"), "the WIC supports IMS offer/answer; if not, the WST does NI-O/NI-T"),
+    Variant("iwf", ("internal", "external"), "media interworking inside IMS (MRF) or external (set by the flow)"),
+    Variant("rx", ("one", "two"), "Rx clients of the PCRF: the P-CSCF only, or the P-CSCF and the WST"),
+    Variant("sdp_rewrite", ("on", "off"), "the WST rewrites SDP between the WebRTC and IMS profiles"),
+    Variant("early_media", ("no", "yes"), "media may flow before the 200 OK"),
+    Variant("rogue", ("no", "yes"), "an untrusted node tries to register and call as WIC 1"),
+    Variant("faults", ("none", "bad_token", "reject", "cancel", "ws_drop", "expiry", "all"),
+            "failure injection: paths the seed does not define"),
+]}
+
+
+def compose(config) -> Composition:
+    n = config.wics
+    wics = [WIC(config, index=i, count=n) for i in range(1, n + 1)]
+    uiccs = [UICC(config, index=i, count=n) for i in range(1, n + 1)]
+    others = [cls(config) for cls in ENTITIES[2:]]
+    entities = wics + uiccs + others
+    # A WIC talks to its own UICC only; every other pair may talk where the receiver listens.
+    names = [e.instance for e in entities]
+    links = {(a, b) for a in names for b in names if a != b}
+    for w in wics:
+        for u in uiccs:
+            if w.index != u.index:
+                links.discard((w.instance, u.instance))
+                links.discard((u.instance, w.instance))
+    return Composition(entities=entities, capacity=3, links=links)
+
+
+MODEL = Model(
+    name="webrtc-ims-wst",
+    entities=ENTITIES,
+    vocabulary=VOCABULARY,
+    compose=compose,
+    flows=FLOWS,
+    variants=VARIANTS,
+    description="WebRTC access to IMS through a Web Signalling Translator (TR 23.701 contribution)",
+    max_wics=4,
+)

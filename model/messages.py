@@ -1,0 +1,117 @@
+"""One message vocabulary for the whole model: SIP, Diameter Cx and Rx, Iq, Mr/Mp, the WST's
+control of the external IWF, HTTPS, the secure WebSocket, web tokens and the UICC.
+
+Data is abstract but faithful (DOMAIN.md): identities are indices, a token is valid, forged
+or expired, credentials are tags (so that where a password or an XRES travels can be checked),
+and SDP is reduced to a media profile and a codec.  Every dialog-level message carries `wic`,
+the index of the WIC context it belongs to - the abstraction of Call-ID, Contact and the
+WebSocket a translator maps them to.
+"""
+
+from imsflow.authoring import MessageType, Vocabulary
+
+IMPU = (0, 1, 2, 3, 4, 5, 6)  # 0: none; 1-4: WIC i's own identity; 5-6: the wildcard range
+POOL = (5, 6)
+WIC = (0, 1, 2, 3, 4)
+CRED = ("none", "password", "res", "digest", "token")
+TOKEN = ("none", "valid", "forged", "expired")
+TNA = ("no", "claimed", "asserted")
+PROFILE = ("webrtc", "ims")  # WebRTC: ICE + DTLS-SRTP + Opus; IMS: RTP/SRTP + AMR-WB
+CODEC = ("opus", "amrwb")
+YESNO = ("no", "yes")
+
+SDP = {"profile": PROFILE, "codec": CODEC}
+DIALOG = {"wic": WIC}
+
+
+def _t(name, protocol, meaning, **fields):
+    return MessageType(name, protocol, meaning, fields)
+
+
+def _sip(name, meaning, **fields):
+    return _t(name, "SIP", meaning, wic=WIC, **fields)
+
+
+MESSAGES = [
+    # HTTPS and the secure WebSocket (WRs2), 6.X.2.1 assumptions
+    _t("HTTPS_GET", "HTTPS", "browser asks the Client Script Server for the WIC script", wic=WIC),
+    _t("SCRIPT", "HTTPS", "the WebRTC JavaScript of the WIC, over HTTPS", wic=WIC),
+    _t("WSS_CONNECT", "WSS", "secure WebSocket set-up with its Origin (RFC 6455 10.2)",
+       wic=WIC, origin=("authorised", "rogue")),
+    _t("WSS_ACCEPT", "WSS", "WebSocket accepted", wic=WIC),
+    _t("WSS_REJECT", "WSS", "WebSocket refused (Origin not authorised)", wic=WIC),
+    _t("WS_CLOSED", "WSS", "the WebSocket dropped (seen by the WST)", wic=WIC),
+    # Web authentication (6.X.2.2.3, 6.X.2.2.5)
+    _t("LOGIN", "HTTPS", "web identity and credentials entered by the user", wic=WIC),
+    _t("TOKEN", "HTTPS", "token issued after web authentication", wic=WIC, token=TOKEN),
+    _t("TOKEN_VERIFY", "HTTPS", "WST asks the IWAIS to verify a token and map it to IMS identities",
+       wic=WIC, token=TOKEN, pool=YESNO),
+    _t("TOKEN_RESULT", "HTTPS", "verdict on the token, with the IMPU it maps to",
+       wic=WIC, result=("valid", "invalid", "exhausted"), impu=IMPU),
+    _t("POOL_RELEASE", "HTTPS", "a WIC left: its range identity is free again", wic=WIC, impu=IMPU),
+    _t("RANGE_INIT", "HTTPS", "step 0: a block of identities is to be registered", wic=WIC),
+    _t("RANGE_READY", "HTTPS", "step 12: post-registration, the range is usable", wic=WIC),
+    # UICC (ISIM) access by the WIC
+    _t("READ_ID", "UICC", "WIC reads IMPI/IMPU from the UICC"),
+    _t("IDENTITY", "UICC", "IMPI/IMPU of the device", impu=IMPU),
+    _t("AUTHENTICATE", "UICC", "AUTHENTICATE(RAND, AUTN)", autn=("valid", "forged")),
+    _t("AUTH_RESULT", "UICC", "RES computed by the UICC", cred=("res",)),
+    _t("AUTH_FAILURE", "UICC", "AUTN did not verify: no RES"),
+    # SIP registration
+    _sip("REGISTER", "SIP REGISTER", impu=IMPU, cred=CRED, token=TOKEN, tna=TNA),
+    _sip("401", "401 Unauthorized: the challenge", impu=IMPU, auth=("aka", "digest"),
+         keys=("none", "ck_ik")),
+    _sip("403", "403 Forbidden", impu=IMPU),
+    _sip("200(REGISTER)", "200 OK to REGISTER", impu=IMPU),
+    # SIP sessions (RFC 3261, 3262 PRACK, 3311 UPDATE, 3312 preconditions)
+    _sip("INVITE", "SIP INVITE with an SDP offer", caller=IMPU, callee=IMPU, **SDP),
+    _sip("100", "100 Trying"),
+    _sip("180", "180 Ringing"),
+    _sip("183", "183 Session Progress with the SDP answer", **SDP),
+    _sip("PRACK", "PRACK: reliable provisional response acknowledged"),
+    _sip("200(PRACK)", "200 OK to PRACK"),
+    _sip("UPDATE", "UPDATE: resource reservation confirmed"),
+    _sip("200(UPDATE)", "200 OK to UPDATE"),
+    _sip("200(INVITE)", "200 OK: the session is answered", **SDP),
+    _sip("ACK", "ACK to the 200 OK"),
+    _sip("BYE", "BYE: end of session"),
+    _sip("200(BYE)", "200 OK to BYE"),
+    _sip("CANCEL", "CANCEL of a pending INVITE"),
+    _sip("487", "487 Request Terminated (after CANCEL)"),
+    _sip("486", "486 Busy Here / rejected by the callee"),
+    _sip("480", "480 Temporarily Unavailable (not registered)"),
+    _sip("488", "488 Not Acceptable Here (no common media)"),
+    # Diameter Cx (TS 29.228)
+    _t("UAR", "Cx", "User-Authorization-Request (which S-CSCF); phase: of the first REGISTER or of the one "
+       "answering the challenge", wic=WIC, impu=IMPU, phase=("initial", "response")),
+    _t("UAA", "Cx", "User-Authorization-Answer", wic=WIC, impu=IMPU, result=("ok", "barred")),
+    _t("MAR", "Cx", "Multimedia-Auth-Request (authentication vectors)", wic=WIC, impu=IMPU),
+    _t("MAA", "Cx", "Multimedia-Auth-Answer: AKA vector (RAND, AUTN, XRES, CK, IK) or digest H(A1)",
+       wic=WIC, impu=IMPU, av=("aka", "digest"), cred=("xres", "ha1")),
+    _t("SAR", "Cx", "Server-Assignment-Request", wic=WIC, impu=IMPU, kind=("register", "deregister")),
+    _t("SAA", "Cx", "Server-Assignment-Answer", wic=WIC, impu=IMPU),
+    _t("LIR", "Cx", "Location-Info-Request (inbound: which S-CSCF)", wic=WIC, impu=IMPU),
+    _t("LIA", "Cx", "Location-Info-Answer", wic=WIC, impu=IMPU, result=("ok", "unregistered")),
+    # Iq: P-CSCF (IMS-ALG) controls the IMS Access Gateway
+    _t("AGW_RESERVE", "Iq", "reserve initial resources, STUN/TURN, address/port mappings", wic=WIC),
+    _t("AGW_CONFIRM", "Iq", "final resources confirmed: open the gates", wic=WIC),
+    _t("AGW_RELEASE", "Iq", "release the resources", wic=WIC),
+    # Mr/Mp: S-CSCF controls the internal media IWF (MRFC/MRFP, TS 23.228 Annex P)
+    _t("MRF_INIT", "Mr", "initialise media interworking between two profiles", wic=WIC, a=PROFILE, b=PROFILE),
+    _t("MRF_UPDATE", "Mr", "update after codec negotiation", wic=WIC, codec=CODEC),
+    _t("MRF_FINAL", "Mr", "final resources: two-way media", wic=WIC),
+    _t("MRF_RELEASE", "Mr", "release the interworking resources", wic=WIC),
+    # The WST controls the external media IWF
+    _t("IWF_RESERVE", "IWF", "reserve the external IWF (STUN/TURN, address mappings)", wic=WIC),
+    _t("IWF_RESERVED", "IWF", "external IWF reserved; its IMS-side address for the SDP", wic=WIC),
+    _t("IWF_UPDATE", "IWF", "update after codec negotiation", wic=WIC),
+    _t("IWF_FINAL", "IWF", "final resources: two-way media", wic=WIC),
+    _t("IWF_RELEASE", "IWF", "release the external IWF", wic=WIC),
+    # Rx (TS 29.214)
+    _t("AAR", "Rx", "AA-Request: authorise QoS for the session", wic=WIC, qos=PROFILE),
+    _t("AAA", "Rx", "AA-Answer", wic=WIC),
+    _t("STR", "Rx", "Session-Termination-Request", wic=WIC),
+    _t("STA", "Rx", "Session-Termination-Answer", wic=WIC),
+]
+
+VOCABULARY = Vocabulary(MESSAGES)

@@ -1,0 +1,266 @@
+"""P-CSCF with its co-located IMS-ALG - the first IMS hop for the WST.
+
+Seed: registration steps 4-8/11-14 ("Standard (according to TS 23.228) registration signalling
+occurs within the IMS"), 6.X.2.3.1 steps 3 and 17-19 (the IMS-ALG reserves and confirms AGW
+resources over Iq), 6.1.3: "the P-CSCF needs to recognize that the Web Signalling translator is
+a trusted node so that it can invoke Trusted Node Authentication (TS 33.203 Annex U)".  Which
+senders it trusts is the variant `tna_trust`.  One context per WIC (per registered contact).
+"""
+
+from imsflow.authoring import Entity, T, event, recv
+
+from .common import NOT_IN_SEED, discard
+
+REG_FIRST = {"F1": "4-8", "F2": "4-8", "F4": "2-6"}
+REG_FINAL = {"F1": "11-14", "F2": "9-12", "F3": "7-10", "F4": "7-10"}
+CALL_FAILURES = ["486", "488", "480", "403"]
+
+
+class PCSCF(Entity):
+    """P-CSCF and IMS-ALG (one context per WIC)."""
+
+    name = "P-CSCF"
+    clause = "6.X.2.2, 6.X.2.3, 6.1.3"
+    contexts = "WIC"
+    states = ["idle", "reg_fwd", "registered", "o_reserving", "o_invited", "o_answered",
+              "t_invited", "t_answered", "in_dialog"]
+    initial = "idle"
+    end_states = ["idle", "registered", "in_dialog"]
+    variables = {
+        "peer": ("none", "WST", "ROGUE"),  # who registered this contact / is registering it
+        "reg": ("no", "yes"),
+        "rx": ("no", "yes"),
+        "agw": ("no", "yes"),
+        "caller": (0, 1, 2, 3, 4, 5, 6),  # the INVITE held while the AGW is reserved
+        "profile": ("webrtc", "ims"),
+        "codec": ("opus", "amrwb"),
+    }
+
+    def start(self):
+        from . import scenario
+
+        if scenario.registered_at_start(self.config):
+            return "registered", dict(self._fresh(), peer="WST", reg="yes")
+        return "idle", self._fresh()
+
+    @staticmethod
+    def _fresh():
+        return {"peer": "none", "reg": "no", "rx": "no", "agw": "no", "caller": 0, "profile": "webrtc",
+                "codec": "opus"}
+
+    # ---- guards -------------------------------------------------------------------------
+    def trusts_sender(self):
+        """6.1.3: only the configured WST is a trusted node (variant tna_trust)."""
+        trust = self.config.tna_trust
+        return trust == "any" or (trust == "translator" and self.sender == "WST")
+
+    def from_registered_peer(self):
+        return self.v.reg == "yes" and self.sender == self.v.peer
+
+    def wst_registered(self):
+        return self.v.reg == "yes" and self.v.peer == "WST"
+
+    # ---- registration ---------------------------------------------------------------------------
+    def forward_register(self):
+        self.v.peer = self.sender
+        tna = "no"
+        if self.msg.tna == "claimed" and self.trusts_sender():
+            tna = "asserted"
+            self.mark("tna_asserted")
+        self.send("I-CSCF", "REGISTER", wic=self.context, impu=self.msg.impu, cred=self.msg.cred,
+                  token=self.msg.token, tna=tna)
+
+    def to_peer(self, name, **fields):
+        if self.v.peer in ("WST", "ROGUE"):
+            self.send(self.v.peer, name, wic=self.context, **fields)
+
+    def challenge(self):
+        # CK/IK stay here (for the security association); the challenge goes on without them.
+        self.to_peer("401", impu=self.msg.impu, auth=self.msg.auth, keys="none")
+
+    def registered_ok(self):
+        self.v.reg = "yes"
+        self.to_peer("200(REGISTER)", impu=self.msg.impu)
+
+    def refused(self):
+        self.to_peer("403", impu=self.msg.impu)
+        if self.v.reg == "no":
+            self.v.peer = "none"
+
+    def busy_registering(self):
+        self.reply("403", wic=self.context, impu=self.msg.impu)
+
+    # ---- sessions -----------------------------------------------------------------------------
+    def hold_invite(self):
+        # Step 3: the IMS-ALG reserves AGW resources before the INVITE goes on.
+        self.mark("originating_invite_accepted")
+        self.v.agw = "yes"
+        self.v.caller, self.v.profile, self.v.codec = self.msg.caller, self.msg.profile, self.msg.codec
+        self.send("AGW", "AGW_RESERVE", wic=self.context)
+
+    def route_invite(self):
+        self.send("S-CSCF", "INVITE", wic=self.context, caller=self.v.caller, callee=0,
+                  profile=self.v.profile, codec=self.v.codec)
+
+    def refuse_invite(self):
+        self.mark("invite_refused")
+        self.reply("403", wic=self.context, impu=self.msg.caller)
+
+    def authorise_qos(self):
+        if self.v.rx == "no":
+            self.v.rx = "yes"
+            self.send("PCRF", "AAR", wic=self.context, qos="ims")
+        if self.config.early_media == "yes":
+            self.mark("gate_open_early")
+            self.send("AGW", "AGW_CONFIRM", wic=self.context)
+
+    def progress_out(self):
+        self.authorise_qos()
+        self.send(self.v.peer, "183", **dict(self.msg.fields))
+
+    def answered_out(self):
+        # Steps 17-19: the IMS-ALG tells the AGW that final resources are confirmed.
+        self.send("AGW", "AGW_CONFIRM", wic=self.context)
+        self.send(self.v.peer, "200(INVITE)", **dict(self.msg.fields))
+
+    def release(self):
+        if self.v.agw == "yes":
+            self.send("AGW", "AGW_RELEASE", wic=self.context)
+            self.v.agw = "no"
+        if self.v.rx == "yes":
+            self.send("PCRF", "STR", wic=self.context)
+            self.v.rx = "no"
+
+    def cancel_unsent(self):
+        self.reply("487", wic=self.context)
+        self.release()
+
+    def failed_out(self):
+        self.send(self.v.peer, self.msg.name, wic=self.context)
+        self.release()
+
+    def invite_in(self):
+        self.v.agw = "yes"
+        self.send("AGW", "AGW_RESERVE", wic=self.context)
+        self.send(self.v.peer, "INVITE", **dict(self.msg.fields))
+
+    def not_registered(self):
+        self.reply("480", wic=self.context)
+
+    def progress_in(self):
+        self.authorise_qos()
+        self.send("S-CSCF", "183", **dict(self.msg.fields))
+
+    def answered_in(self):
+        self.send("AGW", "AGW_CONFIRM", wic=self.context)
+        self.send("S-CSCF", "200(INVITE)", **dict(self.msg.fields))
+
+    def failed_in(self):
+        self.send("S-CSCF", self.msg.name, wic=self.context)
+        self.release()
+
+    def bye_done_from_ims(self):
+        self.send(self.v.peer, "200(BYE)", wic=self.context)
+        self.release()
+
+    def bye_done_from_wst(self):
+        self.send("S-CSCF", "200(BYE)", wic=self.context)
+        self.release()
+
+    def to_scscf(self):
+        self.send("S-CSCF", self.msg.name, wic=self.context)
+
+    def to_wst(self):
+        self.send(self.v.peer, self.msg.name, wic=self.context)
+
+    EARLY = ["o_invited", "t_invited"]
+
+    transitions = [
+        # ---- registration (steps 4-8 and 11-14 of F1; F2, F3, F4 alike) ------------------------
+        T(["idle", "registered"], "reg_fwd", on=recv("WST", "REGISTER"), when=lambda e: e.msg.cred == "none" and e.msg.tna == "no",
+          do="forward_register", step=REG_FIRST),
+        T(["idle", "registered"], "reg_fwd", on=recv("WST", "REGISTER"), when=lambda e: e.msg.cred != "none",
+          do="forward_register", step=REG_FINAL),
+        T(["idle", "registered"], "reg_fwd", on=recv("WST", "REGISTER"), when=lambda e: e.msg.tna == "claimed",
+          do="forward_register", step={"F3": "7-10"}),
+        T(["idle", "registered"], "reg_fwd", on=recv("ROGUE", "REGISTER"), do="forward_register",
+          note="a node that is not the WST asks for trusted-node treatment"),
+        T("reg_fwd", "idle", on=recv("I-CSCF", "401"), when=lambda e: e.v.reg == "no", do="challenge", step=REG_FIRST),
+        T("reg_fwd", "registered", on=recv("I-CSCF", "401"), when=lambda e: e.v.reg == "yes", do="challenge",
+          step=REG_FIRST),
+        T("reg_fwd", "registered", on=recv("I-CSCF", "200(REGISTER)"), do="registered_ok", step=REG_FINAL),
+        T("reg_fwd", "idle", on=recv("I-CSCF", "403"), when=lambda e: e.v.reg == "no", do="refused"),
+        T("reg_fwd", "registered", on=recv("I-CSCF", "403"), when=lambda e: e.v.reg == "yes", do="refused"),
+        T("reg_fwd", None, on=recv("WST", "REGISTER"), do="busy_registering",
+          note=f"one registration transaction per contact at a time ({NOT_IN_SEED})"),
+        T("reg_fwd", None, on=recv("ROGUE", "REGISTER"), do="busy_registering"),
+        T(["o_reserving", "o_invited", "o_answered", "t_invited", "t_answered", "in_dialog"], None,
+          on=recv("ROGUE", "REGISTER"), do="busy_registering"),
+        # ---- outbound (6.X.2.3.1 steps 2-6 / 6.X.2.3.3 steps 4-7) --------------------------------
+        T("registered", "o_reserving", on=recv("WST", "INVITE"), when="from_registered_peer", do="hold_invite",
+          step={"F6": "3", "F8": "5-7"}),
+        T("o_reserving", "o_invited", on=event("route_invite"), do="route_invite", step={"F6": "4-6", "F8": "5-7"}),
+        T([s for s in states if s != "registered"], None, on=recv("WST", "INVITE"), do="refuse_invite",
+          note=f"one call per contact at a time ({NOT_IN_SEED})"),
+        T("registered", None, on=recv("WST", "INVITE"), when=lambda e: not e.from_registered_peer(), do="refuse_invite",
+          note=f"INVITE only from the peer that registered this contact ({NOT_IN_SEED})"),
+        T("*", None, on=recv("ROGUE", "INVITE"), when=lambda e: not e.from_registered_peer(), do="refuse_invite",
+          note="INVITE from a node that did not register this contact"),
+        T("registered", "o_reserving", on=recv("ROGUE", "INVITE"), when="from_registered_peer", do="hold_invite",
+          note="the ROGUE registered this contact (only possible when it was trusted)"),
+        T("o_invited", None, on=recv("S-CSCF", "183"), do="progress_out", step={"F6": "10", "F8": "8-9"}),
+        *[T("o_invited", None, on=recv("S-CSCF", m), do="to_wst", step={"F6": "10", "F8": "10"})
+          for m in ["200(PRACK)", "200(UPDATE)"]],
+        *[T("o_invited", None, on=recv(p, m), do="to_scscf", step={"F6": "10", "F8": "10"})
+          for p in ("WST", "ROGUE") for m in ["PRACK", "UPDATE"]],
+        T("o_invited", None, on=recv("S-CSCF", "180"), do="to_wst", step={"F6": "11-14", "F8": "12-15"}),
+        T("o_invited", "o_answered", on=recv("S-CSCF", "200(INVITE)"), do="answered_out",
+          step={"F6": "17-19", "F8": "16-19"}, tags=("agw_confirm",)),
+        *[T("o_invited", "registered", on=recv("S-CSCF", m), do="failed_out") for m in CALL_FAILURES + ["487"]],
+        *[T("o_invited", None, on=recv(p, "CANCEL"), do="to_scscf",
+            note=f"CANCEL (RFC 3261 16.10; {NOT_IN_SEED})") for p in ("WST", "ROGUE")],
+        *[T("o_reserving", "registered", on=recv(p, "CANCEL"), do="cancel_unsent",
+            note=f"CANCEL before the INVITE went on: answered here ({NOT_IN_SEED})") for p in ("WST", "ROGUE")],
+        *[T("o_answered", "in_dialog", on=recv(p, "ACK"), do="to_scscf", note=f"ACK ({NOT_IN_SEED})")
+          for p in ("WST", "ROGUE")],
+        *[T("o_answered", None, on=recv(p, "BYE"), do="to_scscf") for p in ("WST", "ROGUE")],
+        *discard("o_answered", "WST", ["CANCEL"], "CANCEL crossed the 200 OK"),
+        # ---- inbound (6.X.2.3.2 / 6.X.2.3.4 steps 1-4 and on) --------------------------------------
+        T("registered", "t_invited", on=recv("S-CSCF", "INVITE"), do="invite_in", step={"F7": "1-4", "F9": "1-4"},
+          tags=("agw_reserve",)),
+        T([s for s in states if s != "registered"], None, on=recv("S-CSCF", "INVITE"), do="not_registered",
+          note=f"not registered, or busy: 480 ({NOT_IN_SEED})"),
+        *[T("t_invited", None, on=recv(p, "183"), do="progress_in", step={"F7": "7-8", "F9": "9-10"})
+          for p in ("WST", "ROGUE")],
+        *[T("t_invited", None, on=recv("S-CSCF", m), do="to_wst", step={"F7": "13", "F9": "13"})
+          for m in ["PRACK", "UPDATE"]],
+        *[T("t_invited", None, on=recv(p, m), do="to_scscf", step={"F7": "13", "F9": "13"})
+          for p in ("WST", "ROGUE") for m in ["200(PRACK)", "200(UPDATE)"]],
+        *[T("t_invited", None, on=recv(p, "180"), do="to_scscf", step={"F7": "14-17", "F9": "15-18"})
+          for p in ("WST", "ROGUE")],
+        *[T("t_invited", "t_answered", on=recv(p, "200(INVITE)"), do="answered_in",
+            step={"F7": "18-23", "F9": "21-24"}, tags=("agw_confirm",)) for p in ("WST", "ROGUE")],
+        *[T("t_invited", "registered", on=recv(p, m), do="failed_in") for p in ("WST", "ROGUE")
+          for m in ["486", "480", "487", "403"]],
+        T("t_invited", None, on=recv("S-CSCF", "CANCEL"), do="to_wst", note=f"CANCEL ({NOT_IN_SEED})"),
+        T("t_answered", "in_dialog", on=recv("S-CSCF", "ACK"), do="to_wst", note=f"ACK ({NOT_IN_SEED})"),
+        *discard("t_answered", "S-CSCF", ["CANCEL"], "CANCEL crossed the 200 OK"),
+        # ---- end of the session (RFC 3261 15; not in the seed) ---------------------------------
+        *[T(["in_dialog", "t_answered"], None, on=recv(p, "BYE"), do="to_scscf") for p in ("WST", "ROGUE")],
+        T(["in_dialog", "o_answered", "t_answered"], None, on=recv("S-CSCF", "BYE"), do="to_wst"),
+        T(["in_dialog", "o_answered", "t_answered"], "registered", on=recv("S-CSCF", "200(BYE)"),
+          do="bye_done_from_ims"),
+        *[T(["in_dialog", "o_answered", "t_answered"], "registered", on=recv(p, "200(BYE)"),
+            do="bye_done_from_wst") for p in ("WST", "ROGUE")],
+        T("registered", None, on=recv("S-CSCF", "200(BYE)"), do="to_wst", note="BYEs crossed: the second 200"),
+        *[T("registered", None, on=recv(p, "200(BYE)"), do="to_scscf", note="BYEs crossed: the second 200")
+          for p in ("WST", "ROGUE")],
+        *[T("registered", None, on=recv(p, m), do="to_scscf", note="late message for a finished call")
+          for p in ("WST", "ROGUE") for m in ["BYE", "ACK"]],
+        T("registered", None, on=recv("S-CSCF", "BYE"), do="to_wst", note="late BYE for a finished call"),
+        *discard("registered", "S-CSCF", ["487", "183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "ACK",
+                                          "CANCEL", "PRACK", "UPDATE"], "late message for a finished call"),
+        *[T("registered", None, on=recv(p, m), do="to_scscf", note="late message for a finished call")
+          for p in ("WST", "ROGUE") for m in ["CANCEL", "487", "486", "480"]],
+        *discard("*", "PCRF", ["AAA", "STA"], "Rx answers need no further action", tags=()),
+    ]

@@ -1,0 +1,100 @@
+"""REMOTE - the far end: the destination network of an outbound call (it answers, rings, or
+refuses) or the originating network of an inbound one.  A legacy IMS/PSTN end point: its media
+profile is IMS (RTP/SRTP, AMR-WB): whatever it is offered, it answers with that.
+
+Seed: 6.X.2.3.1 steps 4-6, 11-15; 6.X.2.3.2 steps 1-4, 13, 18-23; 6.X.2.3.3 steps 5-9, 12-19;
+6.X.2.3.4 steps 1-4, 13, 21-24.  One context per WIC (one call leg towards each).
+"""
+
+from imsflow.authoring import Entity, T, event, recv
+
+from . import scenario
+from .common import NOT_IN_SEED, discard
+
+O_EARLY = ["o_offered", "o_reserved", "o_ready", "o_ringing"]
+T_EARLY = ["calling", "t_early", "t_updating", "t_ready"]
+
+
+def _fault(name):
+    f = lambda e: scenario.fault(e.config, name)  # noqa: E731
+    f.__name__ = f"fault_{name}"
+    return f
+
+
+class REMOTE(Entity):
+    """The remote network and end point (one call leg per WIC)."""
+
+    name = "REMOTE"
+    clause = "6.X.2.3"
+    contexts = "WIC"
+    states = ["idle", *O_EARLY, "o_answered", "calling", "t_early", "t_updating", "t_ready", "t_cancelling",
+              "in_call", "ending", "ended"]
+    initial = "idle"
+    end_states = ["idle", "in_call", "ended"]
+
+    def _s(self, name, **fields):
+        self.send("S-CSCF", name, wic=self.context, **fields)
+
+    def offer_answered(self):
+        # Steps 4-6: "a SIP response is returned to the S-CSCF" - with the far end's own (IMS)
+        # media capabilities, whatever was offered; the mismatch is the S-CSCF's to detect.
+        if self.msg.profile != "ims":
+            self.mark("webrtc_sdp_at_ims_end")
+        self._s("183", profile="ims", codec="amrwb")
+
+    def call(self):
+        self.send("I-CSCF", "INVITE", wic=self.context, caller=0, callee=scenario.impu_of(self.context),
+                  profile="ims", codec="amrwb")
+
+    def answer(self):
+        self.mark("remote_answers")
+        self._s("200(INVITE)", profile="ims", codec="amrwb")
+
+    def send_(name):
+        def f(e):
+            e._s(name)
+
+        f.__name__ = f"send_{name}"
+        return f
+
+    transitions = [
+        # ---- the far end of an outbound call ---------------------------------------------------
+        T("idle", "o_offered", on=recv("S-CSCF", "INVITE"), do="offer_answered", step={"F6": "4-6", "F8": "8-9"}),
+        T("o_offered", "o_reserved", on=recv("S-CSCF", "PRACK"), do=send_("200(PRACK)"), step={"F6": "10", "F8": "10"}),
+        T("o_reserved", "o_ready", on=recv("S-CSCF", "UPDATE"), do=send_("200(UPDATE)"), step={"F6": "10", "F8": "10"}),
+        T("o_ready", "o_ringing", on=event("ring"), do=send_("180"), step={"F6": "11-14", "F8": "12-15"}),
+        T(["o_ready", "o_ringing"], "o_answered", on=event("answer"), do="answer", step={"F6": "15", "F8": "16-19"}),
+        T("o_answered", "in_call", on=recv("S-CSCF", "ACK")),
+        T(O_EARLY, "ended", on=event("reject"), when=_fault("reject"), do=send_("486"),
+          note=f"the callee refuses: 486 ({NOT_IN_SEED})"),
+        T(O_EARLY, "ended", on=recv("S-CSCF", "CANCEL"), do=send_("487")),
+        *discard(["o_answered", "in_call", "ending", "ended"], "S-CSCF", ["CANCEL"], "CANCEL crossed the 200 OK"),
+        # ---- the originating network of an inbound call ------------------------------------------
+        T("idle", "calling", on=event("call"), when=lambda e: scenario.remote_calls(e.config), do="call",
+          step={"F7": "1-4", "F9": "1-4"}),
+        T("calling", "t_early", on=recv("S-CSCF", "183"), do=send_("PRACK"), step={"F7": "13", "F9": "13"}),
+        T("t_early", "t_updating", on=recv("S-CSCF", "200(PRACK)"), do=send_("UPDATE"), step={"F7": "13", "F9": "13"}),
+        T("t_updating", "t_ready", on=recv("S-CSCF", "200(UPDATE)"), step={"F7": "13", "F9": "13"}),
+        T(T_EARLY, None, on=recv("S-CSCF", "180"), step={"F7": "14-17", "F9": "15-18"}),
+        T("t_ready", "in_call", on=recv("S-CSCF", "200(INVITE)"), do=send_("ACK"), step={"F7": "18-23", "F9": "21-24"},
+          tags=("remote_answered_leg",)),
+        *[T(T_EARLY, "ended", on=recv(src, m)) for src, m in
+          [("S-CSCF", "480"), ("S-CSCF", "486"), ("S-CSCF", "487"), ("S-CSCF", "403"), ("I-CSCF", "480"),
+           ("I-CSCF", "486")]],
+        T(T_EARLY, "t_cancelling", on=event("cancel"), when=_fault("cancel"), do=send_("CANCEL"),
+          note=f"the caller gives up before the answer ({NOT_IN_SEED})"),
+        T("t_cancelling", "ended", on=recv("S-CSCF", "487")),
+        T("t_cancelling", "ending", on=recv("S-CSCF", "200(INVITE)"),
+          do=lambda e: (e._s("ACK"), e._s("BYE")), note="200 crossed the CANCEL: ACK then BYE"),
+        *discard("t_cancelling", "S-CSCF", ["183", "180", "200(PRACK)", "200(UPDATE)"], "late response after CANCEL"),
+        *[T("t_cancelling", "ended", on=recv("S-CSCF", m)) for m in ["480", "486", "403"]],
+        *[T("t_cancelling", "ended", on=recv("I-CSCF", m)) for m in ["480", "486"]],
+        # ---- end of the session (RFC 3261 15; not in the seed) ---------------------------------
+        T("in_call", "ending", on=event("hangup"), do=send_("BYE"), note=f"the far end hangs up ({NOT_IN_SEED})"),
+        T("ending", "ended", on=recv("S-CSCF", "200(BYE)")),
+        T(["in_call", "o_answered"], "ended", on=recv("S-CSCF", "BYE"), do=send_("200(BYE)")),
+        T(["ending", "ended"], None, on=recv("S-CSCF", "BYE"), do=send_("200(BYE)"), note="BYEs crossed"),
+        *discard("ended", "S-CSCF", ["ACK", "487", "486", "480", "200(BYE)", "PRACK", "UPDATE", "183", "180",
+                                     "200(PRACK)", "200(UPDATE)", "200(INVITE)", "403"], "late message for a finished call"),
+        *discard("ended", "I-CSCF", ["480", "486"], "late message for a finished call"),
+    ]

@@ -1,0 +1,58 @@
+"""What each flow of the seed assumes about the world before its step 1, and the small facts
+entities consult: which authentication a WIC uses, whether the translator maps tokens onto the
+wildcard range, where the media interworking sits.  Entities read these instead of testing
+flow ids, so a flow is a configuration, not a script.
+"""
+
+from .messages import POOL
+
+REGISTRATION = ("F1", "F2", "F3", "F4", "F5")
+SESSIONS = ("F6", "F7", "F8", "F9")
+OUTBOUND = ("F6", "F8")
+INBOUND = ("F7", "F9")
+
+AUTH = {"F1": "aka", "F2": "digest", "F3": "token", "F5": "pool"}
+
+
+def auth(config) -> str:
+    """How the WICs of this configuration authenticate (sessions start registered)."""
+    return AUTH.get(config.flow, "none")
+
+
+def pool_mode(config) -> bool:
+    """The WST maps web identities onto the pre-registered wildcard range (6.X.2.2.5)."""
+    return config.flow == "F5"
+
+
+def range_registered_at_start(config) -> bool:
+    """F5 needs the range registered first (by F4)."""
+    return config.flow == "F5"
+
+
+def registered_at_start(config) -> bool:
+    """The session flows start 'from previous signalling events' (step 0): WICs registered."""
+    return config.flow in SESSIONS
+
+
+def wics_dial(config) -> bool:
+    return config.flow in OUTBOUND
+
+
+def remote_calls(config) -> bool:
+    return config.flow in INBOUND
+
+
+def range_flow(config) -> bool:
+    return config.flow == "F4"
+
+
+def fault(config, name: str) -> bool:
+    return config.get("faults") in (name, "all")
+
+
+def impu_of(wic: int) -> int:
+    """WIC i's own public identity."""
+    return wic
+
+
+__all__ = ["POOL", "auth", "pool_mode", "registered_at_start", "range_registered_at_start", "fault"]

@@ -1,0 +1,276 @@
+"""S-CSCF - registrar and authenticator, and session control of the WIC; detects the media
+mismatch and invokes the internal media IWF (MRFC/MRFP, TS 23.228 Annex P).
+
+Seed: registration steps 4-8 and 11-14 (MAR/MAA, 401, SAR/SAA, 200; TS 23.228 5.2.2.3,
+TS 33.203 6.1 and Annex N), 6.X.2.2.3 steps 7-10 (trusted node authentication: no MAR, no
+401), 6.X.2.3.1 steps 4-9 and 15-16 ("The S-CSCF detects a mismatch in the media protocols
+supported by the end-points and determines that media interworking is required. The S-CSCF
+initializes the Media IWF, performs Codec negotiation ... and then updates the media IWF"),
+6.X.2.3.2 steps 9-12 and 18-23.  One context per WIC (per served identity).
+"""
+
+from imsflow.authoring import Entity, T, event, recv
+
+from . import scenario
+from .common import NOT_IN_SEED, discard
+
+REG_FIRST = {"F1": "4-8", "F2": "4-8", "F4": "2-6"}
+REG_FINAL = {"F1": "11-14", "F2": "9-12", "F3": "7-10", "F4": "7-10"}
+EARLY_OUT = ["o_invited", "o_iwf_init", "o_iwf_ready", "o_early"]
+EARLY_IN = ["t_invited", "t_iwf_init", "t_iwf_ready", "t_early"]
+SESSION = EARLY_OUT + ["o_final", "o_answered"] + EARLY_IN + ["t_answered", "in_dialog"]
+
+
+class SCSCF(Entity):
+    """S-CSCF (one context per WIC)."""
+
+    name = "S-CSCF"
+    clause = "6.X.2.2, 6.X.2.3"
+    contexts = "WIC"
+    states = ["idle", "authorizing", "challenged", "saving", "registered", *EARLY_OUT, "o_final",
+              "o_answered", *EARLY_IN, "t_answered", "in_dialog"]
+    initial = "idle"
+    end_states = ["idle", "registered", "in_dialog"]
+    variables = {
+        "impu": (0, 1, 2, 3, 4, 5, 6),
+        "av": ("none", "aka", "digest"),  # the vector of the pending challenge
+        "a": ("webrtc", "ims"),  # the profile of the WIC's side of the current session
+        "mrf": ("no", "yes"),
+    }
+
+    def start(self):
+        fresh = {"impu": 0, "av": "none", "a": "webrtc", "mrf": "no"}
+        if scenario.registered_at_start(self.config):
+            return "registered", dict(fresh, impu=scenario.impu_of(self.context))
+        return "idle", fresh
+
+    # ---- registration ---------------------------------------------------------------------------
+    def _to_icscf(self, name, **fields):
+        self.send("I-CSCF", name, wic=self.context, **fields)
+
+    def trusted_node(self):
+        # 6.X.2.2.3 steps 7-10: TNA - no MAR, no 401; straight to SAR.
+        self.v.impu = self.msg.impu
+        self.mark("tna_accepted")
+        self.send("HSS", "SAR", wic=self.context, impu=self.msg.impu, kind="register")
+
+    def ask_vectors(self):
+        self.v.impu = self.msg.impu
+        self.send("HSS", "MAR", wic=self.context, impu=self.msg.impu)
+
+    def challenge(self):
+        self.v.av = self.msg.av
+        keys = "ck_ik" if self.msg.av == "aka" else "none"
+        self._to_icscf("401", impu=self.v.impu, auth=self.msg.av, keys=keys)
+
+    def response_matches(self):
+        return (self.v.av, self.msg.cred) in (("aka", "res"), ("digest", "digest")) and self.msg.impu == self.v.impu
+
+    def accept_response(self):
+        # RES = XRES (AKA) or a valid digest response: the user is authenticated.
+        self.mark("credentials_verified")
+        self.v.av = "none"
+        self.send("HSS", "SAR", wic=self.context, impu=self.v.impu, kind="register")
+
+    def refuse(self):
+        self.v.av = "none"
+        self._to_icscf("403", impu=self.msg.impu)
+
+    def registered_ok(self):
+        self.mark("scscf_registered")
+        self._to_icscf("200(REGISTER)", impu=self.v.impu)
+
+    def expire(self):
+        self.mark("registration_expired")
+        self.send("HSS", "SAR", wic=self.context, impu=self.v.impu, kind="deregister")
+
+    # ---- sessions -------------------------------------------------------------------------------
+    def invite_out(self):
+        self.v.a = self.msg.profile
+        self.send("REMOTE", "INVITE", **dict(self.msg.fields))
+
+    def mismatch(self):
+        """The two ends' media profiles differ and the operator interworks inside IMS."""
+        return self.msg.profile != self.v.a and self.config.iwf == "internal"
+
+    def init_mrf(self):
+        self.mark("media_mismatch")
+        self.v.mrf = "yes"
+        self.send("MRF", "MRF_INIT", wic=self.context, a=self.v.a, b=self.msg.profile)
+
+    def update_mrf(self):
+        self.send("MRF", "MRF_UPDATE", wic=self.context, codec="amrwb")
+
+    def early_media(self):
+        if self.config.early_media == "yes":
+            self.mark("early_media")
+            self.send("MRF", "MRF_FINAL", wic=self.context)
+
+    def relay_answer_out(self):
+        # Step 10: the WIC's side gets the MRF's WebRTC-profile SDP.
+        self.early_media()
+        self.send("P-CSCF", "183", wic=self.context, profile=self.v.a, codec="opus")
+
+    def progress_out(self):
+        if self.msg.profile == self.v.a:
+            self.mark("media_match")
+        self.send("P-CSCF", "183", **dict(self.msg.fields))
+
+    def to_remote(self):
+        self.send("REMOTE", self.msg.name, wic=self.context)
+
+    def to_pcscf(self):
+        self.send("P-CSCF", self.msg.name, wic=self.context)
+
+    def mrf_final(self):
+        # Step 16: "The S-CSCF informs the Media IWF that the session has been answered".
+        self.mark("iwf_final")
+        self.send("MRF", "MRF_FINAL", wic=self.context)
+
+    def answered_out(self):
+        self.send("P-CSCF", "200(INVITE)", wic=self.context, profile=self.v.a, codec="opus")
+
+    def answered_out_direct(self):
+        self.send("P-CSCF", "200(INVITE)", **dict(self.msg.fields))
+
+    def release(self):
+        if self.v.mrf == "yes":
+            self.send("MRF", "MRF_RELEASE", wic=self.context)
+            self.v.mrf = "no"
+
+    def failed_out(self):
+        self.to_pcscf()
+        self.release()
+
+    def not_registered_out(self):
+        self.reply("403", wic=self.context, impu=self.msg.caller)
+
+    def invite_in(self):
+        self.v.a = self.msg.profile
+        self.send("P-CSCF", "INVITE", **dict(self.msg.fields))
+
+    def not_registered_in(self):
+        self.send("REMOTE", "480", wic=self.context)
+
+    def mismatch_in(self):
+        return self.msg.profile != self.v.a and self.config.iwf == "internal"
+
+    def init_mrf_in(self):
+        self.mark("media_mismatch")
+        self.v.mrf = "yes"
+        self.send("MRF", "MRF_INIT", wic=self.context, a=self.msg.profile, b=self.v.a)
+
+    def relay_answer_in(self):
+        self.early_media()
+        self.send("REMOTE", "183", wic=self.context, profile=self.v.a, codec="amrwb")
+
+    def progress_in(self):
+        if self.msg.profile == self.v.a:
+            self.mark("media_match")
+        self.send("REMOTE", "183", **dict(self.msg.fields))
+
+    def answered_in(self):
+        if self.v.mrf == "yes":
+            self.mrf_final()
+            self.send("REMOTE", "200(INVITE)", wic=self.context, profile=self.v.a, codec="amrwb")
+        else:
+            self.send("REMOTE", "200(INVITE)", **dict(self.msg.fields))
+
+    def failed_in(self):
+        self.to_remote()
+        self.release()
+
+    def bye_done_to_remote(self):
+        self.to_remote()
+        self.release()
+
+    def bye_done_to_pcscf(self):
+        self.to_pcscf()
+        self.release()
+
+    transitions = [
+        # ---- registration ---------------------------------------------------------------------
+        T(["idle", "registered"], "saving", on=recv("I-CSCF", "REGISTER"), when=lambda e: e.msg.tna == "asserted",
+          do="trusted_node", step={"F3": "7-10"}, tags=("tna_path",)),
+        T(["idle", "registered"], "authorizing", on=recv("I-CSCF", "REGISTER"),
+          when=lambda e: e.msg.tna != "asserted" and e.msg.cred == "none", do="ask_vectors", step=REG_FIRST),
+        T(["idle", "registered"], None, on=recv("I-CSCF", "REGISTER"),
+          when=lambda e: e.msg.tna != "asserted" and e.msg.cred != "none", do="refuse",
+          note=f"a response to a challenge that was never issued: 403 ({NOT_IN_SEED})"),
+        T("authorizing", "challenged", on=recv("HSS", "MAA"), do="challenge", step=REG_FIRST, tags=("challenge_sent",)),
+        T("challenged", "saving", on=recv("I-CSCF", "REGISTER"), when="response_matches", do="accept_response",
+          step=REG_FINAL),
+        T("challenged", "idle", on=recv("I-CSCF", "REGISTER"), when=lambda e: not e.response_matches(), do="refuse",
+          note=f"wrong response: 403 ({NOT_IN_SEED})"),
+        T("saving", "registered", on=recv("HSS", "SAA"), do="registered_ok", step=REG_FINAL),
+        T(["authorizing", "saving"], None, on=recv("I-CSCF", "REGISTER"), do="refuse",
+          note=f"a second REGISTER while the HSS answers ({NOT_IN_SEED})"),
+        T("registered", "idle", on=event("expire"), when=lambda e: scenario.fault(e.config, "expiry"), do="expire",
+          note=f"the registration expires unrefreshed ({NOT_IN_SEED})"),
+        *discard(["idle", "registered"], "HSS", ["SAA"], "answer to a deregistration", tags=()),
+        # ---- outbound session (6.X.2.3.1 / 6.X.2.3.3) -------------------------------------------
+        T("registered", "o_invited", on=recv("P-CSCF", "INVITE"), do="invite_out", step={"F6": "4-6", "F8": "5-7"}),
+        T([s for s in states if s != "registered"], None, on=recv("P-CSCF", "INVITE"), do="not_registered_out",
+          note=f"not registered (or busy): 403 ({NOT_IN_SEED})"),
+        T("o_invited", "o_iwf_init", on=recv("REMOTE", "183"), when="mismatch", do="init_mrf", step={"F6": "7-9"}),
+        T("o_iwf_init", "o_iwf_ready", on=event("negotiate_codec"), do="update_mrf", step={"F6": "7-9"}),
+        T("o_iwf_ready", "o_early", on=event("relay_answer"), do="relay_answer_out", step={"F6": "10"}),
+        T("o_invited", "o_early", on=recv("REMOTE", "183"), when=lambda e: not e.mismatch(), do="progress_out",
+          step={"F6": "10", "F8": "8-9"}),
+        *[T("o_early", None, on=recv("P-CSCF", m), do="to_remote", step={"F6": "10", "F8": "10"})
+          for m in ["PRACK", "UPDATE"]],
+        *[T("o_early", None, on=recv("REMOTE", m), do="to_pcscf", step={"F6": "10", "F8": "10"})
+          for m in ["200(PRACK)", "200(UPDATE)"]],
+        T("o_early", None, on=recv("REMOTE", "180"), do="to_pcscf", step={"F6": "11-14", "F8": "12-15"}),
+        T("o_early", "o_final", on=recv("REMOTE", "200(INVITE)"), when=lambda e: e.v.mrf == "yes", do="mrf_final",
+          step={"F6": "16"}),
+        T("o_final", "o_answered", on=event("relay_200"), do="answered_out", step={"F6": "17-19"}),
+        T("o_early", "o_answered", on=recv("REMOTE", "200(INVITE)"), when=lambda e: e.v.mrf == "no",
+          do="answered_out_direct", step={"F6": "15", "F8": "16-19"}),
+        T("o_answered", "in_dialog", on=recv("P-CSCF", "ACK"), do="to_remote", note=f"ACK ({NOT_IN_SEED})"),
+        *[T(EARLY_OUT, "registered", on=recv("REMOTE", m), do="failed_out", note=f"call failed ({NOT_IN_SEED})")
+          for m in ["486", "488", "487"]],
+        T(EARLY_OUT, None, on=recv("P-CSCF", "CANCEL"), do="to_remote", note=f"CANCEL ({NOT_IN_SEED})"),
+        *discard(["o_final", "o_answered"], "P-CSCF", ["CANCEL"], "CANCEL crossed the 200 OK"),
+        # ---- inbound session (6.X.2.3.2 / 6.X.2.3.4) --------------------------------------------
+        T("registered", "t_invited", on=recv("I-CSCF", "INVITE"), do="invite_in", step={"F7": "1-4", "F9": "1-4"}),
+        T([s for s in states if s != "registered"], None, on=recv("I-CSCF", "INVITE"), do="not_registered_in",
+          note=f"not registered (or busy): 480 ({NOT_IN_SEED})"),
+        T("t_invited", "t_iwf_init", on=recv("P-CSCF", "183"), when="mismatch_in", do="init_mrf_in",
+          step={"F7": "9-12"}),
+        T("t_iwf_init", "t_iwf_ready", on=event("negotiate_codec"), do="update_mrf", step={"F7": "9-12"}),
+        T("t_iwf_ready", "t_early", on=event("relay_answer"), do="relay_answer_in", step={"F7": "13"}),
+        T("t_invited", "t_early", on=recv("P-CSCF", "183"), when=lambda e: not e.mismatch_in(), do="progress_in",
+          step={"F7": "13", "F9": "11-12"}),
+        *[T("t_early", None, on=recv("REMOTE", m), do="to_pcscf", step={"F7": "13", "F9": "13"})
+          for m in ["PRACK", "UPDATE"]],
+        *[T("t_early", None, on=recv("P-CSCF", m), do="to_remote", step={"F7": "13", "F9": "13"})
+          for m in ["200(PRACK)", "200(UPDATE)"]],
+        T(EARLY_IN, None, on=recv("P-CSCF", "180"), do="to_remote", step={"F7": "14-17", "F9": "15-18"}),
+        T("t_early", "t_answered", on=recv("P-CSCF", "200(INVITE)"), do="answered_in",
+          step={"F7": "18-23", "F9": "21-24"}),
+        T("t_answered", "in_dialog", on=recv("REMOTE", "ACK"), do="to_pcscf", note=f"ACK ({NOT_IN_SEED})"),
+        *[T(EARLY_IN, "registered", on=recv("P-CSCF", m), do="failed_in") for m in ["486", "480", "487", "403"]],
+        T(EARLY_IN, None, on=recv("REMOTE", "CANCEL"), do="to_pcscf", note=f"CANCEL ({NOT_IN_SEED})"),
+        *discard("t_answered", "REMOTE", ["CANCEL"], "CANCEL crossed the 200 OK"),
+        # ---- end of the session (RFC 3261 15; not in the seed) ---------------------------------
+        T(["in_dialog", "o_answered"], None, on=recv("P-CSCF", "BYE"), do="to_remote"),
+        T(["in_dialog", "t_answered"], None, on=recv("REMOTE", "BYE"), do="to_pcscf"),
+        T(["in_dialog", "o_answered"], "registered", on=recv("REMOTE", "200(BYE)"), do="bye_done_to_pcscf"),
+        T(["in_dialog", "t_answered"], "registered", on=recv("P-CSCF", "200(BYE)"), do="bye_done_to_remote"),
+        T("registered", None, on=recv("REMOTE", "200(BYE)"), do="to_pcscf", note="BYEs crossed"),
+        T("registered", None, on=recv("P-CSCF", "200(BYE)"), do="to_remote", note="BYEs crossed"),
+        T("registered", None, on=recv("P-CSCF", "BYE"), do="to_remote", note="late BYE"),
+        T("registered", None, on=recv("REMOTE", "BYE"), do="to_pcscf", note="late BYE"),
+        *[T("registered", None, on=recv("P-CSCF", m), do="to_remote", note="late message for a finished call")
+          for m in ["ACK", "CANCEL", "487", "486", "480"]],
+        *[T("registered", None, on=recv("REMOTE", m), do="to_pcscf", note="late message for a finished call")
+          for m in ["ACK", "CANCEL", "487"]],
+        *discard("registered", "REMOTE", ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "486", "488",
+                                          "PRACK", "UPDATE"], "late message for a finished call"),
+        *discard("registered", "P-CSCF", ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "PRACK",
+                                          "UPDATE", "403"], "late message for a finished call"),
+        *discard("idle", "P-CSCF", ["ACK", "BYE", "CANCEL", "200(BYE)", "487", "486", "480"], "not registered"),
+        *discard("idle", "REMOTE", ["ACK", "BYE", "CANCEL", "200(BYE)", "487", "486", "488", "PRACK", "UPDATE"],
+                 "not registered"),
+    ]
