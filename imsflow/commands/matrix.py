@@ -27,6 +27,8 @@ def add_run_args(p) -> None:
                    help="worker processes (default: one per core)")
     p.add_argument("--executor", choices=tuple(EXECUTORS), default="process",
                    help="where the runs execute (default: a process pool on this machine)")
+    p.add_argument("--no-share", dest="share", action="store_false",
+                   help="explore every configuration, even one an earlier run of the same system decides")
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
                      help="show progress on stderr even when it is not a terminal")
@@ -38,7 +40,7 @@ def request_from(args, *, vary_default_all: bool) -> MatrixRequest:
     return MatrixRequest(
         model_dir=args.model, vary=vary, flows=args.flow, settings=parse_settings(args.settings),
         properties=args.property, wics=args.wics, max_states=args.max_states, timeout=args.timeout,
-        executor=args.executor, workers=args.workers, progress=args.progress,
+        executor=args.executor, workers=args.workers, progress=args.progress, share=args.share,
     )
 
 
@@ -47,7 +49,8 @@ def register(sub) -> None:
         "matrix", help="verdicts of every property x flow x variant, in parallel",
         description="Check every property on every flow for every combination of the varied variants "
         "(all of them unless --vary names some; --set fixes the others), on a pool of worker processes. "
-        "Combinations a flow makes identical (it fixes the variant) are checked once.",
+        "Combinations a flow makes identical (it fixes the variant) are checked once, and so is a "
+        "configuration that differs from an explored one only in variants that run never read.",
     )
     add_run_args(p)
     p.add_argument("--format", choices=FORMATS, default="text")

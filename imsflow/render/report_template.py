@@ -240,7 +240,8 @@ JS = r"""
   if (!D.charts.length) charts.appendChild(el("p", {"class": "muted"}, "No state charts in this report."));
   var st = byId("stats");
   var s = D.stats;
-  [["runs (flow x variant)", s.runs], ["verdicts", s.results], ["states explored", s.states.toLocaleString("en")],
+  [["runs (flow x variant)", s.runs], ["explored", s.explored + (s.shared ? " (" + s.shared + " decided by an earlier run of the same system)" : "")],
+   ["verdicts", s.results], ["states explored", s.states.toLocaleString("en")],
    ["transitions", s.transitions.toLocaleString("en")], ["wall time", s.seconds + " s"],
    ["checking time (all workers)", s.cpu_seconds + " s"], ["workers", s.workers + " (" + s.executor + ")"]].forEach(function (row) {
     var tr = el("tr"); tr.appendChild(el("th", null, row[0])); tr.appendChild(el("td", null, String(row[1]))); st.appendChild(tr);
@@ -250,7 +251,7 @@ JS = r"""
     var tr = el("tr");
     [c.flow === null ? "model" : c.flow, c.label, (c.stats.states || 0).toLocaleString("en"),
      (c.stats.transitions || 0).toLocaleString("en"), c.stats.depth === undefined ? "" : c.stats.depth,
-     (c.stats.seconds || 0) + " s"].forEach(function (x) { tr.appendChild(el("td", null, String(x))); });
+     (c.stats.seconds || 0) + " s" + (c.stats.shared_with !== undefined ? " (same system as " + D.columns[c.stats.shared_with].flow + " " + D.columns[c.stats.shared_with].label + ")" : "")].forEach(function (x) { tr.appendChild(el("td", null, String(x))); });
     cs.appendChild(tr);
   });
   var m = /^#r(\d+)$/.exec(location.hash);

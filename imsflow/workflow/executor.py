@@ -1,9 +1,11 @@
 """Where the matrix's jobs run: a small seam, so one machine's process pool can later be
 swapped for a cluster without touching the matrix or the diff.
 
-An executor takes a top-level function and a list of *plain-data* jobs (dicts of strings,
+An executor takes a top-level function and an iterable of *plain-data* jobs (dicts of strings,
 numbers and lists: a model directory, a flow id, variant settings) and yields
-`(job index, result)` as results arrive, in any order.  Nothing else crosses the seam: no
+`(job index, result)` as results arrive, in any order.  The iterable may be lazy: an executor
+pulls the next job only when it has room for it, so the caller can still decide, from the
+results already in, that a later job need not run (the matrix does; see reads.py).  Nothing else crosses the seam: no
 compiled system, no model object, no open file - each worker re-loads the model from its
 directory (and keeps it cached for its next job).  That is what makes the same interface fit a
 process pool, Ray and Dask.
@@ -32,7 +34,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 from ..errors import UsageError
 
@@ -41,8 +43,9 @@ class Executor(Protocol):
     name: str
     workers: int
 
-    def map_unordered(self, fn: Callable[[dict], dict], jobs: list[dict]) -> Iterator[tuple[int, dict]]:
-        """Run fn(job) for every job; yield (index into jobs, result) as each finishes."""
+    def map_unordered(self, fn: Callable[[dict], dict], jobs: Iterable[dict]) -> Iterator[tuple[int, dict]]:
+        """Run fn(job) for every job; yield (index in `jobs` order, result) as each finishes.
+        Pull jobs from the iterable no earlier than a worker can take them."""
 
     def close(self) -> None:
         """Release the workers (also on interruption: pending jobs are cancelled)."""

@@ -12,6 +12,7 @@ from ..loader import load
 from ..pipeline import CheckRequest, check, compile_for
 from ..system.trace import listing
 from . import reach
+from .reads import recording
 
 
 def make_job(model_dir: str, flow, settings: dict, *, wics: int = 1, properties=None,
@@ -33,11 +34,14 @@ def run_job(job: dict) -> dict:
             properties=job["properties"], settings=job["settings"], wics=job["wics"],
             max_states=job["max_states"], timeout=job["timeout"], progress=False,
         )
-        run = check(request)
+        with recording() as reads:
+            run = check(request)
+        config = run.loaded.model.config(job["flow"], job["settings"], job["wics"])
         results = []
         for r in run.results:
             d = r.to_json()
-            d.update(statement=r.statement, clause=r.clause, kind=r.kind)
+            d.update(statement=r.statement, clause=r.clause, kind=r.kind,
+                     engine_reason=engine_reason(run.loaded.property(r.property), config, r))
             trace, ts = run.traces.get((r.property, r.flow)), run.systems.get(r.flow)
             if trace is not None and ts is not None and trace.actions:
                 d["listing"] = listing(ts, trace)
@@ -45,7 +49,7 @@ def run_job(job: dict) -> dict:
                     d["svg"] = _sequence_svg(ts, trace, r)
                     d["initial_state"] = _initial_state(ts)
             results.append(d)
-        out = {"results": results, "stats": run.stats, "warnings": list(run.warnings)}
+        out = {"results": results, "stats": run.stats, "warnings": list(run.warnings), "reads": sorted(reads)}
         if job["diagrams"]:
             out["charts"] = _charts(run.systems.values())
         if job["reach"]:
@@ -56,6 +60,19 @@ def run_job(job: dict) -> dict:
         return out
     except ImsflowError as exc:
         return {"error": str(exc), "error_type": type(exc).__name__}
+
+
+def engine_reason(prop, config, r) -> str:
+    """The engine's own reason, without the expectation's reason the pipeline put in front of it
+    (the matrix re-applies another configuration's expectation to it; see reads.py)."""
+    expected, why = prop.expectation(config)
+    if not why or r.verdict.value != expected:
+        return r.reason
+    if r.reason == why:
+        return ""
+    if r.reason.startswith(why + " (") and r.reason.endswith(")"):
+        return r.reason[len(why) + 2:-1]
+    return r.reason
 
 
 def _initial_state(ts) -> dict:

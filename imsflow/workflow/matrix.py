@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from .. import errors
 from ..loader import LoadedModel, load
 from ..patterns.verdict import ExitCode, Result, Verdict
-from ..pipeline import selected_flows
+from ..pipeline import CheckRequest, replay_command, selected_flows, selected_properties
 from ..errors import UsageError
 from .executor import executor_named
 from .jobs import make_job, run_job
 from .progress import ProgressBar
+from .reads import covers
 
 
 @dataclass
@@ -39,6 +40,7 @@ class MatrixRequest:
     workers: int | None = None
     progress: bool | None = None  # None: a bar when stderr is a terminal
     diagrams: bool = False  # sequence diagrams of the traces and entity state charts (report)
+    share: bool = True  # answer a configuration from an earlier run of the same system (reads.py)
 
 
 @dataclass
@@ -160,20 +162,38 @@ def plan(loaded: LoadedModel, request: MatrixRequest, *, reach: bool = False) ->
 
 
 def execute(jobs: list, *, executor: str = "process", workers: int | None = None, progress=None,
-            label: str = "checking", notes=None) -> list:
-    """Every job's output, in job order; raises the first job's user error after the pool stops."""
-    outputs = [None] * len(jobs)
+            label: str = "checking", notes=None, reuse=None) -> list:
+    """Every job's output, in job order; raises the first job's user error after the pool stops.
+
+    `reuse(k, outputs)` may answer job k from the outputs so far instead of running it (None:
+    run it).  It is asked when the executor is ready to take job k, so the more results are in,
+    the more it can answer."""
+    outputs: list = [None] * len(jobs)
     if not jobs:
         return outputs
-    pool = executor_named(executor if len(jobs) > 1 else "serial", workers)
+    notes = notes or [""] * len(jobs)
     bar = ProgressBar(len(jobs), label, enabled=progress)
+    issued: list = []  # executor index -> job index
+
+    def feed():
+        for k, job in enumerate(jobs):
+            answer = reuse(k, outputs) if reuse is not None else None
+            if answer is not None:
+                outputs[k] = answer
+                bar.advance(f"{notes[k]} (decided by an earlier run)")
+                continue
+            issued.append(k)
+            yield job
+
+    pool = executor_named(executor if len(jobs) > 1 else "serial", workers)
     failure = None
     try:
-        for i, out in pool.map_unordered(run_job, jobs):
-            outputs[i] = out
+        for i, out in pool.map_unordered(run_job, feed()):
+            k = issued[i]
+            outputs[k] = out
             if "error" in out and failure is None:
                 failure = out
-            bar.advance(notes[i] if notes else "")
+            bar.advance(notes[k])
     finally:
         pool.close()
     bar.finish()
@@ -185,28 +205,67 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
     return outputs
 
 
+def derive(loaded: LoadedModel, request: MatrixRequest, source: dict, j: int, column: Column) -> dict | None:
+    """The output of `column` from the output of an earlier run `j` of the same system (see
+    reads.py): the verdicts, traces and statistics carry over; the variant, the expectations
+    and the replay commands are this column's own.  None when the property set differs."""
+    config = loaded.model.config(column.flow, column.variant, request.wics)
+    props = [p.id for p in selected_properties(loaded, config, request.properties)]
+    if props != [d["property"] for d in source["results"]]:
+        return None
+    replay_request = CheckRequest(model_dir=loaded.directory, engine="explicit", wics=request.wics)
+    results = []
+    for d in source["results"]:
+        expected, why = loaded.property(d["property"]).expectation(config)
+        reason = d.get("engine_reason", d["reason"])
+        if why and d["verdict"] == expected:
+            reason = why if not reason else f"{why} ({reason})"
+        results.append(dict(d, variant=config.settings, expected=expected, reason=reason,
+                            replay=replay_command(loaded, replay_request, column.flow, d["property"], config)))
+    return {"results": results, "stats": dict(source["stats"], shared_with=j), "warnings": source["warnings"],
+            "reads": source.get("reads"), "charts": {}}
+
+
 def run_matrix(request: MatrixRequest) -> MatrixRun:
     loaded = load(request.model_dir)
     started = time.perf_counter()
     varied, columns, jobs = plan(loaded, request)
     notes = [f"{c.flow or ''} {c.label}".strip() for c in columns]
+
+    def reuse(k: int, outputs: list):
+        if not request.share:
+            return None
+        for j in range(k):
+            out = outputs[j]
+            if out is None or "error" in out or "shared_with" in out["stats"] or columns[j].flow != columns[k].flow:
+                continue
+            if covers(out.get("reads"), columns[j].variant, columns[k].variant):
+                answer = derive(loaded, request, out, j, columns[k])
+                if answer is not None:
+                    return answer
+        return None
+
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
-                      label=f"matrix ({len(jobs)} runs)", notes=notes)
+                      label=f"matrix ({len(jobs)} runs)", notes=notes, reuse=reuse)
     results, warnings, charts = [], [], {}
     totals = {"states": 0, "transitions": 0, "cpu_seconds": 0.0}
+    explored = 0
     for k, out in enumerate(outputs):
         merge_charts(charts, out.get("charts", {}))
         for d in out["results"]:
             results.append(result_from_json(d, column=k))
+        warnings.extend(w for w in out["warnings"] if w not in warnings)
+        if "shared_with" in out["stats"]:
+            continue
+        explored += 1
         for key in ("states", "transitions"):
             totals[key] += out["stats"].get(key, 0)
         totals["cpu_seconds"] += out["stats"].get("seconds", 0.0)
-        warnings.extend(w for w in out["warnings"] if w not in warnings)
     parallel = len(jobs) > 1 and request.executor != "serial"
     stats = {
-        "runs": len(jobs), "results": len(results), "states": totals["states"],
-        "transitions": totals["transitions"], "seconds": round(time.perf_counter() - started, 3),
-        "cpu_seconds": round(totals["cpu_seconds"], 3),
+        "runs": len(jobs), "explored": explored, "shared": len(jobs) - explored, "results": len(results),
+        "states": totals["states"], "transitions": totals["transitions"],
+        "seconds": round(time.perf_counter() - started, 3), "cpu_seconds": round(totals["cpu_seconds"], 3),
         "workers": (request.workers or os.cpu_count() or 1) if parallel else 1,
         "executor": request.executor if len(jobs) > 1 else "serial",
     }

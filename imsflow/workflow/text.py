@@ -122,7 +122,8 @@ def summary(run) -> str:
     s = run.stats
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     unexpected = sum(1 for r in run.results if not r.as_expected)
-    return (f"{s['results']} verdicts ({parts}), {unexpected} unexpected; {s['runs']} runs, "
+    shared = f" ({s['shared']} decided by an earlier run of the same system)" if s.get("shared") else ""
+    return (f"{s['results']} verdicts ({parts}), {unexpected} unexpected; {s['runs']} runs{shared}, "
             f"{s['states']:,} states, {s['transitions']:,} transitions; {s['seconds']} s on "
             f"{s['workers']} worker(s) ({s['executor']}), {s['cpu_seconds']} s of checking")
 

@@ -65,7 +65,8 @@ def test_an_executor_of_ones_own_plugs_into_the_seam(gate_dir, gate_matrix, monk
         name = "recording"
 
         def map_unordered(self, fn, jobs):
-            for i in reversed(range(len(jobs))):  # out of order, as a cluster would answer
+            jobs = list(jobs)  # takes every job at once, as a cluster scheduler may
+            for i in reversed(range(len(jobs))):  # and answers out of order
                 seen.append(jobs[i]["flow"])
                 yield i, fn(jobs[i])
 
@@ -111,3 +112,39 @@ def test_a_worker_error_fails_the_whole_matrix(gate_dir):
     with pytest.raises(ImsflowError, match="unknown property"):
         run_matrix(MatrixRequest(model_dir=gate_dir, properties=["no-such-property"], executor="process",
                                  progress=False))
+
+
+def test_a_run_decides_the_configurations_that_differ_only_in_variants_it_never_read(gate_dir, gate_matrix):
+    # Without a rogue the login flow never reads `trust`: its trust=any column is answered by
+    # the trust=client run, with that column's own variant, expectations and replay command.
+    assert gate_matrix.stats["shared"] == 1
+    shared = next(i for i, s in enumerate(gate_matrix.column_stats) if "shared_with" in s)
+    assert gate_matrix.columns[shared].label == "trust=any rogue=no"
+    assert gate_matrix.columns[gate_matrix.column_stats[shared]["shared_with"]].label == "trust=client rogue=no"
+    unshared = run_matrix(MatrixRequest(model_dir=gate_dir, executor="serial", progress=False, share=False))
+    assert unshared.stats["shared"] == 0
+
+    def comparable(run):
+        return [{k: v for k, v in r.to_json().items() if k != "stats"} for r in run.results]
+
+    assert comparable(gate_matrix) == comparable(unshared)
+    replay = next(r.replay for r in gate_matrix.results if r.column == shared)
+    assert "--set trust=any" in replay
+
+
+def test_reads_count_a_look_at_the_whole_variant_as_reading_everything():
+    from imsflow.authoring.model import Config
+    from imsflow.workflow import reads
+
+    with reads.recording() as seen:
+        from imsflow.authoring import model as authoring_model
+
+        config = authoring_model.Config(flow="f", variant=(("a", 1), ("b", 2)))
+        assert config.a == 1 and config.get("b") == 2
+        assert seen == {"a", "b"}
+        config.describe()
+        assert reads.ALL in seen
+    assert authoring_model.Config is Config  # restored
+    assert not reads.covers({"a", reads.ALL}, {"a": 1}, {"a": 1})
+    assert reads.covers({"a"}, {"a": 1, "b": 1}, {"a": 1, "b": 2})
+    assert not reads.covers({"a"}, {"a": 1}, {"a": 2})
