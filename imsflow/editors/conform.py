@@ -10,10 +10,13 @@ of the compiled TransitionSystem.  From (s, k) an enabled action either
   - inside a range marked summarised ("standard IMS procedure"): before its arrow, or after an
     arrowless summarised range until the next step;
   - when the file allows the acting entity (`allow:`, or the step's `allow_before:`);
-  - before step 1 when the flow has preconditions `after:` (the earlier flows' own steps);
   - when the action sends nothing (a receipt that only changes state draws no arrow, so the
     editor cannot have written it),
   and leads to (s', k).
+
+One action may perform several consecutive written arrows (its sends, in any order).
+Preconditions `after:` name the flows that happened first: the model's scenario for `flow`
+starts where they end (model/scenario.py), so they are checked by name, not re-run.
 
 A matched arrow whose receiver is in a state with no transition for it is refused by the
 receiver.  When no run performs every step, the report names the first step no run can take
@@ -128,7 +131,7 @@ class _Matcher:
         # free[k]: which processes may act unwritten while step k is next (None: any).
         self.free: list = []
         for k, s in enumerate(flow.steps):
-            anyone = s.label in summarised_labels or (k == 0 and flow.after)
+            anyone = s.label in summarised_labels
             if k > 0 and flow.steps[k - 1].summarised and flow.steps[k - 1].message is None:
                 anyone = True
             if anyone or "*" in s.allow_before:
@@ -157,6 +160,31 @@ class _Matcher:
             if ch.receiver in self.recv_procs[k] and msg.name.lower() == s.message.lower() and _fields_match(msg, s.fields):
                 return True
         return False
+
+    def covers(self, aid: int, k: int) -> int:
+        """How many consecutive written steps from k action `aid` performs: one action may send
+        several of the written arrows (the P-CSCF reserves the AGW and forwards the INVITE in
+        one step), each arrow matched by a different send, in any order."""
+        a = self.ts.actions[aid]
+        used: set = set()
+        j = k
+        while j < len(self.flow.steps):
+            s = self.flow.steps[j]
+            if a.proc not in self.procs[j] or s.message is None:
+                break
+            if s.internal:
+                if not self._internal_name(a, s) or j > k and self.flow.steps[j - 1].internal:
+                    break
+            else:
+                hit = next((i for i, (c, mid) in enumerate(a.sends) if i not in used
+                            and self.ts.channels[c].receiver in self.recv_procs[j]
+                            and self.ts.messages[mid].name.lower() == s.message.lower()
+                            and _fields_match(self.ts.messages[mid], s.fields)), None)
+                if hit is None:
+                    break
+                used.add(hit)
+            j += 1
+        return j - k
 
     def sent_to_receiver(self, aid: int, k: int):
         """The (channel, message id) of the send that makes action `aid` perform step k."""
@@ -249,15 +277,15 @@ def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX
         succ, _unhandled = ts.expand(s)
         for aid, nxt in succ:
             transitions += 1
-            if m.matches(aid, k):
-                refusal = _receiver_refusal(ts, m, aid, k, s, nxt)
+            for j in range(k, k + m.covers(aid, k)):
+                refusal = _receiver_refusal(ts, m, aid, j, s, nxt)
                 if refusal is not None:
-                    refusals.setdefault(k, []).append((node, refusal))
-                else:
-                    child = (nxt, _skip_arrowless(flow, k + 1))
-                    if child not in parent:
-                        parent[child] = (node, aid, flow.steps[k].label)
-                        queue.append(child)
+                    refusals.setdefault(j, []).append((node, refusal))
+                    break
+                child = (nxt, _skip_arrowless(flow, j + 1))
+                if child not in parent:
+                    parent[child] = (node, aid, flow.steps[k].label)
+                    queue.append(child)
             if m.is_free(aid, k):
                 child = (nxt, k)
                 if child not in parent:
@@ -351,18 +379,20 @@ def _diagnose(ts, m: _Matcher, flow: FlowFile, parent: dict, k: int, receiver_re
                           f"in state {label}")
             path = _path(parent, node)[0]
             own = sum(1 for aid in path if ts.actions[aid].proc == p)
-            candidates.append((rank, -own, len(path), node,
+            busy = any(ts.actions[aid].proc == p for aid, _ in ts.expand(s)[0])
+            candidates.append((rank, not busy, -own, len(path), node,
                                Refusal(step, proc.name, label, reason, _could_do(ts, p, s), "sender")))
     if not candidates:
         # The step's sender has no process in this configuration (filtered out earlier), or
         # the frontier is empty: report the initial state.
         node = min(frontier, key=lambda n: len(_path(parent, n)[0])) if frontier else next(iter(parent))
         return node, Refusal(step, step.sender or "?", "-", "no process can take this step", [], "sender")
-    # The clearest explanation: "no transition" before "waits for"; then the state where the
-    # refusing entity has done the most (its unwritten receipts taken: what it has seen), reached
-    # by the shortest run (no unrelated unwritten steps).
-    candidates.sort(key=lambda c: c[:3])
-    node, refusal = candidates[0][3], candidates[0][4]
+    # The clearest explanation: "no transition" before "waits for"; a state where the refusing
+    # entity is about to do something else (what it does instead) before one where it is idle;
+    # then the state where it has done the most (what it has seen), reached by the shortest run
+    # (no unrelated unwritten steps).
+    candidates.sort(key=lambda c: c[:4])
+    node, refusal = candidates[0][4], candidates[0][5]
     return node, refusal
 
 

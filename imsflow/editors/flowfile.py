@@ -116,7 +116,9 @@ def load_flow(path: str) -> FlowFile:
 
 
 def parse_flow(text: str, path: str = "<flow>") -> FlowFile:
-    rel = os.path.relpath(path) if os.path.exists(path) else path
+    rel = path
+    if os.path.exists(path) and not os.path.relpath(path).startswith(".."):
+        rel = os.path.relpath(path)
     try:
         data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
