@@ -207,9 +207,16 @@ class _Matcher:
         """The label an unwritten step carries in the drawing: the summarised range it is in."""
         if k < len(self.flow.steps) and self.flow.steps[k].summarised:
             return self.flow.steps[k].label
-        if k > 0 and self.flow.steps[k - 1].summarised and self.flow.steps[k - 1].message is None:
-            return self.flow.steps[k - 1].label
-        return None
+        steps = self.flow.steps
+        j = k
+        while j > 0 and steps[j - 1].summarised and steps[j - 1].message is None:
+            j -= 1
+        if j == k:
+            return None
+        # after consecutive arrowless ranges ("10" then "11-14") an unwritten step may belong to
+        # any of them: it carries their joint span ("10-14")
+        first, last = steps[j].first, steps[k - 1].last
+        return str(first) if first == last else f"{first}-{last}"
 
 
 def _internal_names(ts, entity: str) -> set:
@@ -347,7 +354,7 @@ def _receiver_refusal(ts, m: _Matcher, aid: int, k: int, s, nxt) -> Refusal | No
     step = m.flow.steps[k]
     return Refusal(step, proc.name, proc.local_label(local),
                    f"{proc.name} has no transition for {ts.messages[mid].label()} from "
-                   f"{ts.processes[ts.actions[aid].proc].name} in state {proc.local_label(local)}",
+                   f"{ts.processes[ts.actions[aid].proc].name} in this state",
                    _could_do(ts, rcv, nxt), "receiver")
 
 
@@ -371,12 +378,11 @@ def _diagnose(ts, m: _Matcher, flow: FlowFile, parent: dict, k: int, receiver_re
             label = proc.local_label(local)
             if not doing:
                 rank = 0
-                reason = f"{proc.name} has no transition that {_does(step)} in state {label}"
+                reason = f"{proc.name} has no transition that {_does(step)} in this state"
             else:
                 rank = 1
                 needs = sorted({_trigger_text(ts, a) for a in doing})
-                reason = (f"{proc.name} {_does(step)} only on {' or '.join(needs)}, which has not happened "
-                          f"in state {label}")
+                reason = f"{proc.name} {_does(step)} only on {' or '.join(needs)}, which has not happened"
             path = _path(parent, node)[0]
             own = sum(1 for aid in path if ts.actions[aid].proc == p)
             busy = any(ts.actions[aid].proc == p for aid, _ in ts.expand(s)[0])
