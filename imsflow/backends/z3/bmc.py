@@ -25,7 +25,7 @@ class Unrolling:
     def __init__(self, enc: Encoding, *, deadline: float | None = None):
         self.enc = enc
         self.deadline = deadline
-        self.solver = z3.SolverFor("QF_LIA")
+        self.solver = z3.SolverFor("QF_BV")
         s0 = enc.state("0")
         self.states = [s0]
         self.acts = []
@@ -39,7 +39,7 @@ class Unrolling:
     def extend(self) -> None:
         i = len(self.acts)
         t = self.enc.state(str(i + 1))
-        act = z3.Int(f"act@{i}")
+        act = self.enc.act(f"act@{i}")
         self.solver.add(self.enc.step(self.states[-1], t, act))
         self.states.append(t)
         self.acts.append(act)
@@ -71,21 +71,22 @@ class Unrolling:
         finally:
             self.solver.pop()
 
-    def trace(self, model) -> Trace:
-        """The run a model describes, as action ids (what Trace, JSON and replay read)."""
-        actions = [model.eval(a, model_completion=True).as_long() for a in self.acts]
+    def trace(self, model, depth: int) -> Trace:
+        """The first `depth` steps of the run a model describes, as action ids (what Trace,
+        the JSON entries and replay read)."""
+        actions = [model.eval(a, model_completion=True).as_long() for a in self.acts[:depth]]
         return Trace(actions, highlight=len(actions) - 1 if actions else None)
 
-    def last_action_in(self, aids) -> object:
-        """The last unrolled step takes one of `aids`."""
-        act = self.acts[-1]
+    def action_in(self, i: int, aids) -> object:
+        """Step i (from depth i to i+1) takes one of `aids`."""
+        act = self.acts[i]
         return z3.Or([act == a for a in sorted(aids)] or [z3.BoolVal(False)])
 
 
 def replays(enc: Encoding, actions: list[int], final=None) -> bool:
     """Is `actions` a run of the encoded system from its initial state (and does `final`, a
     function State -> formula, hold at its end)?  Cross-checks an explicit trace in Z3."""
-    solver = z3.Solver()
+    solver = z3.SolverFor("QF_BV")
     s = enc.state("r0")
     solver.add(enc.init(s))
     for aid in actions:

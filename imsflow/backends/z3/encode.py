@@ -3,13 +3,18 @@
 Everything is generated from the compiled tables (processes, channels, actions, monitors,
 invariant predicates); nothing here knows a model.  One symbolic state holds
 
-    loc[p]         Int, process p's local index (control state + variables, as compiled)
-    len[c]         Int, the number of messages in FIFO channel c (0..capacity)
-    slot[c][j]     Int, the message id in position j of FIFO channel c, EMPTY past len[c]
+    loc[p]         process p's local index (control state + variables, as compiled)
+    len[c]         the number of messages in FIFO channel c (0..capacity)
+    slot[c][j]     the message id in position j of FIFO channel c, EMPTY past len[c]
     has[c][m]      Bool, message m is in "set" channel c (a persistent message set)
     err[k]         Bool, monitor k has seen a violation (sticky, like Monitor's ERR)
     bit[k][b]      Bool, bit b of monitor k (all False once err[k], as ERR has no bits)
-    last           Int, optional: the last seed step number taken (for in-order witnesses)
+    last           optional: 1 + the last seed step number taken (0: none yet), for
+                   in-order witnesses
+
+The numbers are bit-vectors of one width wide enough for every domain (compared unsigned),
+so the whole encoding is propositional and Z3's incremental SAT core decides it: on these
+small finite domains that is many times faster than linear integer arithmetic.
 
 The step relation is exactly TransitionSystem.expand/apply: a process consumes the head of
 one of its FIFO input channels (or reads a set channel without consuming, or takes an event),
@@ -34,7 +39,6 @@ from ...system.predicates import Not as PNot
 from ...system.predicates import Or as POr
 from ..explore.witness import step_key
 
-EMPTY = -1
 
 
 @dataclass
@@ -43,6 +47,7 @@ class State:
 
     vars: dict
     tag: str = ""
+    memo: dict = field(default_factory=dict)  # formulas already built over this state
 
     def __getitem__(self, key):
         return self.vars[key]
@@ -63,6 +68,7 @@ class Encoding:
 
     def __post_init__(self):
         ts = self.ts
+        ts.saturate()  # the encoding needs every (local state, input) pair's outcome
         self.fifo = [c.index for c in ts.channels if c.kind == "fifo"]
         self.sets = [c.index for c in ts.channels if c.kind != "fifo"]
         msgs: dict = {c.index: set() for c in ts.channels}
@@ -81,6 +87,11 @@ class Encoding:
             if a.kind == "recv":
                 self.recv_locals.setdefault((a.channel, a.msg), set()).add(a.source)
         self.step_keys = [step_key(a.step) for a in ts.actions]
+        top = max([len(p.locals) for p in ts.processes] + [c.capacity + 1 for c in ts.channels]
+                  + [len(ts.messages) + 1] + [k + 2 for k in self.step_keys if k is not None])
+        self.width = max(1, top.bit_length())
+        self.empty = (1 << self.width) - 1  # above every message id
+        self.act_width = max(1, (len(ts.actions) + 1).bit_length())
         self._build_keys()
 
     # ---- variables ----------------------------------------------------------------------------
@@ -127,8 +138,15 @@ class Encoding:
         out = {}
         for key in self.keys:
             name = f"{'.'.join(map(str, key))}@{tag}"
-            out[key] = z3.Bool(name) if key[0] in ("has", "err", "bit") else z3.Int(name)
+            out[key] = z3.Bool(name) if key[0] in ("has", "err", "bit") else z3.BitVec(name, self.width)
         return State(out, tag)
+
+    def num(self, v: int):
+        return z3.BitVecVal(v, self.width)
+
+    def act(self, name: str):
+        """A fresh variable naming the action a step takes."""
+        return z3.BitVec(name, self.act_width)
 
     # ---- initial state and well-formedness ------------------------------------------------------
     def init(self, s: State):
@@ -141,9 +159,9 @@ class Encoding:
             elif kind == "len":
                 parts.append(v == 0)
             elif kind == "slot":
-                parts.append(v == EMPTY)
+                parts.append(v == self.empty)
             elif kind == "last":
-                parts.append(v == -1)
+                parts.append(v == 0)
             else:
                 parts.append(z3.Not(v))
         return z3.And(parts)
@@ -153,29 +171,36 @@ class Encoding:
         ts = self.ts
         parts = []
         for p, proc in enumerate(ts.processes):
-            parts.append(z3.And(s["loc", p] >= 0, s["loc", p] < len(proc.locals)))
+            parts.append(z3.ULT(s["loc", p], len(proc.locals)))
         for c in self.fifo:
             cap = ts.channels[c].capacity
             n = s["len", c]
-            parts.append(z3.And(n >= 0, n <= cap))
+            parts.append(z3.ULE(n, cap))
             for j in range(cap):
                 v = s["slot", c, j]
-                parts.append(z3.If(j < n, z3.Or([v == m for m in self.chan_msgs[c]]), v == EMPTY))
+                parts.append(z3.If(z3.ULT(j, n), z3.Or([v == m for m in self.chan_msgs[c]] or [z3.BoolVal(False)]),
+                                   v == self.empty))
         for k in range(ts.k):
             parts.append(z3.Implies(s["err", k], z3.Not(z3.Or([s["bit", k, b] for b in range(self.mon_bits[k])]))))
         if self.ordered:
             known = sorted({key for key in self.step_keys if key is not None})
-            parts.append(z3.Or([s["last",] == v for v in [-1] + known]))
+            parts.append(z3.Or([s["last",] == v + 1 for v in [-1] + known]))
         return z3.And(parts)
 
     # ---- one action ------------------------------------------------------------------------------
     def action(self, s: State, aid: int):
         """(enabled, updates): when action `aid` can fire in `s`, and the new values of the
         variables it changes - TransitionSystem.enabled and apply, symbolically."""
+        hit = s.memo.get(("action", aid))
+        if hit is None:
+            hit = s.memo[("action", aid)] = self._action(s, aid)
+        return hit
+
+    def _action(self, s: State, aid: int):
         ts = self.ts
         a = ts.actions[aid]
         guard = [s["loc", a.proc] == a.source]
-        upd = {("loc", a.proc): z3.IntVal(a.target)}
+        upd = {("loc", a.proc): self.num(a.target)}
         queues = {}  # fifo channel -> (slots list, length term)
 
         def queue(c):
@@ -191,8 +216,8 @@ class Encoding:
                 slots, n = queue(c)
                 if a.msg not in self.chan_msgs[c] or not slots:
                     return z3.BoolVal(False), {}
-                guard += [n > 0, slots[0] == a.msg]
-                queues[c] = (slots[1:] + [z3.IntVal(EMPTY)], n - 1)
+                guard += [n != 0, slots[0] == a.msg]
+                queues[c] = (slots[1:] + [self.num(self.empty)], n - 1)
             else:
                 if a.msg not in self.chan_msgs[c]:
                     return z3.BoolVal(False), {}
@@ -201,8 +226,8 @@ class Encoding:
         for c, m in a.sends:
             if ts.channels[c].kind == "fifo":
                 slots, n = queue(c)
-                guard.append(n < len(slots))  # a full channel blocks the whole action
-                slots = [z3.If(n == j, z3.IntVal(m), v) for j, v in enumerate(slots)]
+                guard.append(z3.ULT(n, len(slots)))  # a full channel blocks the whole action
+                slots = [z3.If(n == j, self.num(m), v) for j, v in enumerate(slots)]
                 queues[c] = (slots, n + 1)
             else:
                 upd["has", c, m] = z3.BoolVal(True)
@@ -233,8 +258,8 @@ class Encoding:
         if self.ordered:
             key = self.step_keys[aid]
             if key is not None:
-                guard.append(s["last",] <= key)
-                upd["last",] = z3.IntVal(key)
+                guard.append(z3.ULE(s["last",], key + 1))
+                upd["last",] = self.num(key + 1)
         if set_read:
             # expand() drops a set-channel read that leaves the state as it was.
             guard.append(z3.Or([upd[k] != s[k] for k in upd] or [z3.BoolVal(False)]))
@@ -244,7 +269,7 @@ class Encoding:
     def step(self, s: State, t: State, act) -> object:
         """t is a successor of s by action `act` (an Int term naming the action id)."""
         ts = self.ts
-        parts = [z3.Not(self.unhandled(s)), act >= 0, act < len(ts.actions)]
+        parts = [z3.Not(self.unhandled(s)), z3.ULT(act, len(ts.actions))]
         updates = []
         for aid in range(len(ts.actions)):
             guard, upd = self.action(s, aid)
@@ -268,6 +293,11 @@ class Encoding:
     # ---- state predicates --------------------------------------------------------------------------
     def unhandled(self, s: State):
         """Some FIFO head has no action in its receiver's current local state."""
+        if "unhandled" not in s.memo:
+            s.memo["unhandled"] = self._unhandled(s)
+        return s.memo["unhandled"]
+
+    def _unhandled(self, s: State):
         ts = self.ts
         parts = []
         for c in self.fifo:
@@ -277,7 +307,7 @@ class Encoding:
             for m in self.chan_msgs[c]:
                 handlers = self.recv_locals.get((c, m), ())
                 ok = z3.Or([s["loc", p] == li for li in sorted(handlers)]) if handlers else z3.BoolVal(False)
-                parts.append(z3.And(s["len", c] > 0, s["slot", c, 0] == m, z3.Not(ok)))
+                parts.append(z3.And(s["len", c] != 0, s["slot", c, 0] == m, z3.Not(ok)))
         return z3.Or(parts) if parts else z3.BoolVal(False)
 
     def some_enabled(self, s: State, aids=None):
@@ -302,16 +332,16 @@ class Encoding:
         """A predicates.Pred AST as a Z3 formula over `s`."""
         ts = self.ts
         if isinstance(pred, LocalIn):
-            return z3.Or([s["loc", pred.proc] == li for li in sorted(pred.locals)] or [z3.BoolVal(False)])
+            return z3.Or([s["loc", pred.proc] == li for li in sorted(pred.indices(ts))] or [z3.BoolVal(False)])
         if isinstance(pred, ChannelHolds):
             c = pred.channel
+            msgs = [m for m in self.chan_msgs[c] if ts.messages[m].name == pred.message]
             if ts.channels[c].kind == "fifo":
                 return z3.Or([
-                    z3.And(s["len", c] > j, s["slot", c, j] == m)
-                    for j in range(ts.channels[c].capacity)
-                    for m in sorted(pred.msgs) if m in self.chan_msgs[c]
+                    z3.And(z3.UGT(s["len", c], j), s["slot", c, j] == m)
+                    for j in range(ts.channels[c].capacity) for m in msgs
                 ] or [z3.BoolVal(False)])
-            return z3.Or([s["has", c, m] for m in sorted(pred.msgs) if m in self.chan_msgs[c]] or [z3.BoolVal(False)])
+            return z3.Or([s["has", c, m] for m in msgs] or [z3.BoolVal(False)])
         if isinstance(pred, PAnd):
             return z3.And([self.pred(s, p) for p in pred.parts] or [z3.BoolVal(True)])
         if isinstance(pred, POr):
@@ -319,7 +349,12 @@ class Encoding:
         if isinstance(pred, PNot):
             return z3.Not(self.pred(s, pred.part))
         if isinstance(pred, AtLeast):
-            return z3.Sum([z3.If(self.pred(s, p), 1, 0) for p in pred.parts] or [z3.IntVal(0)]) >= pred.count
+            if pred.count <= 0:
+                return z3.BoolVal(True)
+            parts = [self.pred(s, p) for p in pred.parts]
+            if len(parts) < pred.count:
+                return z3.BoolVal(False)
+            return z3.AtLeast(*parts, pred.count)
         raise TypeError(f"the Z3 encoding has no translation for predicate {type(pred).__name__}")
 
     def same(self, s: State, t: State):

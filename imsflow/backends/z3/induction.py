@@ -51,7 +51,7 @@ class Inductor:
         self.strengthened = False
 
     def _solver(self) -> z3.Solver:
-        s = z3.SolverFor("QF_LIA")
+        s = z3.SolverFor("QF_BV")
         if self.deadline is not None:
             left = self.deadline - time.perf_counter()
             if left <= 0:
@@ -76,7 +76,7 @@ class Inductor:
             nxt = enc.state(f"{tag}{k}")
             self._constrain(solver, nxt)
             solver.add(good(prev))
-            solver.add(enc.step(prev, nxt, z3.Int(f"act.{tag}{k}")))
+            solver.add(enc.step(prev, nxt, enc.act(f"act.{tag}{k}")))
             for earlier in path[:-1]:  # a simple path: no state twice
                 solver.add(z3.Not(enc.same(earlier, prev)))
             path.append(nxt)
@@ -112,7 +112,7 @@ class Inductor:
         solver = self._solver()
         self._constrain(solver, s)
         solver.add(enc.well_formed(t))
-        solver.add(enc.step(s, t, z3.Int("act.h")))
+        solver.add(enc.step(s, t, enc.act("act.h")))
         rounds = 0
         while alive:
             rounds += 1

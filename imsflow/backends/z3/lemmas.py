@@ -20,7 +20,7 @@ import time
 
 import z3
 
-from .encode import EMPTY, Encoding
+from .encode import Encoding
 
 
 def sample_states(ts, *, limit: int = 20_000, walks: int = 200, seconds: float = 5.0, seed: int = 0) -> list:
@@ -82,12 +82,12 @@ def candidates(enc: Encoding, states: list, *, max_candidates: int = 6000) -> li
                 cap = ts.channels[c].capacity
                 longest = max(len(g[slot]) for g in group)
                 if longest < cap:
-                    out.append(lambda s, c=c, longest=longest, when=when: z3.Implies(when(s), s["len", c] <= longest))
+                    out.append(lambda s, c=c, longest=longest, when=when: z3.Implies(when(s), z3.ULE(s["len", c], longest)))
                 for j in range(min(longest, cap)):
                     msgs = sorted({g[slot][j] for g in group if len(g[slot]) > j})
                     if len(msgs) < len(enc.chan_msgs[c]):
                         out.append(lambda s, c=c, j=j, msgs=msgs, when=when: z3.Implies(
-                            when(s), z3.Or([s["slot", c, j] == m for m in msgs] + [s["slot", c, j] == EMPTY])))
+                            when(s), z3.Or([s["slot", c, j] == m for m in msgs] + [s["slot", c, j] == enc.empty])))
             else:
                 for m in enc.chan_msgs[c]:
                     present = {m in g[slot] for g in group}
