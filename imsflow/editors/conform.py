@@ -229,7 +229,8 @@ def _internal_names(ts, entity: str) -> set:
     for p in ts.processes_named(entity):
         e = ts.extra["entities"][p]
         for t in e.transitions:
-            out.add(t.title())
+            if t.name:
+                out.add(t.name)
             if isinstance(t.on, Event):
                 out.add(t.on.name)
             elif isinstance(t.on, Recv):

@@ -92,7 +92,19 @@ def _internal_iwf(clause: Clause) -> bool | None:
     return None
 
 
-def draft(clause: Clause, doc: Contribution, *, flow_id: str | None = None, vocabulary=None) -> str:
+# Entities the contract names but a model may fold into another: the seed model's WIC entity
+# includes the user and the browser that drive it (model/wic.py).
+FOLDED = {"USER": "WIC"}
+
+
+def _in_model(entity: str | None, entities) -> str | None:
+    if entity is None or entities is None or entity in entities:
+        return entity
+    return FOLDED.get(entity, entity)
+
+
+def draft(clause: Clause, doc: Contribution, *, flow_id: str | None = None, vocabulary=None,
+          entities=None) -> str:
     """The draft flow file (YAML text) of one flow clause."""
     title = clause.captions[0].title if clause.captions else clause.title
     lines = [
@@ -114,7 +126,14 @@ def draft(clause: Clause, doc: Contribution, *, flow_id: str | None = None, voca
         lines.append(f"  - step: {_q(step.label)}")
         if a["summarised"]:
             lines.append("    summarised: standard IMS procedure")
-        message = _model_message(a["message"], vocabulary)
+        sender, receiver = _in_model(a["from"], entities), _in_model(a["to"], entities)
+        if sender is not None and sender == receiver:
+            # folding made both ends one entity ("the browser downloads ... for the WIC"): the
+            # other party is the next entity the paragraph names
+            others = [_in_model(e, entities) for _, e, _ in find_entities(step.text, internal_iwf=_internal_iwf(clause))]
+            receiver = next((e for e in others if e != sender), None)
+        a["from"], a["to"] = sender, receiver
+        message = _model_message(a["message"], vocabulary, receiver, _subject(clause))
         complete = a["from"] and message and (a["to"] or a["summarised"])
         if a["summarised"] and not complete:
             known = ", ".join(f"{k} {a[k]}" for k in ("from", "to", "message") if a[k])
@@ -127,17 +146,39 @@ def draft(clause: Clause, doc: Contribution, *, flow_id: str | None = None, voca
     return "\n".join(lines) + "\n"
 
 
-def _model_message(word: str | None, vocabulary) -> str | None:
+def _model_message(word: str | None, vocabulary, receiver: str | None = None, subject: str = "") -> str | None:
+    """The model's name for a message word: the same name; else a name that starts with it,
+    the one for this clause's subject first ("200" -> "200(REGISTER)" in a registration
+    clause); else a name that contains it and starts with the receiver's ("RESERVE" to the AGW
+    -> "AGW_RESERVE")."""
     if word is None or vocabulary is None:
         return word
     names = vocabulary.names()
+    low = word.lower()
     for n in names:
-        if n.lower() == word.lower():
+        if n.lower() == low:
             return n
-    for n in names:
-        if n.lower().startswith(word.lower()):
+    starting = [n for n in names if n.lower().startswith(low)]
+    for n in starting:
+        if subject and subject.lower() in n.lower():
             return n
+    if starting:
+        return starting[0]
+    if receiver:
+        stem = receiver.split("-")[-1].lower()
+        for n in names:
+            if low in n.lower() and n.lower().startswith(stem):
+                return n
     return word
+
+
+def _subject(clause: Clause) -> str:
+    titles = " ".join(clause.titles()).lower()
+    if "session" in titles:
+        return "INVITE"
+    if "regist" in titles or "authentication" in titles:
+        return "REGISTER"
+    return ""
 
 
 def _q(text: str) -> str:
@@ -151,13 +192,14 @@ def _short(text: str, width: int = 100) -> str:
 
 def extract_all(doc: Contribution, directory: str, *, model_dir: str | None = None) -> list[str]:
     """Write DIR/<clause>.yaml for every numbered flow; returns the paths written."""
-    flows_by_clause, vocabulary = {}, None
+    flows_by_clause, vocabulary, entities = {}, None, None
     try:
         from ..loader import load
 
         loaded = load(model_dir)
         flows_by_clause = {f.clause: fid for fid, f in loaded.model.flows.items()}
         vocabulary = loaded.model.vocabulary
+        entities = {cls.name for cls in loaded.model.entities}
     except Exception as exc:  # noqa: BLE001 - a draft does not need a model; say so in the file
         if model_dir:
             raise
@@ -166,7 +208,8 @@ def extract_all(doc: Contribution, directory: str, *, model_dir: str | None = No
     written = []
     for clause in doc.flows():
         path = os.path.join(directory, f"{clause.number}.yaml")
-        text = draft(clause, doc, flow_id=flows_by_clause.get(clause.number), vocabulary=vocabulary)
+        text = draft(clause, doc, flow_id=flows_by_clause.get(clause.number), vocabulary=vocabulary,
+                     entities=entities)
         tmp = path + ".part"
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)

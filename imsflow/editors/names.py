@@ -77,11 +77,11 @@ def find_entities(text: str, *, internal_iwf: bool | None = None) -> list[tuple[
     return out
 
 
-# Message words as the seed writes them -> the message names a model is likely to use.  The
-# extract step keeps the seed's word when the model has no such message.
+# Message words as the seed writes them -> the message names a model is likely to use (or a
+# part of one: "RESERVE" becomes AGW_RESERVE or IWF_RESERVE by the receiver, see extract.py).
 MESSAGE_WORDS: tuple[tuple[re.Pattern, str], ...] = (
     (_p(r"\b401\b|\bUnauthori[sz]ed\b|\bchallenges?\b"), "401"),
-    (_p(r"\b200\s*OK\b|authentication passed response|\banswers?\b"), "200"),
+    (_p(r"\b200\s*OK\b|authentication passed response"), "200"),
     (_p(r"\bringing\b|\b180\b"), "180"),
     (_p(r"\bInvite\b|\bsetup message\b|\bsession initiation\b"), "INVITE"),
     (_p(r"\bRegist(?:er|ration)\b"), "REGISTER"),
@@ -89,9 +89,20 @@ MESSAGE_WORDS: tuple[tuple[re.Pattern, str], ...] = (
     (_p(r"\bToken\b"), "TOKEN"),
     (_p(r"\bWebSocket\b"), "WSS"),
     (_p(r"\bHTTPS\b|\bdownloads?\b"), "HTTPS"),
+    (_p(r"\breserves?\b"), "RESERVE"),
+    (_p(r"\binitiali[sz](?:es|e|ed)\b"), "INIT"),
+    (_p(r"\bupdates?\b"), "UPDATE"),
+    (_p(r"\bfinal resources\b"), "FINAL"),
+    (_p(r"\bconfirm(?:s|ed)?\b"), "CONFIRM"),
 )
 
 
 def message_words(text: str) -> list[str]:
-    """The message names the text mentions, in the order of MESSAGE_WORDS (most specific first)."""
-    return [name for pattern, name in MESSAGE_WORDS if pattern.search(text)]
+    """The message words the text uses, in the order they occur (the first one is what the
+    sentence sends: "updates the IMS Access Gateway that final resources are confirmed")."""
+    found = []
+    for pattern, name in MESSAGE_WORDS:
+        m = pattern.search(text)
+        if m:
+            found.append((m.start(), name))
+    return [name for _, name in sorted(found)]
