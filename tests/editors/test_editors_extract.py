@@ -47,4 +47,8 @@ def test_extract_writes_one_draft_per_flow(tmp_path, seed_path, capsys):
     # ... one with a gap says where the editor must fill it in.
     with pytest.raises(FlowFileError) as err:
         parse_flow((out / "6.X.2.3.1.yaml").read_text(), "6.X.2.3.1.yaml")
-    assert "6.X.2.3.1.yaml:" in str(err.value) and "has no 'message'" in str(err.value)
+    assert "6.X.2.3.1.yaml:" in str(err.value) and "has no '" in str(err.value)
+    # with the seed model at hand, a draft names its model flow and the model's messages
+    assert f1["flow"] == "F1"
+    assert [s.get("message") for s in f1["steps"] if s["step"] == "15"] == ["200(REGISTER)"]
+    assert f1["steps"][0]["from"] == "WIC"  # the user and browser are part of the model's WIC
