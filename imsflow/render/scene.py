@@ -8,8 +8,9 @@ not a hand-written list.
 What becomes a row:
 * every message an action sends: an arrow from the sender's lifeline to the receiver's, at
   the moment it is sent (its receipt, later, is the end of that arrow and is not drawn again);
-* an internal action - an `event` that sends nothing, an event the modeller gave a `note`,
-  or an action tagged "notable" - as a box on its lifeline ("S-CSCF detects media mismatch");
+* an internal action - an `event` that sends nothing, an event or a numbered step the
+  modeller gave a `note`, or an action tagged "notable" - as a box on its lifeline
+  ("S-CSCF detects media mismatch");
   a receive-only action is the end of an arrow already drawn, and gets no row of its own;
 * the violating action of a counterexample even when it only receives, so that the step the
   property objects to is always on the page.
@@ -146,7 +147,9 @@ def build(ts, trace, *, title: str, caption: str = "", optional_steps=(), highli
         me = names[a.proc]
         # An internal event is a box (with its arrows after it when it also sends, e.g. "S-CSCF
         # detects media mismatch" then INVITE to the MRF, when the modeller gave it a note).
-        box = (a.kind == "event" and (not a.sends or bool(a.note))) or bool(a.tags & NOTABLE_TAGS)
+        # A seed step the modeller annotated with a note is a box too.
+        box = ((a.kind == "event" and (not a.sends or bool(a.note))) or (bool(a.note) and a.step is not None)
+               or bool(a.tags & NOTABLE_TAGS))
         if box:
             placed.append(((k, 1, 0), Row(action=k, kind="action", src=me, dst=me, text=_action_text(a),
                                           highlight=hot_k == k, **flags(k, a.step))))

@@ -29,7 +29,7 @@ LINE = 14.0  # line height of FS text
 LINE_DETAIL = 12.0
 MIN_GAP = 76.0
 LABEL_PAD = 24.0
-MAX_LABEL = 230.0  # wrap message fields beyond this width
+MAX_LABEL = 160.0  # wrap message fields beyond this width (keeps figures near A4 width)
 MAX_BOX = 170.0  # wrap internal-action text beyond this width
 HEAD_H = 28.0
 FRAME_HEAD = 22.0  # room above the first row of an opt/loop frame
@@ -251,7 +251,7 @@ def render_svg(scene: Scene) -> str:
         layers["rows"].append("".join(parts))
 
     for s in ranges:
-        top, bottom = tops[s.first] - 2, bottoms[s.last] - 6
+        top, bottom = tops[s.first] - 1, bottoms[s.last] - 9  # a clear gap between adjacent brackets
         mid = (top + bottom) / 2
         layers["brackets"].append(
             f'<g class="span" data-kind="range" data-label="{_esc(s.label)}">'

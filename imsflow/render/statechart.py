@@ -40,19 +40,14 @@ def chart(entity, systems=()) -> dict:
     states = [s["name"] for s in markup["states"]]
     ends = set(cls.end_states)
     sends = _sends_by_transition(cls.name, systems)
-    by_key: dict = {}
-    for t_index, t in enumerate(cls.transitions):
-        guards = tuple(_markup_name(fn) for fn in entity._guard_fns.get(t_index, ()))
-        for src in t.sources(states):
-            by_key.setdefault((src, t.dest, t.on.trigger, guards), []).append(t_index)
-    used: dict = {}
-    for entry in markup["transitions"]:
-        key = (entry["source"], entry.get("dest"), entry["trigger"], tuple(entry.get("conditions", ())))
-        for t_index in by_key.get(key, ()):
-            used.setdefault(t_index, []).append(entry["source"])
+    # The markup is the machine's own account of its transitions: a T is drawn from the
+    # sources the machine actually registered for it.
+    confirmed = {(e["source"], e.get("dest"), e["trigger"], tuple(e.get("conditions", ())))
+                 for e in markup["transitions"]}
     transitions = []
     for t_index, t in enumerate(cls.transitions):
-        sources = used.get(t_index, [])
+        guards = tuple(_markup_name(fn) for fn in entity._guard_fns.get(t_index, ()))
+        sources = [src for src in t.sources(states) if (src, t.dest, t.on.trigger, guards) in confirmed]
         if not sources:
             continue  # the machine did not accept it (cannot happen for a validated entity)
         whole = t.source == "*" and len(states) > 2
@@ -208,46 +203,130 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _lines_html(t: dict) -> list[str]:
+    """A transition on an edge: "step. trigger" on one line, then the guard and what it sends
+    on lines of their own (long labels would otherwise spread the graph sideways)."""
+    out = []
+    for kind, text in edge_lines(t):
+        esc = _html(text)
+        if kind == "step":
+            out.append(f"<B>{esc}</B>")
+        elif kind == "trigger" and out and out[-1].startswith("<B>"):
+            out[-1] += " " + esc
+        elif kind == "guard":
+            out.append(f"    <I>{esc}</I>")
+        elif kind == "effect":
+            out.append(f"    <FONT COLOR=\"#606060\">{esc}</FONT>")
+        elif kind == "send":
+            out.append(f"    {esc}")
+        else:
+            out.append(esc)
+    if "late" in t["tags"]:
+        out = [f"<FONT COLOR=\"#707070\">{ln}</FONT>" for ln in out]
+    return out
+
+
+def _line_html(t: dict) -> str:
+    """One transition on one line (inside a state box): bold step, trigger, italic guard, what
+    it sends (or its effect names in grey); a discarded late message is all grey."""
+    parts = []
+    for kind, text in edge_lines(t):
+        esc = _html(text)
+        if kind == "step":
+            parts.append(f"<B>{esc}</B>")
+        elif kind == "guard":
+            parts.append(f"<I>{esc}</I>")
+        elif kind == "effect":
+            parts.append(f"<FONT COLOR=\"#606060\">{esc}</FONT>")
+        elif kind == "send" and parts and parts[-1].startswith("/ "):
+            parts[-1] += ", " + esc[2:]
+        else:
+            parts.append(esc)
+    line = " ".join(parts)
+    if "late" in t["tags"]:
+        line = f"<FONT COLOR=\"#707070\">{line}</FONT>"
+    return line
+
+
+def layout(c: dict) -> dict:
+    """What the DOT graph draws, derived from the chart so that a machine of a hundred
+    transitions stays legible:
+    * a transition that stays in its state (no destination, or its own source) is listed
+      inside the state's box under a rule - UML's internal-transition compartment - instead
+      of a self-loop edge;
+    * a transition from "*" is drawn from one dashed "any state" box, and one from three or
+      more listed states from a dashed "any of: ..." box (one per distinct set of states);
+    * every transition between the same two boxes shares one edge, one label line each.
+    Returns {"boxes": {id: {"title", "kind", "inside": [...]}} , "edges": {(src, dst): [...]}}."""
+    boxes = {s["name"]: {"title": s["name"], "kind": "end" if s["end"] else "state", "inside": []}
+             for s in c["states"]}
+    edges: dict = {}
+    groups: dict = {}
+    for t in c["transitions"]:
+        srcs = t["sources"]
+        if srcs == [ANY]:
+            boxes.setdefault(ANY, {"title": "any state", "kind": "pseudo", "inside": []})
+            srcs = [ANY]
+        elif len(srcs) >= 3:
+            key = tuple(srcs)
+            if key not in groups:
+                gid = f"__from_{len(groups) + 1}__"
+                groups[key] = gid
+                boxes[gid] = {"title": "any of: " + ", ".join(srcs), "kind": "pseudo", "inside": []}
+            srcs = [groups[key]]
+        for src in srcs:
+            stays = t["dest"] is None or t["dest"] == src or (src in groups.values() and t["dest"] is None)
+            if stays:
+                boxes[src]["inside"].append(t)
+            else:
+                edges.setdefault((src, t["dest"]), []).append(t)
+    return {"boxes": boxes, "edges": edges}
+
+
+def _wrap_names(title: str, per_line: int = 3) -> str:
+    if not title.startswith("any of: "):
+        return _html(title)
+    names = title[len("any of: "):].split(", ")
+    rows = [", ".join(names[i:i + per_line]) for i in range(0, len(names), per_line)]
+    return "any of:<BR/>" + ",<BR/>".join(_html(r) for r in rows)
+
+
 def to_dot(c: dict) -> str:
-    """The chart as a DOT graph: rounded boxes for states, a dot for the start, a double border
-    for end states (where resting is not a deadlock), an edge per transition labelled with the
-    step, the trigger, the guard and what it sends."""
+    """The chart as a DOT graph: rounded boxes for states (a double border for end states,
+    where resting is not a deadlock), a dot for the start, dashed boxes for "any state" and
+    "any of" sources, and per edge one line per transition: step, trigger, guard, sends."""
     name = c["entity"]
     title = name + (f" ({c['clause']})" if c["clause"] else "")
+    g = layout(c)
     lines = [
         f"digraph {_quote(name)} {{",
-        "  graph [rankdir=TB, fontname=\"Arial\", fontsize=12, labelloc=t, nodesep=0.35, ranksep=0.45, "
+        "  graph [rankdir=TB, fontname=\"Arial\", fontsize=12, labelloc=t, nodesep=0.3, ranksep=0.5, "
         f"pad=0.2, label=<<B>{_html(title)}</B>>];",
         "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Arial\", fontsize=11, "
-        "height=0.35, margin=\"0.12,0.05\"];",
+        "height=0.35, margin=\"0.10,0.04\"];",
         "  edge [fontname=\"Arial\", fontsize=9, arrowsize=0.7];",
         "  __start__ [shape=point, width=0.14, style=filled, fillcolor=\"#000000\", label=\"\"];",
     ]
-    for s in c["states"]:
-        attrs = [f"label={_quote(s['name'])}"]
-        if s["end"]:
+    for bid, box in g["boxes"].items():
+        head = f"<B>{_wrap_names(box['title'])}</B>" if box["kind"] != "pseudo" else _wrap_names(box["title"])
+        if box["inside"]:
+            inner = "<BR ALIGN=\"LEFT\"/>".join(_line_html(t) for t in box["inside"]) + "<BR ALIGN=\"LEFT\"/>"
+            label = (f"<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
+                     f"<TR><TD>{head}</TD></TR><HR/><TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">"
+                     f"<FONT POINT-SIZE=\"8\">{inner}</FONT></TD></TR></TABLE>>")
+        else:
+            label = f"<{head}>"
+        attrs = [f"label={label}"]
+        if box["kind"] == "end":
             attrs.append("peripheries=2")
-        lines.append(f"  {_quote(s['name'])} [{', '.join(attrs)}];")
-    if any(ANY in t["sources"] for t in c["transitions"]):
-        lines.append(f"  {_quote(ANY)} [label=\"any state\", style=\"rounded,dashed\", fontcolor=\"#505050\"];")
+        if box["kind"] == "pseudo":
+            attrs += ["style=\"rounded,dashed\"", "fontcolor=\"#404040\"", "fontsize=10"]
+        lines.append(f"  {_quote(bid)} [{', '.join(attrs)}];")
     lines.append(f"  __start__ -> {_quote(c['initial'])};")
-    for t in c["transitions"]:
-        parts = []
-        for kind, text in edge_lines(t):
-            esc = _html(text)
-            if kind == "step":
-                parts.append(f"<B>{esc}</B> ")
-                continue
-            if kind == "guard":
-                esc = f"<I>{esc}</I>"
-            elif kind == "effect":
-                esc = f"<FONT COLOR=\"#505050\">{esc}</FONT>"
-            parts.append(esc + "<BR ALIGN=\"LEFT\"/>")
-        label = "".join(parts)
-        for src in t["sources"]:
-            dest = t["dest"] if t["dest"] is not None else src
-            style = ", style=dashed" if src == ANY else ""
-            lines.append(f"  {_quote(src)} -> {_quote(dest)} [label=<{label}>{style}];")
+    for (src, dst), ts in g["edges"].items():
+        label = "".join(ln + "<BR ALIGN=\"LEFT\"/>" for t in ts for ln in _lines_html(t))
+        style = ", style=dashed" if g["boxes"][src]["kind"] == "pseudo" else ""
+        lines.append(f"  {_quote(src)} -> {_quote(dst)} [label=<{label}>{style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -281,4 +360,4 @@ def to_svg(dot: str, *, name: str = "graph") -> str:
 
 
 def to_png(dot: str, *, name: str = "graph") -> bytes:
-    return run_dot(dot, "png", name=name, options=("-Gdpi=144",))
+    return run_dot(dot, "png", name=name, options=("-Gdpi=110",))
