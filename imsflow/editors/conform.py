@@ -120,9 +120,15 @@ class _Matcher:
             elif vocabulary is not None and not any(s.message.lower() == n.lower() for n in vocabulary.names()):
                 raise FlowFileError(f"step {s.label}: unknown message {s.message!r}",
                                     where=flow.where(s.line), known=vocabulary.names())
-        for name in flow.allow + tuple(n for s in flow.steps for n in s.allow_before if n != "*"):
+        for name in flow.allow:
             if name not in names:
-                raise FlowFileError(f"'allow' names unknown entity {name!r}", where=flow.where(1), known=sorted(names))
+                raise FlowFileError(f"'allow' names unknown entity {name!r}", where=flow.where_key("allow"),
+                                    known=sorted(names))
+        for s in flow.steps:
+            for name in s.allow_before:
+                if name != "*" and name not in names:
+                    raise FlowFileError(f"step {s.label}: 'allow_before' names unknown entity {name!r}",
+                                        where=flow.where(s.line), known=sorted(names))
         self.procs = [frozenset(ts.processes_named(s.sender)) if s.sender else frozenset() for s in flow.steps]
         self.recv_procs = [frozenset(ts.processes_named(s.receiver)) if s.receiver else frozenset()
                            for s in flow.steps]
@@ -247,14 +253,15 @@ def conform(flow: FlowFile, loaded, *, max_states: int = DEFAULT_MAX_STATES) -> 
 
     model = loaded.model
     if flow.flow is not None and flow.flow not in model.flows:
-        raise FlowFileError(f"unknown model flow {flow.flow!r}", where=flow.where(1), known=list(model.flows))
+        raise FlowFileError(f"unknown model flow {flow.flow!r}", where=flow.where_key("flow"), known=list(model.flows))
     try:
         config = model.config(flow.flow, flow.settings, flow.wics)
     except ImsflowError as exc:
-        raise FlowFileError(f"preconditions: {exc.message}", where=flow.where(1), known=exc.known) from None
+        key = "wics" if "wics" in exc.message else "settings"
+        raise FlowFileError(f"preconditions: {exc.message}", where=flow.where_key(key), known=exc.known) from None
     for earlier in flow.after:
         if earlier not in model.flows:
-            raise FlowFileError(f"preconditions.after names unknown flow {earlier!r}", where=flow.where(1),
+            raise FlowFileError(f"preconditions.after names unknown flow {earlier!r}", where=flow.where_key("after"),
                                 known=list(model.flows))
     ts = compile_for(loaded, config, [], eager=False)
     return search(ts, flow, model.vocabulary, max_states=max_states)

@@ -101,9 +101,14 @@ class FlowFile:
     allow: tuple
     steps: list  # [FlowStep]
     model: str | None = None
+    key_lines: dict = field(default_factory=dict)  # "flow", "settings", "after", "wics", "allow" -> line
 
     def where(self, line: int) -> str:
         return f"{self.path}:{line}"
+
+    def where_key(self, key: str) -> str:
+        """file:line of a top-level or preconditions key, for errors found after parsing."""
+        return self.where(self.key_lines.get(key, 1))
 
 
 def load_flow(path: str) -> FlowFile:
@@ -166,7 +171,19 @@ def parse_flow(text: str, path: str = "<flow>") -> FlowFile:
         path=rel, title=str(data["title"]), clause=str(data.get("clause", "")),
         flow=str(flow) if flow is not None else None, settings=settings, after=after, wics=wics,
         allow=allow, steps=steps, model=data.get("model"),
+        key_lines={**{k: v for k, v in lines.items() if k in ("flow", "allow", "preconditions")},
+                   **{k: v for k, v in pre.get("__lines__", {}).items() if k in PRE_KEYS}},
     )
+
+
+def step_labels(path: str) -> tuple:
+    """The distinct step labels of a flow file, in order: what a model's Flow.steps can be
+    read from, so the editor's file and the model's scenario share one source."""
+    labels: list = []
+    for s in load_flow(path).steps:
+        if not labels or labels[-1] != s.label:
+            labels.append(s.label)
+    return tuple(labels)
 
 
 def _unknown_keys(mapping: dict, known: set, rel: str, what: str) -> None:

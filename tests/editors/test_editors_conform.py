@@ -191,3 +191,29 @@ def test_conform_cli_exit_codes_and_outputs(tmp_path, capsys):
     broken.write_text("title: x\nflow: commit\nsteps:\n  - step: 1\n    from: RM1\n    to: TM\n    message: Prepard\n")
     assert main(["conform", str(broken), "--model", TWO_PHASE]) == 2
     assert "broken.yaml:4" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("head, line, words", [
+    ("flow: abort\n", 2, "unknown model flow 'abort'"),
+    ("flow: commit\npreconditions:\n  settings: {colour: red}\n", 4, "unknown variant 'colour'"),
+    ("flow: commit\npreconditions:\n  after: [prepare]\n", 4, "unknown flow 'prepare'"),
+    ("flow: commit\nallow: [XX]\n", 3, "'allow' names unknown entity 'XX'"),
+])
+def test_bad_preconditions_name_their_line(two_phase, head, line, words):
+    flow = parse_flow(f"title: x\n{head}steps:\n  - {{step: 1, from: RM1, to: TM, message: Prepared}}\n", "pre.yaml")
+    with pytest.raises(FlowFileError) as err:
+        conform(flow, two_phase)
+    assert words in str(err.value) and f"pre.yaml:{line}" in str(err.value)
+
+
+def test_a_search_cut_short_is_inconclusive_never_conforms(two_phase):
+    flow = load_flow(os.path.join(HERE, "two_phase_commit.yaml"))
+    out = conform(flow, two_phase, max_states=5)
+    assert out.verdict == "inconclusive" and out.exit_code == 3
+    assert "search stopped at 5 states" in out.reason
+
+
+def test_step_labels_give_a_models_flow_its_steps():
+    from imsflow.editors.flowfile import step_labels
+
+    assert step_labels(os.path.join(HERE, "two_phase_commit.yaml")) == ("1", "2", "3", "4-6")
