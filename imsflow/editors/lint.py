@@ -18,6 +18,8 @@ numbers ("L001-step-gap@6.X.2.2.2:13-14"), so a CI job can track findings across
     L009 spec-clause         a cross-reference to a clause that does not fit the cited
                              specification (NI-T in "23.228 section 2.7.4"; "Appendix U")
     L010 entity-spelling     one entity written under several names
+    L011 wrong-term          a term that does not belong to the procedure or the identities the
+                             text is about ("RAND, SRES" in an IMS AKA challenge; "IPU" for IMPU)
 """
 
 from __future__ import annotations
@@ -41,7 +43,18 @@ RULES = {
     "L008": ("note-wrong-step", "warning"),
     "L009": ("spec-clause", "error"),
     "L010": ("entity-spelling", "warning"),
+    "L011": ("wrong-term", "warning"),
 }
+
+# term -> (what the context must be about, why it is wrong there, what to write).  Only terms
+# whose meaning is fixed by the specifications DOMAIN.md cites (TS 33.102, 33.203, 23.228).
+WRONG_TERMS = (
+    (re.compile(r"\bSRES\b"), re.compile(r"\bIMS\s+authentication|\bUICC\b|\bAKA\b", re.I),
+     "SRES is the GSM authentication response; an IMS AKA challenge carries RAND and AUTN (TS 33.203 6.1)",
+     "RAND, AUTN"),
+    (re.compile(r"\bIPU\b"), re.compile(r"\bIMPU\b|\bwildcard\b", re.I),
+     "'IPU' is not an IMS identity; the public user identity is the IMPU (TS 23.228, identification of users)", "IMPU"),
+)
 SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
 
 
@@ -86,6 +99,7 @@ def lint(doc: Contribution) -> list[Finding]:
         findings += check_captions(clause, doc)
         findings += check_figure_references(clause, doc)
     findings += check_spec_references(doc)
+    findings += check_terms(doc)
     findings += check_entity_spelling(doc)
     findings.sort(key=lambda f: (f.line, f.rule))
     return findings
@@ -340,6 +354,20 @@ def _sentence_around(text: str, at: int) -> str:
     start = max(text.rfind(". ", 0, at), 0)
     end = text.find(". ", at)
     return text[start: end if end >= 0 else len(text)]
+
+
+# ---- terms ------------------------------------------------------------------------------------
+def check_terms(doc: Contribution) -> list[Finding]:
+    out = []
+    for clause in doc.clauses:
+        context = " ".join([clause.title] + [ln.text for ln in clause.text_lines()])
+        for line in clause.text_lines():
+            for term, about, why, fix in WRONG_TERMS:
+                m = term.search(line.text)
+                if m and about.search(context):
+                    out.append(Finding("L011", line.no, clause.number,
+                                       f"{clause.number}: '{m.group(0)}': {why}", m.group(0), hint=f"write '{fix}'"))
+    return out
 
 
 # ---- entity names ------------------------------------------------------------------------------

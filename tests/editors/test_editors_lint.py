@@ -42,6 +42,8 @@ def test_seed_known_defects_are_found(seed_text):
         "L010-entity-spelling@6.X.2.2.4:IM-Web Authentication & Identity Server",
         "L010-entity-spelling@6.X.2.2.1:Web Signalling translator",
         "L010-entity-spelling@6.X.2.2.4:Web Si",
+        "L011-wrong-term@6.X.2.2.1:SRES",
+        "L011-wrong-term@6.X.2.2.4:IPU",
     }
     assert expected <= fps, sorted(expected - fps)
 
