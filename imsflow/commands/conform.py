@@ -13,7 +13,7 @@ import sys
 from ..editors.conform import DEFAULT_MAX_STATES, conform
 from ..editors.flowfile import load_flow
 from ..loader import load
-from ._common import add_model_arg, dump_json, write_atomically
+from ._common import add_model_arg, dump_json, parse_settings, write_atomically
 
 
 def register(sub) -> None:
@@ -25,6 +25,8 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--out", metavar="DIR", default=None,
                    help="write conform.json (the run, editor-numbered), conform.svg (the sequence diagram)")
+    p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="settings",
+                   help="a variant setting on top of the file's preconditions (imsflow list variants); repeatable")
     p.add_argument("--max-states", type=int, default=DEFAULT_MAX_STATES, metavar="N")
     p.set_defaults(run=run)
 
@@ -33,6 +35,7 @@ def run(args) -> int:
     from ..editors.report import listing, svg
 
     flow = load_flow(args.file)
+    flow.settings.update(parse_settings(args.settings))
     loaded = load(args.model or flow.model)
     outcome = conform(flow, loaded, max_states=args.max_states)
     doc = outcome.to_json()

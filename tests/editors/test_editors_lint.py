@@ -130,3 +130,18 @@ def test_lint_cli_text_json_and_exit_codes(tmp_path, capsys, seed_path):
     clean.write_text("6.X.9\nA clean flow\n1.\nThe WIC sends a SIP REGISTER to the P-CSCF.\n2.\nThe P-CSCF answers 200 OK.\n")
     assert main(["lint", str(clean)]) == 0
     assert "0 findings" in capsys.readouterr().out
+
+
+def test_inline_step_labels_and_titles_on_the_heading_line():
+    text = ("6.Y.1 Registration of WIC (outbound session)\n"
+            "Figure 6.Y.1-1 shows the flow.\n"
+            "Figure 6.Y.1-1: Outbound registration of WIC\n"
+            "1. The WIC sends a SIP REGISTER to the Web Signalling Translator.\n"
+            "2-4. Standard IMS registration signalling occurs, with a 401 sent back to the translator.\n"
+            "6. The Web Signalling Translator sends 200 OK to the WIC.\n"
+            "NOTE: The token check in step 9 is optional.\n")
+    doc = parse(text, "inline.txt")
+    assert doc.clauses[0].title == "Registration of WIC (outbound session)"
+    assert [s.label for s in doc.clauses[0].steps] == ["1", "2-4", "6"]
+    assert {f.fingerprint for f in lint(doc)} == {
+        "L001-step-gap@6.Y.1:5", "L007-note-missing-step@6.Y.1:NOTE:step 9"}

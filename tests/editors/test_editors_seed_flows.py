@@ -61,3 +61,13 @@ def test_a_401_on_the_token_path_is_refused_by_the_s_cscf(seed):
     assert any("200(REGISTER)" in x and "[enabled]" in x for x in r.instead)
     text = listing(out)
     assert "F3_token_401.yaml:" in text and "diverges at step 7-10. S-CSCF -> I-CSCF: 401" in text
+
+
+def test_the_same_flow_under_another_variant(capsys):
+    from imsflow.cli import main
+
+    # without trust in the translator the P-CSCF passes on a digest challenge instead of the 200
+    assert main(["conform", os.path.join(FLOWS, "F3.yaml"), "--set", "tna_trust=none"]) == 1
+    out = capsys.readouterr().out
+    assert "diverges at step 7-10. P-CSCF -> WST: 200(REGISTER)" in out
+    assert "sends 401" in out and "[enabled]" in out
