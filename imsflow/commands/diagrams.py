@@ -33,7 +33,8 @@ def run(args) -> int:
     started = time.perf_counter()
     g = gallery.build(args.model, flows=args.flow, png=not args.no_png)
     root = args.out or REPO_ROOT
-    counts = gallery.write(g, root) if not args.flow else _write_only(g, root)
+    keep = (".png",) if args.no_png else ()
+    counts = gallery.write(g, root, keep_suffixes=keep) if not args.flow else _write_only(g, root)
     seconds = time.perf_counter() - started
     kinds = {}
     for rel in g.files:

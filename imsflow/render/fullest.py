@@ -18,9 +18,12 @@ from ..system.trace import Trace
 BUDGET = 400_000  # search nodes; beyond it the plain witness is drawn
 
 
-def fullest_run(ts, witness: Trace, goal: dict, optional_steps, *, budget: int = BUDGET) -> Trace | None:
+def fullest_run(ts, witness: Trace, goal: dict, optional_steps, *, restart_after=(),
+                budget: int = BUDGET) -> Trace | None:
     """A Trace to `goal` in step order that takes every step label of `witness` plus every
-    optional step, or None."""
+    optional step, or None.  After a step in `restart_after` the order may start again, as
+    in the witness search (a flow repeated per identity)."""
+    restart = set(restart_after)
     want = []
     for aid in witness.actions:
         label = ts.actions[aid].step
@@ -69,7 +72,7 @@ def fullest_run(ts, witness: Trace, goal: dict, optional_steps, *, budget: int =
                         j = parent[j]
                     path.reverse()
                     return Trace(path, highlight=len(path) - 1)
-                node = (t, last if k is None else k, m)
+                node = (t, -1 if ts.actions[aid].step in restart else (last if k is None else k), m)
                 if node not in seen:
                     seen[node] = len(nodes)
                     nodes.append(node)

@@ -101,7 +101,9 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
             why = reach.reason if reach is not None else "flow-reachable was not checked"
             g.problems.append(f"{flow_id}: no witness to draw ({why})")
         else:
-            fuller = fullest.fullest_run(ts, trace, model.flows[flow_id].goal, model.flows[flow_id].optional_steps)
+            flow = model.flows[flow_id]
+            fuller = fullest.fullest_run(ts, trace, flow.goal, flow.optional_steps,
+                                         restart_after=getattr(flow, "restart_after", ()))
             if fuller is not None:
                 trace = fuller
             sc = flow_scene(model, flow_id, ts, trace, with_optional=fuller is not None)
@@ -153,8 +155,9 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
     return g
 
 
-def write(g: Gallery, root: str) -> dict:
-    """Write the gallery under `root`; remove managed files it no longer contains.
+def write(g: Gallery, root: str, *, keep_suffixes=()) -> dict:
+    """Write the gallery under `root`; remove managed files it no longer contains (except
+    those ending in `keep_suffixes`: PNGs left alone by a run without PNG).
     Returns counts {"written", "unchanged", "removed"}."""
     counts = {"written": 0, "unchanged": 0, "removed": 0}
     for rel, data in sorted(g.files.items()):
@@ -178,7 +181,7 @@ def write(g: Gallery, root: str) -> dict:
         for dirpath, _, names in os.walk(base):
             for n in names:
                 rel = os.path.normpath(os.path.relpath(os.path.join(dirpath, n), root))
-                if rel not in keep:
+                if rel not in keep and not n.endswith(tuple(keep_suffixes)):
                     os.remove(os.path.join(dirpath, n))
                     counts["removed"] += 1
     return counts

@@ -39,7 +39,7 @@ def chart(entity, systems=()) -> dict:
     markup = entity.machine.markup
     states = [s["name"] for s in markup["states"]]
     ends = set(cls.end_states)
-    sends = _sends_by_transition(cls.name, systems)
+    sends, observed = _sends_by_transition(cls.name, systems)
     # The markup is the machine's own account of its transitions: a T is drawn from the
     # sources the machine actually registered for it.
     confirmed = {(e["source"], e.get("dest"), e["trigger"], tuple(e.get("conditions", ())))
@@ -61,7 +61,7 @@ def chart(entity, systems=()) -> dict:
             "guards": [_guard_text(fn, t) for fn in _as_list(t.when)],
             "effects": [_name(fn) for fn in _as_list(t.do)],
             "sends": sends.get((t.where, t.title()), []),
-            "step": _step_text(t.step),
+            "step": _step_text(t.step, observed.get((t.where, t.title()), {})),
             "tags": list(t.tags),
             "note": t.note,
             "name": t.name,
@@ -82,20 +82,36 @@ def _markup_name(fn) -> str:
     return "guard" if name == "<lambda>" else name
 
 
-def _sends_by_transition(template: str, systems) -> dict:
-    """(where, title) -> ["REGISTER to P-CSCF", ...] over every compiled action of `template`."""
+def _sends_by_transition(template: str, systems) -> tuple[dict, dict]:
+    """Over every compiled action of `template`: (where, title) -> ["REGISTER to P-CSCF", ...],
+    and (where, title) -> {flow: [step labels]} (for steps computed from the message)."""
     out: dict = {}
+    steps: dict = {}
     for ts in systems:
+        flow = getattr(ts.config, "flow", None)
         for a in list(ts.actions):
             if ts.processes[a.proc].template != template:
                 continue
-            found = out.setdefault((a.where, a.transition), [])
+            key = (a.where, a.transition)
+            found = out.setdefault(key, [])
             for c, mid in a.sends:
                 receiver = ts.processes[ts.channels[c].receiver].template
                 text = f"{ts.messages[mid].name} to {receiver}"
                 if text not in found:
                     found.append(text)
-    return out
+            if a.step is not None and flow is not None:
+                labels = steps.setdefault(key, {}).setdefault(flow, [])
+                if a.step not in labels:
+                    labels.append(a.step)
+    for per_flow in steps.values():
+        for labels in per_flow.values():
+            labels.sort(key=_step_number)
+    return out, steps
+
+
+def _step_number(label: str):
+    m = re.match(r"\s*(\d+)", label)
+    return (int(m.group(1)) if m else 1 << 30, label)
 
 
 def _as_list(spec) -> list:
@@ -111,18 +127,26 @@ def _name(fn) -> str:
     return "effect" if name == "<lambda>" else name
 
 
-def _step_text(step) -> str | None:
+def _step_text(step, observed: dict) -> str | None:
+    """The seed step(s) of a transition: one label, or per flow ("F1:4-8, F2:4-8").  A step
+    computed from the message (a function) is shown as the labels the compiled flows gave it."""
     if step is None:
         return None
-    if isinstance(step, dict):
-        labels = []
-        for label in step.values():
-            if label not in labels:
-                labels.append(label)
-        if len(labels) == 1:
-            return labels[0]
-        return ", ".join(f"{flow}:{label}" for flow, label in step.items())
-    return str(step)
+    if callable(step):
+        if not observed:
+            return None
+        per_flow = {flow: "/".join(labels) for flow, labels in sorted(observed.items())}
+    elif isinstance(step, dict):
+        per_flow = dict(step)
+    else:
+        return str(step)
+    labels = []
+    for label in per_flow.values():
+        if label not in labels:
+            labels.append(label)
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(f"{flow}:{label}" for flow, label in per_flow.items())
 
 
 _LAMBDA = re.compile(r"\bwhen\s*=\s*\(?\s*lambda\s+(\w+)\s*:")

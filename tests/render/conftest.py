@@ -20,3 +20,17 @@ def mini_gallery():
     from imsflow.render import gallery
 
     return gallery.build(MINI, png=False)
+
+
+SEED_PRESENT = os.path.isfile(os.path.join(os.path.dirname(os.path.dirname(HERE)), "model", "__init__.py"))
+
+
+@pytest.fixture(scope="session")
+def seed_gallery():
+    """The seed model's diagrams, built in memory (no PNG): shared by the seed structure tests
+    and the stale-diagram test."""
+    if not SEED_PRESENT:
+        pytest.skip("the seed model is not in this checkout")
+    from imsflow.render import gallery
+
+    return gallery.build(None, png=False)

@@ -84,15 +84,13 @@ def _committed(root):
     return out
 
 
-@pytest.mark.skipif(not os.path.isfile(os.path.join(REPO_ROOT, "model", "__init__.py")),
-                    reason="the seed model is not in this checkout")
-def test_committed_diagrams_are_not_stale():
+def test_committed_diagrams_are_not_stale(seed_gallery):
     """Regenerate the seed's diagrams in memory and compare with what is committed: every
     SVG, text form, DOT and JSON byte for byte; PNGs only for presence (their pixels depend
     on the fonts installed).  The fix when this fails: run `imsflow diagrams` and commit."""
     import json
 
-    fresh = gallery.build(None, png=False)
+    fresh = seed_gallery
     committed = _committed(REPO_ROOT)
     with open(committed["generated/manifest.json"], encoding="utf-8") as fh:
         recorded = json.load(fh)
