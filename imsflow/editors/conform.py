@@ -35,6 +35,7 @@ from ..system.trace import Trace, to_entries
 from .flowfile import FlowFile, FlowStep
 
 DEFAULT_MAX_STATES = 500_000
+MAX_INSTEAD = 12  # alternatives listed for the refusing entity (the enabled ones first)
 MAX_DIAGNOSED = 5_000  # frontier states examined to explain a divergence (BFS order: shortest first)
 
 
@@ -375,13 +376,15 @@ def _diagnose(ts, m: _Matcher, flow: FlowFile, parent: dict, k: int, receiver_re
         return receiver_refusals[0]
     # Who could have sent what needs every transition of the sender's state: complete the tables.
     ts.saturate()
+    by_local: dict = {}
+    for a in ts.actions:
+        by_local.setdefault((a.proc, a.source), []).append(a)
     candidates = []
     for node in frontier:
         s = node[0]
         for p in m.procs[k]:
             local = s[p]
-            mine = [a for a in ts.actions if a.proc == p and a.source == local]
-            doing = [a for a in mine if m.matches(a.id, k)]
+            doing = [a for a in by_local.get((p, local), ()) if m.matches(a.id, k)]
             proc = ts.processes[p]
             label = proc.local_label(local)
             if not doing:
@@ -394,8 +397,7 @@ def _diagnose(ts, m: _Matcher, flow: FlowFile, parent: dict, k: int, receiver_re
             path = _path(parent, node)[0]
             own = sum(1 for aid in path if ts.actions[aid].proc == p)
             busy = any(ts.actions[aid].proc == p for aid, _ in ts.expand(s)[0])
-            candidates.append((rank, not busy, -own, len(path), node,
-                               Refusal(step, proc.name, label, reason, _could_do(ts, p, s), "sender")))
+            candidates.append((rank, not busy, -own, len(path), node, p, label, reason))
     if not candidates:
         # The step's sender has no process in this configuration (filtered out earlier), or
         # the frontier is empty: report the initial state.
@@ -406,8 +408,8 @@ def _diagnose(ts, m: _Matcher, flow: FlowFile, parent: dict, k: int, receiver_re
     # then the state where it has done the most (what it has seen), reached by the shortest run
     # (no unrelated unwritten steps).
     candidates.sort(key=lambda c: c[:4])
-    node, refusal = candidates[0][4], candidates[0][5]
-    return node, refusal
+    node, p, label, reason = candidates[0][4:]
+    return node, Refusal(step, ts.processes[p].name, label, reason, _could_do(ts, p, node[0]), "sender")
 
 
 def _does(step: FlowStep) -> str:
@@ -425,13 +427,17 @@ def _trigger_text(ts, a) -> str:
 def _could_do(ts, p: int, s) -> list[str]:
     """What process p could do in its local state in `s`: each transition, marked enabled or not."""
     ts.saturate()
-    out = []
+    enabled, waiting = [], []
     local = s[p]
     for a in ts.actions:
         if a.proc != p or a.source != local:
             continue
-        mark = "enabled" if ts.enabled(s, a.id) else "waits for " + _trigger_text(ts, a)
-        text = f"{ts.action_text(a.id)} [{mark}]"
-        if text not in out:
-            out.append(text)
+        on = ts.enabled(s, a.id)
+        text = f"{ts.action_text(a.id)} [{'enabled' if on else 'waits for ' + _trigger_text(ts, a)}]"
+        bucket = enabled if on else waiting
+        if text not in bucket:
+            bucket.append(text)
+    out = enabled + waiting
+    if len(out) > MAX_INSTEAD:
+        out = out[:MAX_INSTEAD] + [f"... and {len(out) - MAX_INSTEAD} more transitions in this state"]
     return out or [f"nothing: {ts.processes[p].name} has no transition in state {ts.processes[p].local_label(local)}"]
