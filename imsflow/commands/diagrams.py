@@ -13,7 +13,7 @@ import sys
 import time
 
 from ..loader import REPO_ROOT
-from ..render import gallery
+from ..render import gallery, raster
 from ._common import add_model_arg
 
 
@@ -43,6 +43,9 @@ def run(args) -> int:
     detail = ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
     print(f"{len(g.files)} files ({detail}) under {args.out or 'the repository'}: {counts['written']} written, "
           f"{counts['unchanged']} unchanged, {counts['removed']} removed; {seconds:.1f} s")
+    if not args.no_png and not raster.available():
+        print("imsflow diagrams: CairoSVG is not installed: sequence diagrams have no PNG copy "
+              "(pip install cairosvg)", file=sys.stderr)
     for problem in g.problems:
         print(f"imsflow diagrams: {problem}", file=sys.stderr)
     return 1 if g.problems else 0

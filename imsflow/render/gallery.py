@@ -146,7 +146,6 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
     g.manifest = {
         "model": model.name,
         "graphviz": statechart.dot_version(),
-        "png": "made" if with_png else "not made (CairoSVG is not installed)",
         "flows": drawn,
         "problems": g.problems,
         "reproducible": list(REPRODUCIBLE),
