@@ -11,6 +11,7 @@ whole matrix (exit 2): a matrix with holes is never passed off as complete.
 from __future__ import annotations
 
 import itertools
+from collections import deque
 import os
 import time
 from dataclasses import dataclass, field
@@ -162,12 +163,14 @@ def plan(loaded: LoadedModel, request: MatrixRequest, *, reach: bool = False) ->
 
 
 def execute(jobs: list, *, executor: str = "process", workers: int | None = None, progress=None,
-            label: str = "checking", notes=None, reuse=None) -> list:
+            label: str = "checking", notes=None, reuse=None, order=None, on_result=None) -> list:
     """Every job's output, in job order; raises the first job's user error after the pool stops.
 
     `reuse(k, outputs)` may answer job k from the outputs so far instead of running it (None:
     run it).  It is asked when the executor is ready to take job k, so the more results are in,
-    the more it can answer."""
+    the more it can answer.  `order` is the order in which jobs are handed out (default: as
+    listed); outputs always come back in job order.  `on_result(k, output)` is told of every
+    job a worker ran, as it comes in."""
     outputs: list = [None] * len(jobs)
     if not jobs:
         return outputs
@@ -176,8 +179,9 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
     issued: list = []  # executor index -> job index
 
     def feed():
-        for k, job in enumerate(jobs):
-            answer = reuse(k, outputs) if reuse is not None else None
+        for k in order if order is not None else range(len(jobs)):
+            job = jobs[k]
+            answer = reuse(k) if reuse is not None else None
             if answer is not None:
                 outputs[k] = answer
                 bar.advance(f"{notes[k]} (decided by an earlier run)")
@@ -193,6 +197,8 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
             outputs[k] = out
             if "error" in out and failure is None:
                 failure = out
+            if on_result is not None and "error" not in out:
+                on_result(k, out)
             bar.advance(notes[k])
     finally:
         pool.close()
@@ -232,13 +238,15 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
     varied, columns, jobs = plan(loaded, request)
     notes = [f"{c.flow or ''} {c.label}".strip() for c in columns]
 
-    def reuse(k: int, outputs: list):
+    explored: dict = {}  # flow -> [(column, output)] of the runs a worker did
+
+    def remember(k: int, out: dict) -> None:
+        explored.setdefault(columns[k].flow, []).append((k, out))
+
+    def reuse(k: int):
         if not request.share:
             return None
-        for j in range(k):
-            out = outputs[j]
-            if out is None or "error" in out or "shared_with" in out["stats"] or columns[j].flow != columns[k].flow:
-                continue
+        for j, out in explored.get(columns[k].flow, ()):
             if covers(out.get("reads"), columns[j].variant, columns[k].variant):
                 answer = derive(loaded, request, out, j, columns[k])
                 if answer is not None:
@@ -246,7 +254,8 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
         return None
 
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
-                      label=f"matrix ({len(jobs)} runs)", notes=notes, reuse=reuse)
+                      label=f"matrix ({len(jobs)} runs)", notes=notes, reuse=reuse, order=interleaved(columns),
+                      on_result=remember)
     results, warnings, charts = [], [], {}
     totals = {"states": 0, "transitions": 0, "cpu_seconds": 0.0}
     explored = 0
@@ -271,6 +280,21 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
     }
     return MatrixRun(loaded, request, varied, columns, results, stats, warnings, charts,
                      [dict(out["stats"]) for out in outputs])
+
+
+def interleaved(columns: list) -> list:
+    """Column indices taking the flows in turn (F1, F2, ..., F1, F2, ...): the first run of each
+    flow is then usually finished before the next of that flow is handed out, so it can decide
+    the configurations that differ only in variants it never read."""
+    queues: dict = {}
+    for k, c in enumerate(columns):
+        queues.setdefault(c.flow, deque()).append(k)
+    out = []
+    while any(queues.values()):
+        for q in queues.values():
+            if q:
+                out.append(q.popleft())
+    return out
 
 
 def merge_charts(into: dict, charts: dict) -> None:
