@@ -14,7 +14,10 @@ of the compiled TransitionSystem.  From (s, k) an enabled action either
     editor cannot have written it),
   and leads to (s', k).
 
-One action may perform several consecutive written arrows (its sends, in any order).
+One action may perform several consecutive written arrows (its sends, in any order).  A
+template name the file uses while the configuration has several instances ("WIC" with two
+WICs) binds to the first instance that acts as it and means that one for the rest of the flow:
+the binding is part of the search node.
 Preconditions `after:` name the flows that happened first: the model's scenario for `flow`
 starts where they end (model/scenario.py), so they are checked by name, not re-run.
 
@@ -131,6 +134,9 @@ class _Matcher:
                     raise FlowFileError(f"step {s.label}: 'allow_before' names unknown entity {name!r}",
                                         where=flow.where(s.line), known=sorted(names))
         self.procs = [frozenset(ts.processes_named(s.sender)) if s.sender else frozenset() for s in flow.steps]
+        instance_names = {p.name for p in ts.processes}
+        self.templated = {n for st in flow.steps for n in (st.sender, st.receiver)
+                          if n is not None and n not in instance_names and len(ts.processes_named(n)) > 1}
         self.recv_procs = [frozenset(ts.processes_named(s.receiver)) if s.receiver else frozenset()
                            for s in flow.steps]
         summarised_labels = {s.label for s in flow.steps if s.summarised}
@@ -168,30 +174,63 @@ class _Matcher:
                 return True
         return False
 
-    def covers(self, aid: int, k: int) -> int:
-        """How many consecutive written steps from k action `aid` performs: one action may send
-        several of the written arrows (the P-CSCF reserves the AGW and forwards the INVITE in
-        one step), each arrow matched by a different send, in any order."""
+    def _fits(self, name: str | None, proc: int, bind: dict) -> dict | None:
+        """`bind` extended so that the file's `name` is process `proc`, or None if it is bound
+        to another instance.  A template name ("WIC" with two WICs) binds to the first instance
+        that performs a step as it, and means that instance for the rest of the flow."""
+        if name not in self.templated:
+            return bind
+        have = bind.get(name)
+        if have is None:
+            return {**bind, name: proc}
+        return bind if have == proc else None
+
+    def covers(self, aid: int, k: int, bind: tuple = ()) -> list:
+        """The written steps from k that action `aid` performs, as [(next step index, binding)]
+        for each prefix: one action may send several of the written arrows (the P-CSCF reserves
+        the AGW and forwards the INVITE in one step), each matched by a different send, in any
+        order."""
         a = self.ts.actions[aid]
+        b = dict(bind)
         used: set = set()
+        out = []
         j = k
         while j < len(self.flow.steps):
             s = self.flow.steps[j]
             if a.proc not in self.procs[j] or s.message is None:
                 break
+            nb = self._fits(s.sender, a.proc, b)
+            if nb is None:
+                break
             if s.internal:
                 if not self._internal_name(a, s) or j > k and self.flow.steps[j - 1].internal:
                     break
             else:
-                hit = next((i for i, (c, mid) in enumerate(a.sends) if i not in used
-                            and self.ts.channels[c].receiver in self.recv_procs[j]
-                            and self.ts.messages[mid].name.lower() == s.message.lower()
-                            and _fields_match(self.ts.messages[mid], s.fields)), None)
+                hit = None
+                for i, (c, mid) in enumerate(a.sends):
+                    rcv = self.ts.channels[c].receiver
+                    if i in used or rcv not in self.recv_procs[j]:
+                        continue
+                    msg = self.ts.messages[mid]
+                    if msg.name.lower() != s.message.lower() or not _fields_match(msg, s.fields):
+                        continue
+                    fitted = self._fits(s.receiver, rcv, nb)
+                    if fitted is not None:
+                        hit, nb = i, fitted
+                        break
                 if hit is None:
                     break
                 used.add(hit)
+            b = nb
             j += 1
-        return j - k
+            out.append((j, tuple(sorted(b.items()))))
+        return out
+
+    def allowed_senders(self, k: int, bind: tuple) -> list:
+        """The processes that may perform step k under the binding of the node."""
+        name = self.flow.steps[k].sender
+        bound = dict(bind).get(name)
+        return [bound] if bound is not None else sorted(self.procs[k])
 
     def sent_to_receiver(self, aid: int, k: int):
         """The (channel, message id) of the send that makes action `aid` perform step k."""
@@ -274,7 +313,7 @@ def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX
     started = time.perf_counter()
     m = _Matcher(ts, flow, vocabulary)
     n_steps = len(flow.steps)
-    start = (ts.initial_state(), _skip_arrowless(flow, 0))
+    start = (ts.initial_state(), _skip_arrowless(flow, 0), ())
     parent: dict = {start: None}  # node -> (previous node, action id, label)
     queue = deque([start])
     best = start
@@ -284,7 +323,7 @@ def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX
     goal = None
     while queue:
         node = queue.popleft()
-        s, k = node
+        s, k, bind = node
         if k == n_steps:
             goal = node
             break
@@ -293,17 +332,17 @@ def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX
         succ, _unhandled = ts.expand(s)
         for aid, nxt in succ:
             transitions += 1
-            for j in range(k, k + m.covers(aid, k)):
-                refusal = _receiver_refusal(ts, m, aid, j, s, nxt)
+            for j, nbind in m.covers(aid, k, bind):
+                refusal = _receiver_refusal(ts, m, aid, j - 1, s, nxt)
                 if refusal is not None:
-                    refusals.setdefault(j, []).append((node, refusal))
+                    refusals.setdefault(j - 1, []).append((node, refusal))
                     break
-                child = (nxt, _skip_arrowless(flow, j + 1))
+                child = (nxt, _skip_arrowless(flow, j), nbind)
                 if child not in parent:
                     parent[child] = (node, aid, flow.steps[k].label)
                     queue.append(child)
             if m.is_free(aid, k):
-                child = (nxt, k)
+                child = (nxt, k, bind)
                 if child not in parent:
                     parent[child] = (node, aid, m.label_of_free(k))
                     queue.append(child)
@@ -382,7 +421,7 @@ def _diagnose(ts, m: _Matcher, flow: FlowFile, parent: dict, k: int, receiver_re
     candidates = []
     for node in frontier:
         s = node[0]
-        for p in m.procs[k]:
+        for p in m.allowed_senders(k, node[2]):
             local = s[p]
             doing = [a for a in by_local.get((p, local), ()) if m.matches(a.id, k)]
             proc = ts.processes[p]

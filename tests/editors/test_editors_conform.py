@@ -217,3 +217,20 @@ def test_step_labels_give_a_models_flow_its_steps():
     from imsflow.editors.flowfile import step_labels
 
     assert step_labels(os.path.join(HERE, "two_phase_commit.yaml")) == ("1", "2", "3", "4-6")
+
+
+def test_a_template_name_means_one_instance_throughout(two_phase):
+    # "RM" binds to the first RM that prepares; the same RM cannot prepare twice
+    steps = ("  - {step: 1, from: RM, to: TM, message: Prepared}\n"
+             "  - {step: 2, from: RM, to: TM, message: Prepared}\n")
+    out = conform(parse_flow(f"title: x\nflow: commit\nsteps:\n{steps}", "rm.yaml"), two_phase)
+    assert out.verdict == "diverges"
+    r = out.refusal
+    assert r.step.label == "2" and r.entity == out.ts.processes[out.ts.actions[out.trace.actions[0]].proc].name
+    assert r.state == "prepared"
+    # the commit reaches the RM that prepared, not another one
+    steps = ("  - {step: 1, from: RM, to: TM, message: Prepared}\n"
+             "  - {step: 2, from: RM2, to: TM, message: Prepared}\n  - {step: 3, from: RM3, to: TM, message: Prepared}\n"
+             "  - {step: 4, from: TM, to: RM, message: Commit}\n")
+    out = conform(parse_flow(f"title: x\nflow: commit\nsteps:\n{steps}", "rm.yaml"), two_phase)
+    assert out.verdict == "conforms"
