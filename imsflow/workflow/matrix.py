@@ -11,16 +11,16 @@ whole matrix (exit 2): a matrix with holes is never passed off as complete.
 from __future__ import annotations
 
 import itertools
-from collections import deque
 import os
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 from .. import errors
+from ..errors import UsageError
 from ..loader import LoadedModel, load
 from ..patterns.verdict import ExitCode, Result, Verdict
 from ..pipeline import CheckRequest, replay_command, selected_flows, selected_properties
-from ..errors import UsageError
 from .executor import executor_named
 from .jobs import make_job, run_job
 from .progress import ProgressBar
