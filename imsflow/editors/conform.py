@@ -30,6 +30,7 @@ bound is `inconclusive`, never `conforms`.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -71,6 +72,7 @@ class Outcome:
     refusal: Refusal | None = None
     stats: dict = field(default_factory=dict)
     reason: str = ""
+    model_dir: str | None = None  # set when the model is not the built-in seed model
 
     @property
     def exit_code(self) -> int:
@@ -304,7 +306,12 @@ def conform(flow: FlowFile, loaded, *, max_states: int = DEFAULT_MAX_STATES) -> 
             raise FlowFileError(f"preconditions.after names unknown flow {earlier!r}", where=flow.where_key("after"),
                                 known=list(model.flows))
     ts = compile_for(loaded, config, [], eager=False)
-    return search(ts, flow, model.vocabulary, max_states=max_states)
+    outcome = search(ts, flow, model.vocabulary, max_states=max_states)
+    from ..loader import default_model_dir
+
+    if os.path.abspath(loaded.directory) != os.path.abspath(default_model_dir()):
+        outcome.model_dir = loaded.directory
+    return outcome
 
 
 def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX_STATES) -> Outcome:

@@ -102,6 +102,11 @@ class FlowFile:
     steps: list  # [FlowStep]
     model: str | None = None
     key_lines: dict = field(default_factory=dict)  # "flow", "settings", "after", "wics", "allow" -> line
+    file_settings: dict = field(default_factory=dict)  # the settings as written (before --set)
+
+    def __post_init__(self):
+        if not self.file_settings:
+            self.file_settings = dict(self.settings)
 
     def where(self, line: int) -> str:
         return f"{self.path}:{line}"

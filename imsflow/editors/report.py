@@ -37,7 +37,25 @@ def listing(outcome: Outcome) -> str:
         r = outcome.refusal
         lines.append(f"  >>{len(outcome.trace.actions) + 1:3}. [{r.step.label}]{' ' * max(1, 7 - len(r.step.label))}"
                      f"{_arrow(r.step)}   <- refused by {r.entity}")
+    lines.append(f"  replay: {replay_command(outcome)}")
     return "\n".join(lines) + "\n"
+
+
+def replay_command(outcome: Outcome) -> str:
+    """The command that repeats this search and draws it (STYLE: every counterexample ends
+    with the command that replays it); settings given on the command line are spelled out."""
+    import shlex
+
+    flow = outcome.flow
+    parts = ["imsflow", "conform", flow.path]
+    if outcome.model_dir:
+        parts += ["--model", outcome.model_dir]
+    written = dict(flow.file_settings)
+    for name, value in outcome.ts.config.variant:
+        if name in flow.settings and written.get(name) != value:
+            parts += ["--set", f"{name}={value}"]
+    parts += ["--out", "DIR"]
+    return " ".join(shlex.quote(p) for p in parts)
 
 
 def _arrow(step) -> str:

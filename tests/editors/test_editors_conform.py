@@ -234,3 +234,9 @@ def test_a_template_name_means_one_instance_throughout(two_phase):
              "  - {step: 4, from: TM, to: RM, message: Commit}\n")
     out = conform(parse_flow(f"title: x\nflow: commit\nsteps:\n{steps}", "rm.yaml"), two_phase)
     assert out.verdict == "conforms"
+
+
+def test_the_listing_ends_with_the_command_that_replays_it(two_phase):
+    out = conform(load_flow(os.path.join(HERE, "two_phase_early_commit.yaml")), two_phase)
+    last = listing(out).rstrip().splitlines()[-1]
+    assert last.startswith("  replay: imsflow conform ") and "--model" in last and last.endswith("--out DIR")
