@@ -5,7 +5,7 @@ for sequences, a `statechart.chart()` dictionary for state machines."""
 from __future__ import annotations
 
 from .scene import Scene, ident, nested
-from .statechart import ANY, edge_lines
+from .statechart import ANY, edge_lines, layout
 
 HIGHLIGHT_RGB = "rgb(253, 228, 228)"
 
@@ -58,21 +58,34 @@ def sequence(scene: Scene) -> str:
 
 
 def state_diagram(c: dict) -> str:
+    """The state machine with the same layout as the Graphviz chart (statechart.layout): a
+    transition that stays in its state is a description line of the state, "any state" and
+    "any of" sources are states of their own."""
     title = c["entity"] + (f" ({c['clause']})" if c["clause"] else "")
+    g = layout(c)
     lines = _frontmatter(title) + ["stateDiagram-v2"]
-    sid = {s["name"]: "s_" + ident(s["name"]) for s in c["states"]}
-    sid[ANY] = "any_state"
-    for s in c["states"]:
-        lines.append(f"    state \"{s['name']}\" as {sid[s['name']]}")
-    if any(ANY in t["sources"] for t in c["transitions"]):
-        lines.append("    state \"any state\" as any_state")
+    sid = {bid: _state_id(bid) for bid in g["boxes"]}
+    for bid, box in g["boxes"].items():
+        lines.append(f"    state \"{_clean(box['title'])}\" as {sid[bid]}")
+        for t in box["inside"]:
+            lines.append(f"    {sid[bid]} : {_clean(_one_line(t))}")
     lines.append(f"    [*] --> {sid[c['initial']]}")
-    for t in c["transitions"]:
-        label = _clean(" ".join(text for _, text in edge_lines(t)))
-        for src in t["sources"]:
-            dest = t["dest"] if t["dest"] is not None else src
-            lines.append(f"    {sid[src]} --> {sid[dest]}: {label}")
+    for (src, dst), ts in g["edges"].items():
+        for t in ts:
+            lines.append(f"    {sid[src]} --> {sid[dst]}: {_clean(_one_line(t))}")
     for s in c["states"]:
         if s["end"]:
             lines.append(f"    {sid[s['name']]} --> [*]")
     return "\n".join(lines) + "\n"
+
+
+def _state_id(box_id: str) -> str:
+    if box_id == ANY:
+        return "any_state"
+    if box_id.startswith("__from_"):
+        return "any_of_" + box_id.strip("_").split("_")[-1]
+    return "s_" + ident(box_id)
+
+
+def _one_line(t: dict) -> str:
+    return " ".join(text for _, text in edge_lines(t))

@@ -5,7 +5,7 @@ the same plain data as the SVG: a `scene.Scene` or a `statechart.chart()` dictio
 from __future__ import annotations
 
 from .scene import Scene, ident, nested
-from .statechart import ANY, edge_lines
+from .statechart import ANY, edge_lines, layout
 
 RED = "#C00000"
 
@@ -54,22 +54,48 @@ def sequence(scene: Scene) -> str:
 
 
 def state_diagram(c: dict) -> str:
+    """The state machine with the same layout as the Graphviz chart (statechart.layout): a
+    transition that stays in its state is a description line of the state, "any state" and
+    "any of" sources are dashed states of their own."""
     title = c["entity"] + (f" ({c['clause']})" if c["clause"] else "")
+    g = layout(c)
     lines = ["@startuml", f"title {_clean(title)}", "hide empty description", "skinparam shadowing false"]
-    sid = {s["name"]: "s_" + ident(s["name"]) for s in c["states"]}
-    sid[ANY] = "any_state"
-    for s in c["states"]:
-        lines.append(f"state \"{s['name']}\" as {sid[s['name']]}")
-    if any(ANY in t["sources"] for t in c["transitions"]):
-        lines.append("state \"any state\" as any_state #line.dashed")
+    sid = {bid: _state_id(bid) for bid in g["boxes"]}
+    for bid, box in g["boxes"].items():
+        dashed = " #line.dashed" if box["kind"] == "pseudo" else ""
+        lines.append(f"state \"{_clean(box['title'])}\" as {sid[bid]}{dashed}")
+        for t in box["inside"]:
+            lines.append(f"{sid[bid]} : {_clean(_one_line(t))}")
     lines.append(f"[*] --> {sid[c['initial']]}")
-    for t in c["transitions"]:
-        label = "\\n".join(_clean(text) for _, text in edge_lines(t))
-        for src in t["sources"]:
-            dest = t["dest"] if t["dest"] is not None else src
-            lines.append(f"{sid[src]} --> {sid[dest]} : {label}")
+    for (src, dst), ts in g["edges"].items():
+        for t in ts:
+            label = "\\n".join(_clean(text) for text in _label_lines(t))
+            lines.append(f"{sid[src]} --> {sid[dst]} : {label}")
     for s in c["states"]:
         if s["end"]:
             lines.append(f"{sid[s['name']]} --> [*]")
     lines.append("@enduml")
     return "\n".join(lines) + "\n"
+
+
+def _state_id(box_id: str) -> str:
+    if box_id == ANY:
+        return "any_state"
+    if box_id.startswith("__from_"):
+        return "any_of_" + box_id.strip("_").split("_")[-1]
+    return "s_" + ident(box_id)
+
+
+def _label_lines(t: dict) -> list[str]:
+    """Step and trigger on the first line, then guard and sends."""
+    out = []
+    for kind, text in edge_lines(t):
+        if kind == "trigger" and out and out[-1].endswith("."):
+            out[-1] += " " + text
+        else:
+            out.append(text)
+    return out
+
+
+def _one_line(t: dict) -> str:
+    return " ".join(text for _, text in edge_lines(t))

@@ -86,6 +86,11 @@ def mermaid_state(text: str) -> list[str]:
                 if name != "[*]" and name not in declared:
                     problems.append(f"line {no}: state {name} is not declared")
             continue
+        m = re.fullmatch(rf"({ID}) : (.+)", ln)
+        if m:
+            if m.group(1) not in declared:
+                problems.append(f"line {no}: state {m.group(1)} is not declared")
+            continue
         problems.append(f"line {no}: not a stateDiagram-v2 statement: {ln!r}")
     return problems
 
@@ -153,6 +158,11 @@ def plantuml_state(text: str) -> list[str]:
             for name in (m.group(1), m.group(2)):
                 if name != "[*]" and name not in declared:
                     problems.append(f"line {no}: state {name} is not declared")
+            continue
+        m = re.fullmatch(rf"({ID}) : (.+)", ln)
+        if m:
+            if m.group(1) not in declared:
+                problems.append(f"line {no}: state {m.group(1)} is not declared")
             continue
         problems.append(f"line {no}: not a PlantUML state statement: {ln!r}")
     return problems
