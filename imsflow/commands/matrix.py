@@ -53,7 +53,10 @@ def register(sub) -> None:
         "configuration that differs from an explored one only in variants that run never read.",
     )
     add_run_args(p)
-    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="json: every result in the format of 'imsflow check --format json', plus the columns; a "
+                   "result decided by an earlier run of the same system gives that run's column in "
+                   "'trace_same_as' instead of repeating its trace")
     p.add_argument("--out", metavar="DIR", default=None, help="also write matrix.json here")
     p.set_defaults(run=run)
 

@@ -112,6 +112,12 @@ class MatrixRun:
         for r in self.results:
             d = r.to_json()
             d.update(statement=r.statement, clause=r.clause, kind=r.kind)
+            shared = self.column_stats[r.column].get("shared_with") if r.column < len(self.column_stats) else None
+            if shared is not None and d["trace"]:
+                # The same system was explored for column `shared`: its result for this property
+                # holds this very trace.  Referring to it keeps a full-product matrix small.
+                d["trace"] = []
+                d["trace_same_as"] = {"column": shared, "property": r.property}
             results.append(d)
         return {
             "model": self.loaded.model.name,

@@ -148,3 +148,15 @@ def test_reads_count_a_look_at_the_whole_variant_as_reading_everything():
     assert not reads.covers({"a", reads.ALL}, {"a": 1}, {"a": 1})
     assert reads.covers({"a"}, {"a": 1, "b": 1}, {"a": 1, "b": 2})
     assert not reads.covers({"a"}, {"a": 1}, {"a": 2})
+
+
+def test_json_refers_to_the_trace_of_the_run_that_decided_a_shared_column(gate_matrix):
+    doc = gate_matrix.to_json()
+    shared = next(i for i, s in enumerate(gate_matrix.column_stats) if "shared_with" in s)
+    mine = [r for r in doc["results"] if r["variant"] == doc["columns"][shared]["variant"] and r["flow"] == "login"]
+    witness = next(r for r in mine if r["property"] == "flow-reachable")
+    assert witness["trace"] == [] and witness["trace_same_as"]["column"] == gate_matrix.column_stats[shared]["shared_with"]
+    source = doc["columns"][witness["trace_same_as"]["column"]]
+    original = next(r for r in doc["results"] if r["variant"] == source["variant"] and r["flow"] == "login"
+                    and r["property"] == "flow-reachable")
+    assert original["trace"] and "trace_same_as" not in original
