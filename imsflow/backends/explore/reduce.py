@@ -260,58 +260,87 @@ class Symmetry:
         self.groups = groups  # [[instance names...], ...] for the notes
         n, m = ts.n, ts.m
         self._plan = []
+        off = n + m
+        carried: dict = {}  # channel -> messages it can hold
+        for a in ts.actions:
+            for c, mid in a.sends:
+                carried.setdefault(c, set()).add(mid)
         for g in perms:
             inv_proc = [0] * n
             for p, q in enumerate(g.proc):
                 inv_proc[q] = p
-            inv_chan = [0] * m
+            # Only the slots a permutation changes are rewritten (most processes, channels and
+            # monitors are fixed by it).
+            procs = []
+            for q in range(n):
+                p = inv_proc[q]
+                lm = g.local[p]
+                if p != q or any(i != j for i, j in enumerate(lm)):
+                    procs.append((q, p, lm))
+            moved_msgs = {a: b for a, b in g.msg.items() if a != b}
+            chans = []
             for c, d in enumerate(g.chan):
-                inv_chan[d] = c
-            msg_identity = all(k == v for k, v in g.msg.items())
-            bitmaps = []
+                renamed = moved_msgs.keys() & carried.get(c, set())
+                if c != d or renamed:
+                    chans.append((n + d, n + c, c in ts.set_channels, bool(renamed)))
+            mons = []
             for k in range(ts.k):
                 bm = g.bits[k]
-                bitmaps.append(None if all(a == b for a, b in bm.items()) else bm)
-            self._plan.append((g, inv_proc, inv_chan, msg_identity, bitmaps))
-        self._set = ts.set_channels
-        self._bitcache = [dict() for _ in range(ts.k)]
+                if any(a != b for a, b in bm.items()):
+                    mons.append((off + k, bm))
+            self._plan.append((g, inv_proc, procs, moved_msgs, chans, mons))
+        moved = sorted({p for g in perms for p, q in enumerate(g.proc) if p != q})
+        self._lead = moved  # compared first by canon()
 
     def image(self, s: tuple, plan) -> tuple:
-        g, inv_proc, inv_chan, msg_identity, bitmaps = plan
-        ts = self.ts
-        n, m = ts.n, ts.m
-        out = [None] * len(s)
-        local = g.local
-        for q in range(n):
-            p = inv_proc[q]
-            out[q] = local[p][s[p]]
-        msg = g.msg
-        for d in range(m):
-            c = inv_chan[d]
-            qq = s[n + c]
-            if qq and not msg_identity:
-                qq = tuple(msg[x] for x in qq)
-                if c in self._set:
+        _, _, procs, moved_msgs, chans, mons = plan
+        out = list(s)
+        for q, p, lm in procs:
+            out[q] = lm[s[p]]
+        for dst, src, is_set, renamed in chans:
+            qq = s[src]
+            if qq and renamed:
+                qq = tuple(moved_msgs.get(x, x) for x in qq)
+                if is_set:
                     qq = tuple(sorted(qq))
-            out[n + d] = qq
-        off = n + m
-        for k, bm in enumerate(bitmaps):
-            v = s[off + k]
-            if bm is not None and v > 0:
+            out[dst] = qq
+        for slot, bm in mons:
+            v = s[slot]
+            if v > 0:
                 w = 0
                 for b, b2 in bm.items():
                     if v >> b & 1:
                         w |= 1 << b2
                 v = w
-            out[off + k] = v
+            out[slot] = v
         return tuple(out)
 
     def canon(self, s: tuple) -> tuple:
-        best = s
+        """The orbit's least member under the order (the permuted instances' local states, then
+        the whole tuple).  Comparing the few permuted locals first rejects most images before
+        building them."""
+        best, best_lead = s, None
+        lead = self._lead
         for plan in self._plan:
+            g, inv_proc = plan[0], plan[1]
+            local = g.local
+            if best_lead is None:
+                best_lead = [best[q] for q in lead]
+            worse = False
+            decided = False
+            for i, q in enumerate(lead):
+                p = inv_proc[q]
+                v = local[p][s[p]]
+                b = best_lead[i]
+                if v != b:
+                    worse = v > b
+                    decided = True
+                    break
+            if worse:
+                continue
             t = self.image(s, plan)
-            if t < best:
-                best = t
+            if decided or t < best:
+                best, best_lead = t, None
         return best
 
 
@@ -395,14 +424,15 @@ def _propagate(ts, proc, sigma, props, goals):
     while work or deferred:
         if not work:
             progress = False
-            retry, deferred = deferred, []
+            retry, deferred, again = deferred, [], set()
             for item in retry:
                 p, li, key = item
                 if key[1] in msg:
-                    work.append((p, li))
+                    again.add((p, li))
                     progress = True
                 else:
                     deferred.append(item)
+            work.extend(again)
             if not progress:
                 return None, "a message is received that no mapped action sends"
             continue
