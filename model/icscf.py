@@ -22,7 +22,7 @@ class ICSCF(Entity):
     name = "I-CSCF"
     clause = "TS 23.228 5.2.2.3, 5.7.2"
     contexts = "WIC"
-    states = ["idle", "uar", "lir"]
+    states = ["idle", "uar", "lir", "lir_cancelled"]
     initial = "idle"
     end_states = ["idle"]
     variables = {"impu": IMPU, "cred": CRED, "tna": TNA, "callee": IMPU}
@@ -78,5 +78,12 @@ class ICSCF(Entity):
           step={"F7": "1-4", "F9": "1-4"}),
         T("lir", "idle", on=recv("HSS", "LIA"), when=lambda e: e.msg.result != "ok", do="unavailable",
           note=f"callee not registered: 480 ({NOT_IN_SEED})"),
-        T(["lir", "uar"], None, on=recv("REMOTE", "INVITE"), do="busy"),
+        T(["lir", "uar", "lir_cancelled"], None, on=recv("REMOTE", "INVITE"), do="busy"),
+        # CANCEL follows the INVITE's path hop by hop (RFC 3261 16.10; not in the seed)
+        T("idle", None, on=recv("REMOTE", "CANCEL"), do=lambda e: e.send("S-CSCF", "CANCEL", wic=e.context),
+          note=f"CANCEL goes the INVITE's way ({NOT_IN_SEED})"),
+        T("lir", "lir_cancelled", on=recv("REMOTE", "CANCEL"), do=lambda e: e.reply("487", wic=e.context),
+          note=f"cancelled before the INVITE went on: answered here ({NOT_IN_SEED})"),
+        T("lir_cancelled", "idle", on=recv("HSS", "LIA"), note="the INVITE was cancelled meanwhile"),
+        T("lir_cancelled", None, on=recv("REMOTE", "CANCEL")),
     ]

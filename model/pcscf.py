@@ -262,5 +262,7 @@ class PCSCF(Entity):
                                           "CANCEL", "PRACK", "UPDATE"], "late message for a finished call"),
         *[T("registered", None, on=recv(p, m), do="to_scscf", note="late message for a finished call")
           for p in ("WST", "ROGUE") for m in ["CANCEL", "487", "486", "480"]],
+        *discard("registered", "WST", ["PRACK", "UPDATE", "200(PRACK)", "200(UPDATE)", "180", "183", "200(INVITE)"],
+                 "late message for a call already over (it crossed the final response)"),
         *discard("*", "PCRF", ["AAA", "STA"], "Rx answers need no further action", tags=()),
     ]

@@ -7,6 +7,8 @@ the translator" (6.1.3) must be checked against.
 
 from imsflow.authoring import Entity, T, event, recv
 
+from . import scenario
+
 ANSWERS_PCSCF = ["401", "403", "200(REGISTER)", "183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)",
                  "486", "487", "488", "480", "BYE", "200(BYE)", "INVITE", "CANCEL", "ACK", "PRACK", "UPDATE"]
 ANSWERS_WST = ["WSS_ACCEPT", "WSS_REJECT", "403", "480"]
@@ -14,6 +16,16 @@ ANSWERS_WST = ["WSS_ACCEPT", "WSS_REJECT", "403", "480"]
 
 def _rogue(e):
     return e.config.rogue == "yes"
+
+
+def _registration_attack(e):
+    """Against a registration flow it claims trusted-node registration and opens a WebSocket."""
+    return _rogue(e) and scenario.is_registration(e.config)
+
+
+def _session_attack(e):
+    """Against a session flow it calls in WIC 1's name, and calls the WST as if from IMS."""
+    return _rogue(e) and not scenario.is_registration(e.config)
 
 
 class ROGUE(Entity):
@@ -48,12 +60,12 @@ class ROGUE(Entity):
             self.v.register = "accepted" if self.msg.name == "200(REGISTER)" else "refused"
 
     transitions = [
-        T("lurking", None, on=event("claim_registration"), when=lambda e: _rogue(e) and e.v.register == "todo",
+        T("lurking", None, on=event("claim_registration"), when=lambda e: _registration_attack(e) and e.v.register == "todo",
           do="claim_registration"),
-        T("lurking", None, on=event("invite_as_wic"), when=lambda e: _rogue(e) and e.v.invite == "todo",
+        T("lurking", None, on=event("invite_as_wic"), when=lambda e: _session_attack(e) and e.v.invite == "todo",
           do="invite_as_wic"),
-        T("lurking", None, on=event("open_websocket"), when=lambda e: _rogue(e) and e.v.ws == "todo", do="open_ws"),
-        T("lurking", None, on=event("invite_translator"), when=lambda e: _rogue(e) and e.v.wst_invite == "todo",
+        T("lurking", None, on=event("open_websocket"), when=lambda e: _registration_attack(e) and e.v.ws == "todo", do="open_ws"),
+        T("lurking", None, on=event("invite_translator"), when=lambda e: _session_attack(e) and e.v.wst_invite == "todo",
           do="invite_wst"),
         *[T("lurking", None, on=recv("P-CSCF", m), do="outcome",
             tags=("rogue_registered",) if m == "200(REGISTER)" else ()) for m in ["401", "403", "200(REGISTER)"]],

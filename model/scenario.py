@@ -46,6 +46,10 @@ def range_flow(config) -> bool:
     return config.flow == "F4"
 
 
+def is_registration(config) -> bool:
+    return config.flow in REGISTRATION
+
+
 def fault(config, name: str) -> bool:
     return config.get("faults") in (name, "all")
 

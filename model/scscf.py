@@ -30,7 +30,9 @@ class SCSCF(Entity):
     states = ["idle", "authorizing", "challenged", "saving", "registered", *EARLY_OUT, "o_final",
               "o_answered", *EARLY_IN, "t_answered", "in_dialog"]
     initial = "idle"
-    end_states = ["idle", "registered", "in_dialog"]
+    # "challenged" may rest: the S-CSCF keeps the vector only for the registration timer (TS 24.229
+    # 5.4.1.2.1); a client that never answers leaves nothing pending.
+    end_states = ["idle", "registered", "in_dialog", "challenged"]
     variables = {
         "impu": (0, 1, 2, 3, 4, 5, 6),
         "av": ("none", "aka", "digest"),  # the vector of the pending challenge
@@ -202,7 +204,10 @@ class SCSCF(Entity):
           step=REG_FINAL),
         T("challenged", "idle", on=recv("I-CSCF", "REGISTER"), when=lambda e: not e.response_matches(), do="refuse",
           note=f"wrong response: 403 ({NOT_IN_SEED})"),
-        T("saving", "registered", on=recv("HSS", "SAA"), do="registered_ok", step=REG_FINAL),
+        T("saving", "registered", on=recv("HSS", "SAA"), when=lambda e: e.msg.impu == e.v.impu, do="registered_ok",
+          step=REG_FINAL),
+        T(["authorizing", "challenged", "saving"], None, on=recv("HSS", "SAA"), when=lambda e: e.msg.impu != e.v.impu,
+          note=f"the answer to an earlier deregistration ({NOT_IN_SEED})"),
         T(["authorizing", "saving"], None, on=recv("I-CSCF", "REGISTER"), do="refuse",
           note=f"a second REGISTER while the HSS answers ({NOT_IN_SEED})"),
         T("registered", "idle", on=event("expire"), when=lambda e: scenario.fault(e.config, "expiry"), do="expire",
@@ -251,13 +256,15 @@ class SCSCF(Entity):
           step={"F7": "18-23", "F9": "21-24"}),
         T("t_answered", "in_dialog", on=recv("REMOTE", "ACK"), do="to_pcscf", note=f"ACK ({NOT_IN_SEED})"),
         *[T(EARLY_IN, "registered", on=recv("P-CSCF", m), do="failed_in") for m in ["486", "480", "487", "403"]],
-        T(EARLY_IN, None, on=recv("REMOTE", "CANCEL"), do="to_pcscf", note=f"CANCEL ({NOT_IN_SEED})"),
-        *discard("t_answered", "REMOTE", ["CANCEL"], "CANCEL crossed the 200 OK"),
+        T(EARLY_IN, None, on=recv("I-CSCF", "CANCEL"), do="to_pcscf", note=f"CANCEL, via the I-CSCF ({NOT_IN_SEED})"),
+        *discard(["t_answered", "in_dialog", "registered", "idle"], "I-CSCF", ["CANCEL"], "CANCEL crossed the 200 OK"),
         # ---- end of the session (RFC 3261 15; not in the seed) ---------------------------------
-        T(["in_dialog", "o_answered"], None, on=recv("P-CSCF", "BYE"), do="to_remote"),
-        T(["in_dialog", "t_answered"], None, on=recv("REMOTE", "BYE"), do="to_pcscf"),
-        T(["in_dialog", "o_answered"], "registered", on=recv("REMOTE", "200(BYE)"), do="bye_done_to_pcscf"),
-        T(["in_dialog", "t_answered"], "registered", on=recv("P-CSCF", "200(BYE)"), do="bye_done_to_remote"),
+        T(["in_dialog", "o_answered", "t_answered"], None, on=recv("P-CSCF", "BYE"), do="to_remote"),
+        T(["in_dialog", "t_answered", "o_answered"], None, on=recv("REMOTE", "BYE"), do="to_pcscf"),
+        T(["in_dialog", "o_answered", "t_answered"], "registered", on=recv("REMOTE", "200(BYE)"),
+          do="bye_done_to_pcscf"),
+        T(["in_dialog", "t_answered", "o_answered"], "registered", on=recv("P-CSCF", "200(BYE)"),
+          do="bye_done_to_remote"),
         T("registered", None, on=recv("REMOTE", "200(BYE)"), do="to_pcscf", note="BYEs crossed"),
         T("registered", None, on=recv("P-CSCF", "200(BYE)"), do="to_remote", note="BYEs crossed"),
         T("registered", None, on=recv("P-CSCF", "BYE"), do="to_remote", note="late BYE"),
@@ -265,12 +272,12 @@ class SCSCF(Entity):
         *[T("registered", None, on=recv("P-CSCF", m), do="to_remote", note="late message for a finished call")
           for m in ["ACK", "CANCEL", "487", "486", "480"]],
         *[T("registered", None, on=recv("REMOTE", m), do="to_pcscf", note="late message for a finished call")
-          for m in ["ACK", "CANCEL", "487"]],
+          for m in ["ACK", "487"]],
         *discard("registered", "REMOTE", ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "486", "488",
                                           "PRACK", "UPDATE"], "late message for a finished call"),
         *discard("registered", "P-CSCF", ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "PRACK",
                                           "UPDATE", "403"], "late message for a finished call"),
         *discard("idle", "P-CSCF", ["ACK", "BYE", "CANCEL", "200(BYE)", "487", "486", "480"], "not registered"),
-        *discard("idle", "REMOTE", ["ACK", "BYE", "CANCEL", "200(BYE)", "487", "486", "488", "PRACK", "UPDATE"],
+        *discard("idle", "REMOTE", ["ACK", "BYE", "200(BYE)", "487", "486", "488", "PRACK", "UPDATE"],
                  "not registered"),
     ]

@@ -229,7 +229,7 @@ class WIC(Entity):
         T("in_call", "ending", on=event("hangup"), do="send_bye", note=f"the user hangs up ({NOT_IN_SEED})"),
         T("ending", "call_over", on=recv("WST", "200(BYE)")),
         T(["in_call", "answered"], "call_over", on=recv("WST", "BYE"), do="send_200_bye"),
-        T("ending", None, on=recv("WST", "BYE"), do="send_200_bye", note="BYEs crossed"),
+        T("ending", "call_over", on=recv("WST", "BYE"), do="send_200_bye", note="BYEs crossed: the call is over"),
         T("call_over", None, on=recv("WST", "BYE"), do="send_200_bye", note="late BYE for a finished call"),
         *discard(["in_call", "call_over"], "WST", ["200(INVITE)", "100", "180", "183", "200(PRACK)"],
                  "retransmitted or late response for an established call"),
