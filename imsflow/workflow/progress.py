@@ -1,5 +1,6 @@
-"""A progress bar on stderr for runs of many jobs: a redrawn bar on a terminal, one line per
-tenth of the work otherwise (when asked for with --progress), nothing when not wanted."""
+"""A progress bar on stderr for runs of many jobs: a redrawn bar on a terminal; otherwise (when
+asked for with --progress, e.g. in CI logs) one line per tenth of the work and at least one every
+half minute; nothing when not wanted."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class ProgressBar:
         self.start = time.perf_counter()
         self.done = 0
         self._last_tenth = -1
+        self._last_line = self.start
 
     def line(self, note: str = "") -> str:
         frac = self.done / self.total
@@ -42,8 +44,9 @@ class ProgressBar:
             self.stream.flush()
             return
         tenth = (10 * self.done) // self.total
-        if tenth != self._last_tenth:
-            self._last_tenth = tenth
+        now = time.perf_counter()
+        if tenth != self._last_tenth or now - self._last_line >= 30:
+            self._last_tenth, self._last_line = tenth, now
             self.stream.write(self.line(note) + "\n")
             self.stream.flush()
 
