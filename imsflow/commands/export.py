@@ -31,6 +31,8 @@ def register(sub) -> None:
                    help="export only these properties (repeatable); default: every one that applies")
     add_config_args(p)
     p.add_argument("--out", metavar="FILE", default=None, help="write here instead of standard output")
+    p.add_argument("--reachable", action="store_true",
+                   help="export only the table entries a full search reaches (smaller with several WICs)")
     p.set_defaults(run=run)
 
 
@@ -46,9 +48,15 @@ def run(args) -> int:
         raise UsageError(f"unknown flow {flow!r}", known=list(model.flows))
     config = model.config(flow, parse_settings(args.settings), args.wics)
     props = selected_properties(loaded, config, args.property)
-    ts = compile_for(loaded, config, props)
+    ts = compile_for(loaded, config, props, eager=not args.reachable)
+    if args.reachable:
+        from ..backends.explore.bfs import explore
+
+        exp = explore(ts)  # fills the tables with every pair a reachable state meets
+        if not exp.complete:
+            raise UsageError("the search did not complete; export without --reachable")
     goals = {"flow-reachable": model.flows[flow].goal} if flow else {}
-    pm = emit(ts, props, goals=goals, title=f"{model.name} {flow or ''}".strip())
+    pm = emit(ts, props, goals=goals, title=f"{model.name} {flow or ''}".strip(), reachable=args.reachable)
     if args.out:
         write_atomically(args.out, pm.text)
     else:

@@ -80,10 +80,17 @@ class _Names:
                 self.set_bit[(c.index, mid)] = bit
 
 
-def emit(ts, properties=(), *, goals: dict | None = None, title: str = "") -> PromelaModel:
-    """The Promela model of `ts` (saturated here: the export needs every table entry) with a
-    check for each of `properties` (patterns.spec.Property)."""
-    ts.saturate()
+def emit(ts, properties=(), *, goals: dict | None = None, title: str = "", reachable: bool = False) -> PromelaModel:
+    """The Promela model of `ts` with a check for each of `properties` (patterns.spec.Property).
+
+    By default the tables are saturated first: every (local state, input) pair the compiler can
+    see, so SPIN judges the compiled system independently of the explorer.  `reachable=True`
+    exports the tables as a complete explicit search left them (the caller ran one): the pairs
+    that search met, which is all SPIN can reach too; much smaller with several WICs, whose
+    saturated tables are a product of per-WIC contexts.  A pair the search never met is
+    treated as unhandled, which no reachable state can observe."""
+    if not reachable:
+        ts.saturate()
     for k, mon in enumerate(ts.monitors):
         width = len(mon.keys)
         if width > 30:
