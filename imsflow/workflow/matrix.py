@@ -172,8 +172,8 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
             label: str = "checking", notes=None, reuse=None, order=None, on_result=None) -> list:
     """Every job's output, in job order; raises the first job's user error after the pool stops.
 
-    `reuse(k, outputs)` may answer job k from the outputs so far instead of running it (None:
-    run it).  It is asked when the executor is ready to take job k, so the more results are in,
+    `reuse(k)` may answer job k from the results already in instead of running it (None: run
+    it).  It is asked when the executor is ready to take job k, so the more results are in,
     the more it can answer.  `order` is the order in which jobs are handed out (default: as
     listed); outputs always come back in job order.  `on_result(k, output)` is told of every
     job a worker ran, as it comes in."""
