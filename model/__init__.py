@@ -41,6 +41,28 @@ VARIANTS = {v.name: v for v in [
 ]}
 
 
+# Observable facts entities mark() as they act; properties/ refer to them by name.
+TAGS = {
+    "autn_verified": "the UICC verified AUTN", "origin_rejected": "the WST refused a WebSocket's Origin",
+    "password_received": "the WST was handed a cleartext password", "identity_mapped": "the WST mapped a token to an IMPU",
+    "pool_identity_bound": "the WST bound a WIC to a range identity", "token_refused": "the WST refused a token",
+    "token_verified": "the IWAIS found a token valid", "token_rejected": "the IWAIS found a token invalid",
+    "pool_bound": "the IWAIS bound a range identity", "wst_sent_200_register": "the WST confirmed a registration",
+    "invite_refused": "an INVITE was refused", "ni_o": "the WST did NI-O for the WIC", "ni_t": "the WST did NI-T",
+    "ringing_suppressed": "the WST suppressed a 180", "iwf_final": "final (two-way) resources were requested",
+    "wst_sent_200_invite_to_wic": "the WST told the WIC the call is answered",
+    "wst_sent_200_invite_to_ims": "the WST told IMS the WIC answered", "wst_invite_to_wic": "the WST offered a call",
+    "ws_closed": "the WST saw the WebSocket go", "tna_asserted": "the P-CSCF asserted trusted-node authentication",
+    "originating_invite_accepted": "the P-CSCF accepted an originating INVITE",
+    "gate_open_early": "the P-CSCF opened the AGW gate before the answer (early media)",
+    "tna_accepted": "the S-CSCF registered on a TNA assertion", "credentials_verified": "the S-CSCF verified RES or digest",
+    "scscf_registered": "the S-CSCF completed a registration", "registration_expired": "a registration expired",
+    "media_mismatch": "the S-CSCF found the two ends' media profiles differ", "media_match": "the profiles agree",
+    "early_media": "the S-CSCF set the IWF two-way on the 183", "webrtc_sdp_at_ims_end": "the far end got WebRTC SDP",
+    "remote_answers": "the far end answered", "qos_reconciled": "the PCRF reconciled two different QoS requests",
+}
+
+
 def compose(config) -> Composition:
     n = config.wics
     wics = [WIC(config, index=i, count=n) for i in range(1, n + 1)]
@@ -67,4 +89,5 @@ MODEL = Model(
     variants=VARIANTS,
     description="WebRTC access to IMS through a Web Signalling Translator (TR 23.701 contribution)",
     max_wics=4,
+    tags=TAGS,
 )

@@ -98,6 +98,7 @@ class Model:
     variants: dict = field(default_factory=dict)  # name -> Variant
     description: str = ""
     max_wics: int = 4
+    tags: dict = field(default_factory=dict)  # tag -> meaning, for tags entities mark() at run time
     directory: str = ""  # where it was loaded from; set by the loader
 
     def config(self, flow: str | None = None, settings: dict | None = None, wics: int = 1) -> Config:

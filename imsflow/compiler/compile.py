@@ -361,6 +361,10 @@ class _Resolver:
                                  where=t.where, known=exc.known) from None
             if rcv == e.instance:
                 raise ModelError(f"{e.instance}: transition '{t.title()}' sends {m.name} to itself", where=t.where)
+        undeclared = [tag for tag in e._tags if tag not in self.model.tags and tag not in t.tags]
+        if undeclared and self.model.tags:
+            raise ModelError(f"{e.instance}: transition '{t.title()}' marks undeclared tag(s) {undeclared}",
+                             where=t.where, hint="declare them in the model's tags")
         return _Outcome(t_index, target, list(e._out), tuple(e._tags), k, t.step_for(self.config.flow, e))
 
     def _prepare(self, e: Entity, control: str, values: tuple, sender, msg, k=None, shared=None) -> None:

@@ -73,16 +73,20 @@ class _Validator:
                     self.fail(f"variant {key} has no value {v!r}", known=list(self.model.variants[key].values))
 
     def entity(self, name: str):
-        if name not in self.entities:
+        """An entity name, or an instance name ('WIC2': the template and an index)."""
+        base = str(name).rstrip("0123456789") if str(name) not in self.entities else str(name)
+        if base not in self.entities:
             self.fail(f"unknown entity {name!r}", known=list(self.entities))
-        return self.entities[name]
+        return self.entities[base]
 
     def message(self, name: str):
         if name not in self.model.vocabulary:
             self.fail(f"unknown message {name!r}", known=self.model.vocabulary.names())
 
     def event(self, pat: dict, role: str):
-        cls = self.entity(pat["entity"]) if "entity" in pat else None
+        names = _as_list(pat.get("entity"))
+        classes = [self.entity(n) for n in names]
+        cls = classes[0] if len(classes) == 1 else None
         for key in ("from", "not_from", "to"):
             for name in _as_list(pat.get(key)):
                 self.entity(name)
@@ -134,12 +138,15 @@ class _Validator:
                 self.fail(f"{cls.name} has no state {st!r}", known=list(cls.states))
         if "var" in spec:
             var = spec["var"]
-            if var not in cls.variables:
-                self.fail(f"{cls.name} has no variable {var!r}", known=list(cls.variables))
+            if var not in cls.variables and var not in getattr(cls, "shared", {}):
+                self.fail(f"{cls.name} has no variable {var!r}", known=list(cls.variables) + list(cls.shared))
+            domain = cls.variables[var] if var in cls.variables else cls.shared[var]
+            if "index" in spec:
+                domain = sorted({t[spec["index"]] for t in domain}, key=str)
             values = _as_list(spec.get("in")) + ([spec["is"]] if "is" in spec else [])
             for value in values:
-                if value not in cls.variables[var]:
-                    self.fail(f"{cls.name}.{var} has no value {value!r}", known=list(cls.variables[var]))
+                if value not in domain:
+                    self.fail(f"{cls.name}.{var} has no value {value!r}", known=list(domain))
 
 
 # ---- matching compiled actions -------------------------------------------------------------
@@ -155,6 +162,15 @@ def _fields_match(msg, where: dict) -> bool:
         if have not in wants and str(have) not in map(str, wants):
             return False
     return True
+
+
+class _Sent:
+    """A match on a sent message: the message and the process it went to."""
+
+    __slots__ = ("msg", "dest")
+
+    def __init__(self, msg, dest):
+        self.msg, self.dest = msg, dest
 
 
 def match_event(pat: dict, ts, aid: int):
@@ -201,7 +217,7 @@ def match_event(pat: dict, ts, aid: int):
                 continue
             if where and not _fields_match(msg, where):
                 continue
-            hit = (msg, dest)
+            hit = _Sent(msg, dest)
             break
         if hit is None:
             return None
@@ -220,14 +236,19 @@ def _key_of(pat: dict, default_key, ts, aid: int, hit):
     if key == "self":
         return ts.processes[a.proc].index
     if key == "peer":
-        if isinstance(hit, tuple):  # a send: the receiver
-            return hit[1].index
+        if isinstance(hit, _Sent):  # a send: the receiver
+            return hit.dest.index
         if a.channel is not None:
             return ts.processes[ts.channels[a.channel].sender].index
         return None
     name = str(key)[len("field:"):]
-    msg = hit[0] if isinstance(hit, tuple) else hit
-    return msg.get(name) if msg is not True and msg is not None else None
+    msg = hit.msg if isinstance(hit, _Sent) else hit
+    if msg is True or msg is None:
+        # A pattern on a tag or an event alone: the field of what the action received, else
+        # of the first message it sent that has the field.
+        candidates = ([ts.messages[a.msg]] if a.msg is not None else []) + [ts.messages[m] for _, m in a.sends]
+        return next((m.get(name) for m in candidates if m.get(name) is not None), None)
+    return msg.get(name)
 
 
 class _Entry:
@@ -355,5 +376,5 @@ def _instance_atoms(spec: dict, ts) -> list[Pred]:
         label = f"{proc.name}" + (f" in {'/'.join(sorted(states))}" if states else "") + (
             f" with {var} in {sorted(map(str, values))}" if var else ""
         )
-        atoms.append(LocalIn(p, states, var, values, label))
+        atoms.append(LocalIn(p, states, var, values, label, spec.get("index")))
     return atoms or [FALSE]

@@ -20,7 +20,7 @@ state), `source` (source state); `key` says which bit of the monitor the event c
 `field:NAME` (a field of the matched message), `peer` (the other party's index), `self`.
 
 State predicates (`never:` of an invariant, `goal_state:` of a reachability) are atoms
-`{entity, state, var, is | in}`, `{channel: "A->B", holds: MSG}`, combined with `all`, `any`,
+`{entity, state, var, is | in, index}` (`index` picks an element of a tuple-valued variable), `{channel: "A->B", holds: MSG}`, combined with `all`, `any`,
 `not`, and `{at_least: K, of: <atom with a template entity>}` (K instances at once).
 """
 
@@ -41,7 +41,7 @@ EVENT_KEYS = {
     "entity", "receives", "from", "not_from", "sends", "to", "event", "tag", "not_tag", "where",
     "state", "source", "key",
 }
-PRED_ATOM_KEYS = {"entity", "state", "var", "is", "in"}
+PRED_ATOM_KEYS = {"entity", "state", "var", "is", "in", "index"}
 
 
 @dataclass

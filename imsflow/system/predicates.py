@@ -30,6 +30,7 @@ class LocalIn(Pred):
     var: str | None = None
     values: frozenset | None = None
     label: str = ""
+    index: int | None = None  # an element of a tuple-valued variable (a binding table)
 
     def holds_for(self, proc, local_index: int) -> bool:
         """True when some view (the process, or one of its per-WIC contexts) satisfies both the
@@ -39,6 +40,8 @@ class LocalIn(Pred):
                 continue
             if self.var is not None:
                 v = vals[self.var]
+                if self.index is not None:
+                    v = v[self.index]
                 if v not in self.values and str(v) not in {str(x) for x in self.values}:
                     continue
             return True
