@@ -188,9 +188,9 @@ def _parse(item: dict, where: str) -> Property:
         expected = [{"when": {}, "verdict": expected, "reason": item.get("reason", "")}]
         spec.pop("reason", None)
     for rule in expected:
-        if rule.get("verdict") not in ("holds", "violated"):
+        if rule.get("verdict") not in ("holds", "violated", "vacuous"):
             raise PropertyError(
-                f"property {pid!r}: expected verdict must be 'holds' or 'violated'", where=where
+                f"property {pid!r}: expected verdict must be 'holds', 'violated' or 'vacuous'", where=where
             )
         rule.setdefault("when", {})
     flows = item.get("flows", [])

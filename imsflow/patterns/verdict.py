@@ -56,8 +56,6 @@ class Result:
     def as_expected(self) -> bool:
         if self.verdict in (Verdict.INCONCLUSIVE,):
             return True  # judged separately (exit 3)
-        if self.verdict is Verdict.VACUOUS:
-            return False
         return self.verdict.value == self.expected
 
     @property
