@@ -159,7 +159,9 @@ def build(ts, trace, *, title: str, caption: str = "", optional_steps=(), highli
             step, at = a.step, k
             if step is None and r is not None and actions[r].step is not None:
                 step, at = actions[r].step, r
-            hot = hot_k == k or (r is not None and hot_k == r and not actions[r].sends)
+            # The violating action is both what it received and what it sent: a property may
+            # object to either ("the far end receives WebRTC SDP", "the WST sends 200").
+            hot = hot_k == k or (r is not None and hot_k == r)
             if hot and at != hot_k:
                 at = hot_k  # a violating receipt: the arrow is drawn where it is accepted
             detail = ", ".join(f"{key}={val}" for key, val in msg.fields if _shown(key, val, ts))

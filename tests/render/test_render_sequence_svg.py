@@ -92,9 +92,11 @@ def test_counterexample_highlights_the_violating_step_under_the_statement(mini_g
     title = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("class") == "title")
     assert title == "The WST never sends INFO to the WIC."
     hot = [g for g in root.iter(f"{SVG}g") if g.get("data-highlight") == "true"]
-    assert [(g.get("data-from"), g.get("data-to"), g.get("data-step")) for g in hot] == [("WST", "WIC", "12")]
+    # The violating action is the WST taking the 200 and sending INFO: both arrows are red.
+    assert [(g.get("data-from"), g.get("data-to"), g.get("data-step")) for g in hot] == [
+        ("P-CSCF", "WST", "11"), ("WST", "WIC", "12")]
     rows = [g for g in root.iter(f"{SVG}g") if g.get("class") in ("message", "action")]
-    assert rows[-1] is hot[0]  # an absence property is violated by the last step of its trace
+    assert rows[-2:] == hot  # an absence property is violated by the last step of its trace
     notes = ["".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("class") == "note"]
     assert any(n.startswith("replay: imsflow check --model") for n in notes)
 
