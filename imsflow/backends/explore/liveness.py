@@ -3,8 +3,11 @@
 A response monitor is *pending* while some A waits for its B.  The property fails when
 
 * a terminal state (nothing enabled) is pending - the run stops with the request unanswered; or
-* a pending strongly connected component is *fair*: every process that is enabled in all its
-  states also takes a step inside it.  For weak fairness it is enough to test each maximal SCC
+* a pending strongly connected component is *fair*: every action class that is enabled in all
+  its states is also taken inside it.  An action class is one internal event of one process
+  (the user hanging up, a timer) or the receipt on one channel (the message at its head) -
+  weak fairness per class, as TLA+'s WF per action, so a server that could answer but keeps
+  "thinking" is not a counterexample.  For weak fairness it is enough to test each maximal SCC
   of the pending subgraph: a cycle through every edge of a fair SCC is a fair run that stays
   pending forever, and an SCC that fails the test contains no fair cycle at all.
 
@@ -38,7 +41,7 @@ def find_violation(exp, mk: int) -> Trace | None:
     enabled: dict[int, set] = {}
     for sid in pending:
         out, _ = ts.expand(states[sid])
-        enabled[sid] = {ts.actions[aid].proc for aid, _ in out}
+        enabled[sid] = {_unit(ts, aid) for aid, _ in out}
         succ[sid] = [(aid, index[t]) for aid, t in out if t in index and index[t] in pend_set]
     for comp in _sccs(pending, succ):
         comp_set = set(comp)
@@ -46,7 +49,7 @@ def find_violation(exp, mk: int) -> Trace | None:
         if not edges:
             continue  # a single state without a self-loop
         always = set.intersection(*(enabled[u] for u in comp))
-        moved = {ts.actions[aid].proc for _, aid, _ in edges}
+        moved = {_unit(ts, aid) for _, aid, _ in edges}
         if always - moved:
             continue  # unfair: some process is always enabled and never moves here
         entry = min(comp)
@@ -55,6 +58,12 @@ def find_violation(exp, mk: int) -> Trace | None:
         return Trace(prefix + cycle, loop_start=len(prefix),
                      note="the cycle repeats forever under weak fairness and the request stays unanswered")
     return None
+
+
+def _unit(ts, aid):
+    """The fairness class of an action: (process, event) or (process, input channel)."""
+    a = ts.actions[aid]
+    return (a.proc, a.trigger) if a.channel is None else (a.proc, "recv", a.channel)
 
 
 def _sccs(nodes, succ):
@@ -125,11 +134,11 @@ def _path_within(start, goal_test, comp, succ):
     return None
 
 
-def _fair_cycle(ts, entry, comp, succ, required_procs) -> list[int]:
-    """A cycle from `entry` back to itself in which every process of `required_procs` moves."""
+def _fair_cycle(ts, entry, comp, succ, required_units) -> list[int]:
+    """A cycle from `entry` back to itself in which every class of `required_units` is taken."""
     cycle, here = [], entry
-    for proc in sorted(required_procs):
-        path = _path_within(here, lambda u, aid, v, p=proc: ts.actions[aid].proc == p, comp, succ)
+    for unit in sorted(required_units, key=repr):
+        path = _path_within(here, lambda u, aid, v, w=unit: _unit(ts, aid) == w, comp, succ)
         if path:
             cycle += [aid for aid, _ in path]
             here = path[-1][1]
