@@ -286,17 +286,18 @@ def layout(c: dict) -> dict:
              for s in c["states"]}
     edges: dict = {}
     groups: dict = {}
+    order = [s["name"] for s in c["states"]]
     for t in c["transitions"]:
         srcs = t["sources"]
         if srcs == [ANY]:
             boxes.setdefault(ANY, {"title": "any state", "kind": "pseudo", "inside": []})
             srcs = [ANY]
         elif len(srcs) >= 3:
-            key = tuple(srcs)
+            key = tuple(sorted(srcs, key=order.index))  # the same set, however it was listed
             if key not in groups:
                 gid = f"__from_{len(groups) + 1}__"
                 groups[key] = gid
-                boxes[gid] = {"title": "any of: " + ", ".join(srcs), "kind": "pseudo", "inside": []}
+                boxes[gid] = {"title": "any of: " + ", ".join(key), "kind": "pseudo", "inside": []}
             srcs = [groups[key]]
         for src in srcs:
             stays = t["dest"] is None or t["dest"] == src or (src in groups.values() and t["dest"] is None)
