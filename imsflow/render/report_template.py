@@ -46,6 +46,7 @@ td.na { background: repeating-linear-gradient(45deg, #fff, #fff 4px, #f1f1f1 4px
 .trace-view { display: grid; grid-template-columns: minmax(320px, 1.3fr) minmax(280px, 1fr); gap: 14px; align-items: start; }
 #seq { overflow: auto; max-height: 78vh; border: 1px solid var(--line); background: #fff; }
 #seq svg { display: block; }
+#seq g.future { opacity: 0.15; }
 #seq g.current rect:not(.violation), #seq g.current polygon { stroke: var(--accent); }
 #seq g.current line { stroke: var(--accent) !important; stroke-width: 3 !important; }
 #seq g.current text { fill: var(--accent) !important; font-weight: bold; }
@@ -170,9 +171,16 @@ JS = r"""
       li.classList.toggle("current", on);
       if (on) li.scrollIntoView({block: "nearest"});
     });
-    document.querySelectorAll("#seq g.current").forEach(function (g) { g.classList.remove("current"); });
+    // Rows of later actions fade out, so stepping draws the diagram as the run unfolds; the rows
+    // of this action are lit.  (An arrow is drawn at the action its label belongs to, which may
+    // be its receipt: a step that only sends can light nothing new.)
     var first = null;
-    document.querySelectorAll('#seq g[data-action="' + step + '"]').forEach(function (g) { g.classList.add("current"); if (!first) first = g; });
+    document.querySelectorAll("#seq g[data-action]").forEach(function (g) {
+      var n = Number(g.getAttribute("data-action"));
+      g.classList.toggle("future", n > step);
+      g.classList.toggle("current", n === step);
+      if (n === step && !first) first = g;
+    });
     if (first && first.scrollIntoView) first.scrollIntoView({block: "nearest"});
     var now = step === 0 ? r.initial : r.steps[step - 1].state;
     var before = step <= 1 ? r.initial : r.steps[step - 2].state;
