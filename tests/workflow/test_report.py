@@ -44,7 +44,8 @@ def test_the_data_holds_every_verdict_trace_and_diagram(page):
     found = [r for r in d["results"] if r["mark"] == "exp" and r["steps"]]
     assert len(found) == 2
     for r in found:
-        assert d["svgs"][r["svg"]].startswith("<svg") and 'data-action="2"' in d["svgs"][r["svg"]]
+        svg = d["svgs"][r["svg"]]  # the violating step is drawn, and marked for the page's script
+        assert svg.startswith("<svg") and f'data-action="{len(r["steps"])}"' in svg and 'data-highlight="true"' in svg
         last = r["steps"][-1]["state"]  # the server has admitted the rogue; its Welcome is on the way
         assert r["steps"][-1]["violation"] and last["SERVER"] == "serving"
         assert last["channels"]["SERVER->ROGUE"] == ["Welcome"]
