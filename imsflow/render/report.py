@@ -112,8 +112,10 @@ def render_html(run, command: str = "") -> str:
     s = run.stats
     unexpected = sum(1 for r in run.results if not r.as_expected)
     title = f"imsflow report: {data['model']}"
-    subtitle = (f"{len(data['columns'])} run(s) over {len(data['flows']) or 1} flow(s), variants of "
-                f"{', '.join(run.varied) or 'none (defaults)'}; {s['results']} verdicts, {unexpected} unexpected; "
+    fixed = " ".join(f"{k}={v}" for k, v in run.request.settings.items())
+    varied = f"variants of {', '.join(run.varied)}" if run.varied else "one variant"
+    subtitle = (f"{len(data['columns'])} run(s) over {len(run.flows())} flow(s), {varied}"
+                f"{' with ' + fixed if fixed else ''}; {s['results']} verdicts, {unexpected} unexpected; "
                 f"generated {data['generated']}")
     footer = f"imsflow {__version__}; model directory {data['model_dir']}" + (f"; command: {command}" if command else "")
     page = PAGE

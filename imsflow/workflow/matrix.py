@@ -51,10 +51,12 @@ class Column:
     flow: str | None
     variant: dict
     varied: dict
+    fixed: dict = field(default_factory=dict)  # what --set fixed for every column
 
     @property
     def label(self) -> str:
-        return " ".join(f"{k}={v}" for k, v in self.varied.items()) or "defaults"
+        shown = self.varied or self.fixed
+        return " ".join(f"{k}={v}" for k, v in shown.items()) or "defaults"
 
 
 @dataclass
@@ -161,7 +163,7 @@ def plan(loaded: LoadedModel, request: MatrixRequest, *, reach: bool = False) ->
                 continue
             seen.add((flow, config.variant))
             full = config.settings
-            columns.append(Column(flow, full, {n: full[n] for n in varied}))
+            columns.append(Column(flow, full, {n: full[n] for n in varied}, dict(request.settings)))
             jobs.append(make_job(loaded.directory, flow, full, wics=request.wics, properties=request.properties,
                                  max_states=request.max_states, timeout=request.timeout, reach=reach,
                                  diagrams=request.diagrams))
