@@ -59,7 +59,8 @@ TAGS = {
     "scscf_registered": "the S-CSCF completed a registration", "registration_expired": "a registration expired",
     "media_mismatch": "the S-CSCF found the two ends' media profiles differ", "media_match": "the profiles agree",
     "early_media": "the S-CSCF set the IWF two-way on the 183", "webrtc_sdp_at_ims_end": "the far end got WebRTC SDP",
-    "remote_answers": "the far end answered", "qos_reconciled": "the PCRF reconciled two different QoS requests",
+    "remote_answers": "the far end answered",
+    "invite_for_another_identity": "a WIC was offered a call for an identity it is not bound to", "qos_reconciled": "the PCRF reconciled two different QoS requests",
 }
 
 

@@ -31,6 +31,7 @@ class REMOTE(Entity):
               "in_call", "ending", "ended"]
     initial = "idle"
     end_states = ["idle", "in_call", "ended"]
+    shared = {"called": ("no", "yes")}  # the far end places one inbound call (scenario.remote_calls)
 
     def _s(self, name, **fields):
         self.send("S-CSCF", name, wic=self.context, **fields)
@@ -43,6 +44,7 @@ class REMOTE(Entity):
         self._s("183", profile="ims", codec="amrwb")
 
     def call(self):
+        self.s.called = "yes"
         self.send("I-CSCF", "INVITE", wic=self.context, caller=0, callee=scenario.impu_of(self.context),
                   profile="ims", codec="amrwb")
 
@@ -70,8 +72,8 @@ class REMOTE(Entity):
         T(O_EARLY, "ended", on=recv("S-CSCF", "CANCEL"), do=send_("487")),
         *discard(["o_answered", "in_call", "ending", "ended"], "S-CSCF", ["CANCEL"], "CANCEL crossed the 200 OK"),
         # ---- the originating network of an inbound call ------------------------------------------
-        T("idle", "calling", on=event("call"), when=lambda e: scenario.remote_calls(e.config), do="call",
-          step={"F7": "1-4", "F9": "1-4"}),
+        T("idle", "calling", on=event("call"), when=lambda e: scenario.remote_calls(e.config) and e.s.called == "no",
+          do="call", step={"F7": "1-4", "F9": "1-4"}),
         T("calling", "t_early", on=recv("S-CSCF", "183"), do=send_("PRACK"), step={"F7": "13", "F9": "13"}),
         T("t_early", "t_updating", on=recv("S-CSCF", "200(PRACK)"), do=send_("UPDATE"), step={"F7": "13", "F9": "13"}),
         T("t_updating", "t_ready", on=recv("S-CSCF", "200(UPDATE)"), step={"F7": "13", "F9": "13"}),

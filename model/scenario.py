@@ -34,11 +34,16 @@ def registered_at_start(config) -> bool:
     return config.flow in SESSIONS
 
 
-def wics_dial(config) -> bool:
-    return config.flow in OUTBOUND
+def wics_dial(config, wic: int = 1) -> bool:
+    """Outbound flows place one call: WIC 1 dials.  With several WICs the others stay registered
+    and idle, so what is checked is that the call touches only its own WIC's contexts and
+    identity - not N independent calls, each of which would multiply the state space."""
+    return config.flow in OUTBOUND and wic == 1
 
 
 def remote_calls(config) -> bool:
+    """Inbound flows place one call, from the far end to any one of the WICs (the REMOTE chooses),
+    so that routing to the right WIC is checked against every choice."""
     return config.flow in INBOUND
 
 

@@ -134,6 +134,11 @@ class WIC(Entity):
         self.send("WST", "INVITE", wic=self.index or 1, caller=self.v.impu, callee=0,
                   profile="webrtc", codec="opus")
 
+    def note_callee(self):
+        # What the user sees: a call for somebody else's identity would be a routing failure.
+        if self.msg.callee != self.v.impu:
+            self.mark("invite_for_another_identity")
+
     def drop_websocket(self):
         self.send("WST", "WS_CLOSED", wic=self.index or 1)
 
@@ -194,7 +199,7 @@ class WIC(Entity):
           note=f"registration refused ({NOT_IN_SEED})"),
         T("authenticating", "failed", on=recv("WST", "401"), note=f"a second challenge ends the attempt ({NOT_IN_SEED})"),
         # ---- outbound session (6.X.2.3.1 / 6.X.2.3.3) --------------------------------------------
-        T("registered", "dialing", on=event("dial"), when=lambda e: scenario.wics_dial(e.config),
+        T("registered", "dialing", on=event("dial"), when=lambda e: scenario.wics_dial(e.config, e.index or 1),
           do="dial", step={"F6": "1", "F8": "1"}),
         T(DIALLING, None, on=recv("WST", "100")),
         T("dialing", "early", on=recv("WST", "183"), when=_offer_answer, do="send_prack", step={"F6": "10", "F8": "10"}),
@@ -213,9 +218,9 @@ class WIC(Entity):
         *discard("cancelling", "WST", ["100", "180", "183", "200(PRACK)"], "late provisional response after CANCEL"),
         *[T("cancelling", "call_over", on=recv("WST", m)) for m in ["486", "488", "480", "403"]],
         # ---- inbound session (6.X.2.3.2 / 6.X.2.3.4) ----------------------------------------------
-        T("registered", "offered", on=recv("WST", "INVITE"), when=_offer_answer, do="send_183",
+        T("registered", "offered", on=recv("WST", "INVITE"), when=_offer_answer, do=["note_callee", "send_183"],
           step={"F7": "6", "F9": "7-8"}, tags=("wic_received_invite",)),
-        T("registered", "offered", on=recv("WST", "INVITE"), when=_no_offer_answer,
+        T("registered", "offered", on=recv("WST", "INVITE"), when=_no_offer_answer, do="note_callee",
           tags=("wic_received_invite",), note="no IMS offer/answer: the WIC answers only with 200 (NI-T at the WST)"),
         T(["offered", "ringing_in", "answered"], None, on=recv("WST", "PRACK"), do="send_200_prack", step={"F7": "13", "F9": "13"}),
         T("offered", "ringing_in", on=event("ring"), when=_ringing, do="send_180", step={"F7": "14-17", "F9": "15-18"}),

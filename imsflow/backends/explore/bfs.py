@@ -36,6 +36,7 @@ class Exploration:
     invariant_failures: dict = field(default_factory=dict)  # property id -> state id
     monitor_errors: dict = field(default_factory=dict)  # monitor index -> state id
     taken: set = field(default_factory=set)  # action ids taken at least once
+    edges: list | None = None  # per state: [(action id, successor id)], kept for liveness checks
 
     @property
     def stats(self) -> dict:
@@ -100,12 +101,15 @@ def explore(
     timeout: float | None = None,
     progress: Progress | None = None,
     reducer=None,
+    keep_edges: bool = False,
 ) -> Exploration:
     """Breadth-first search of every state reachable from ts.initial_state().
 
     With a `reducer` (reduce.py) each state is expanded through `reducer.expand` (partial-order
     reduction) and filed under `reducer.key` (symmetry: its orbit's representative); `states`
-    keeps the concrete state first met for each key, so parent links remain real runs."""
+    keeps the concrete state first met for each key, so parent links remain real runs.
+    `keep_edges` records every transition (for the liveness check, which would otherwise
+    expand each pending state again per response property)."""
     start = time.perf_counter()
     init = ts.initial_state()
     canon = reducer.key if reducer is not None else None
@@ -114,6 +118,7 @@ def explore(
     parent = [-1]
     via = [-1]
     exp = Exploration(ts=ts, states=states, index=index, parent=parent, via=via)
+    edges = exp.edges = [] if keep_edges else None
     invariants = [(pid, pred.compile(ts)) for pid, pred in ts.invariants]
     inv_failures = exp.invariant_failures
     mon_errors = exp.monitor_errors
@@ -138,6 +143,8 @@ def explore(
             level_end = len(states)
         s = states[i]
         succ, unh = expand(s)
+        if edges is not None:
+            edges.append(out := [])
         if unh:
             for key in unh:
                 unhandled.setdefault(key, i)
@@ -152,8 +159,12 @@ def explore(
             taken.add(aid)
             key = t if canon is None else canon(t)
             if key in index:
+                if edges is not None:
+                    out.append((aid, index[key]))
                 continue
             j = len(states)
+            if edges is not None:
+                out.append((aid, j))
             index[key] = j
             states.append(t)
             parent.append(i)

@@ -46,11 +46,14 @@ class ExplicitChecker:
         progress = Progress(label or ts.model, self.progress)
         goals = goals or {}
         reducer = make_reducer(ts, properties, goals, por=self.por, symmetry=self.symmetry)
-        exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer)
+        live = any(p.kind == "response" for p in properties)
+        exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
+                      keep_edges=live and reducer is None)
         if reducer is not None and reducer.por and exp.unhandled and any(p.kind != "handled" for p in properties):
             # POR keeps unhandled-message states reachable but not every order around them: search again.
             reducer = reducer.without_por()
-            exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer)
+            exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
+                          keep_edges=live and reducer is None)
         outcomes = [self._verdict(exp, prop, goals.get(prop.id)) for prop in properties]
         stats = exp.stats
         stats["reduction"] = reducer.label if reducer is not None else "none"

@@ -40,9 +40,12 @@ def find_violation(exp, mk: int) -> Trace | None:
     succ: dict[int, list] = {}
     enabled: dict[int, set] = {}
     for sid in pending:
-        out, _ = ts.expand(states[sid])
+        if exp.edges is not None and sid < len(exp.edges):
+            out = exp.edges[sid]
+        else:
+            out = [(aid, index[t]) for aid, t in ts.expand(states[sid])[0] if t in index]
         enabled[sid] = {_unit(ts, aid) for aid, _ in out}
-        succ[sid] = [(aid, index[t]) for aid, t in out if t in index and index[t] in pend_set]
+        succ[sid] = [(aid, j) for aid, j in out if j in pend_set]
     for comp in _sccs(pending, succ):
         comp_set = set(comp)
         edges = [(u, aid, v) for u in comp for aid, v in succ[u] if v in comp_set]
