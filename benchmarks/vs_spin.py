@@ -67,7 +67,10 @@ def run_spin(model_dir, flow, wics, timeout) -> dict:
     config = model.config(flow, {}, wics)
     props = selected_properties(loaded, config, None)
     ts = compile_for(loaded, config, props, eager=False)
-    explore(ts)  # the reachable tables: the smallest model to give SPIN (not timed)
+    exp = explore(ts, timeout=timeout)  # the reachable tables: the smallest model to give SPIN (not timed)
+    if not exp.complete:
+        return {"seconds": None, "states": None, "note": "no export: the search for the reachable tables "
+                                                         f"took over {timeout:g} s"}
     pm = emit(ts, props, goals={"flow-reachable": model.flows[flow].goal}, reachable=True)
     with Spin(pm, por=True, optimize="-O0") as spin:
         res = spin.check(timeout=timeout)
@@ -103,7 +106,7 @@ def main(argv=None) -> int:
         for n in wics:
             mine = [run_imsflow(args.model, flow, n, args.timeout) for _ in range(args.runs)]
             spin = []
-            for _ in range(args.runs):
+            for _ in range(args.runs if mine[0]["seconds"] is not None else 1):
                 try:
                     spin.append(run_spin(model_dir, flow, n, args.timeout))
                 except Exception as exc:  # SPIN out of memory or time: say so in the table

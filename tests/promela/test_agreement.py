@@ -58,6 +58,6 @@ def _seed_configs():
 @pytest.mark.parametrize("flow,settings", _seed_configs(),
                          ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items()) or "default")
 def test_seed_model_agrees_with_spin(flow, settings):
-    c = compare(ROOT, flow, settings)
+    c = compare(ROOT, flow, settings, reachable=True)
     assert c.imsflow_states == c.spin_states, c.label
     assert mismatches(c, _kinds(ROOT)) == {}, c.label

@@ -128,7 +128,7 @@ def _seed_configs():
         for rule in prop.expected:
             when = {k: (v[0] if isinstance(v, list) else v) for k, v in rule.get("when", {}).items()
                     if k not in ("flow", "wics")}
-            if when and when not in settings:
+            if when and when not in settings:  # rules on the flow alone add nothing new
                 settings.append(when)
     return [(flow, s, 1) for flow in loaded.model.flows for s in settings] + \
         [(flow, {}, 2) for flow in ("F1", "F3") if flow in loaded.model.flows]
