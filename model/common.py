@@ -58,3 +58,12 @@ def to_wic(e, name: str, **fields) -> None:
 def wic(e) -> int:
     """The context (WIC index) this action belongs to."""
     return e.context
+
+
+def when_fault(name: str):
+    """Guard: the fault variant `name` (or faults=all) is on."""
+    from . import scenario
+
+    guard = lambda e: scenario.fault(e.config, name)  # noqa: E731
+    guard.__name__ = f"fault_{name}"
+    return guard

@@ -9,16 +9,10 @@ Seed: 6.X.2.3.1 steps 4-6, 11-15; 6.X.2.3.2 steps 1-4, 13, 18-23; 6.X.2.3.3 step
 from imsflow.authoring import Entity, T, event, recv
 
 from . import scenario
-from .common import NOT_IN_SEED, discard
+from .common import NOT_IN_SEED, discard, when_fault
 
 O_EARLY = ["o_offered", "o_reserved", "o_ready", "o_ringing"]
 T_EARLY = ["calling", "t_early", "t_updating", "t_ready"]
-
-
-def _fault(name):
-    f = lambda e: scenario.fault(e.config, name)  # noqa: E731
-    f.__name__ = f"fault_{name}"
-    return f
 
 
 class REMOTE(Entity):
@@ -67,7 +61,7 @@ class REMOTE(Entity):
         T("o_ready", "o_ringing", on=event("ring"), do=send_("180"), step={"F6": "11-14", "F8": "12-15"}),
         T(["o_ready", "o_ringing"], "o_answered", on=event("answer"), do="answer", step={"F6": "15", "F8": "16-19"}),
         T("o_answered", "in_call", on=recv("S-CSCF", "ACK")),
-        T(O_EARLY, "ended", on=event("reject"), when=_fault("reject"), do=send_("486"),
+        T(O_EARLY, "ended", on=event("reject"), when=when_fault("reject"), do=send_("486"),
           note=f"the callee refuses: 486 ({NOT_IN_SEED})"),
         T(O_EARLY, "ended", on=recv("S-CSCF", "CANCEL"), do=send_("487")),
         *discard(["o_answered", "in_call", "ending", "ended"], "S-CSCF", ["CANCEL"], "CANCEL crossed the 200 OK"),
@@ -83,7 +77,7 @@ class REMOTE(Entity):
         *[T(T_EARLY, "ended", on=recv(src, m)) for src, m in
           [("S-CSCF", "480"), ("S-CSCF", "486"), ("S-CSCF", "487"), ("S-CSCF", "403"), ("I-CSCF", "480"),
            ("I-CSCF", "486")]],
-        T(T_EARLY, "t_cancelling", on=event("cancel"), when=_fault("cancel"),
+        T(T_EARLY, "t_cancelling", on=event("cancel"), when=when_fault("cancel"),
           do=lambda e: e.send("I-CSCF", "CANCEL", wic=e.context),
           note=f"the caller gives up before the answer ({NOT_IN_SEED})"),
         T("t_cancelling", "ended", on=recv("S-CSCF", "487")),

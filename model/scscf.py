@@ -12,7 +12,7 @@ initializes the Media IWF, performs Codec negotiation ... and then updates the m
 from imsflow.authoring import Entity, T, event, recv
 
 from . import scenario
-from .common import NOT_IN_SEED, discard
+from .common import NOT_IN_SEED, discard, when_fault
 
 REG_FIRST = {"F1": "4-8", "F2": "4-8", "F4": "2-6"}
 REG_FINAL = {"F1": "11-14", "F2": "9-12", "F3": "7-10", "F4": "7-10"}
@@ -210,7 +210,7 @@ class SCSCF(Entity):
           note=f"the answer to an earlier deregistration ({NOT_IN_SEED})"),
         T(["authorizing", "saving"], None, on=recv("I-CSCF", "REGISTER"), do="refuse",
           note=f"a second REGISTER while the HSS answers ({NOT_IN_SEED})"),
-        T("registered", "idle", on=event("expire"), when=lambda e: scenario.fault(e.config, "expiry"), do="expire",
+        T("registered", "idle", on=event("expire"), when=when_fault("expiry"), do="expire",
           note=f"the registration expires unrefreshed ({NOT_IN_SEED})"),
         *discard(["idle", "registered"], "HSS", ["SAA"], "answer to a deregistration", tags=()),
         # ---- outbound session (6.X.2.3.1 / 6.X.2.3.3) -------------------------------------------

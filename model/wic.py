@@ -9,7 +9,7 @@ UICC for IMS AKA, to the CSS for its script and to the IWAIS for web login.
 from imsflow.authoring import Entity, T, event, recv
 
 from . import scenario
-from .common import NOT_IN_SEED, discard
+from .common import NOT_IN_SEED, discard, when_fault
 
 LIVE = ["connected", "reading_id", "registering", "uicc_auth", "authenticating", "registered",
         "dialing", "early", "alerted", "cancelling", "offered", "ringing_in", "answered", "in_call",
@@ -41,12 +41,6 @@ def _no_offer_answer(e):
 
 def _ringing(e):
     return e.config.ringing == "yes"
-
-
-def _fault(name):
-    f = lambda e: scenario.fault(e.config, name)  # noqa: E731
-    f.__name__ = f"fault_{name}"
-    return f
 
 
 class WIC(Entity):
@@ -170,9 +164,9 @@ class WIC(Entity):
           step={"F3": "2-3", "F5": "2-3"}),
         T("logging_in", "authenticated", on=recv("IWAIS", "TOKEN"), do="keep_token",
           step={"F3": "2-3", "F5": "2-3"}),
-        T("loaded", "authenticated", on=event("forge_token"), when=[_token_based, _fault("bad_token")],
+        T("loaded", "authenticated", on=event("forge_token"), when=[_token_based, when_fault("bad_token")],
           do="forge_token", note=f"a client presenting a forged token ({NOT_IN_SEED})"),
-        T("authenticated", None, on=event("token_expires"), when=[_fault("bad_token"), lambda e: e.v.token == "valid"],
+        T("authenticated", None, on=event("token_expires"), when=[when_fault("bad_token"), lambda e: e.v.token == "valid"],
           do="expire_token", note=f"the token expires before use ({NOT_IN_SEED})"),
         T("authenticated", "connecting", on=event("connect"), do="open_websocket", step={"F3": "4", "F5": "4"}),
         T("connecting", "connected", on=recv("WST", "WSS_ACCEPT"), step={"F1": "2", "F2": "2", "F3": "4", "F5": "4"}),
@@ -210,7 +204,7 @@ class WIC(Entity):
         T(DIALLING, "in_call", on=recv("WST", "200(INVITE)"), do="send_ack",
           step={"F6": "20", "F8": "21"}, tags=("wic_answered_leg",)),
         *[T(DIALLING, "call_over", on=recv("WST", m), note=f"call failed ({NOT_IN_SEED})") for m in CALL_FAILURES],
-        T(DIALLING, "cancelling", on=event("cancel"), when=_fault("cancel"), do="send_cancel",
+        T(DIALLING, "cancelling", on=event("cancel"), when=when_fault("cancel"), do="send_cancel",
           note=f"the user hangs up before the answer: CANCEL (RFC 3261 9; {NOT_IN_SEED})"),
         T("cancelling", "call_over", on=recv("WST", "487")),
         T("cancelling", "ending", on=recv("WST", "200(INVITE)"), do="ack_and_bye",
@@ -245,7 +239,7 @@ class WIC(Entity):
            "answered", "ending"], None, on=recv("WST", "INVITE"), do=lambda e: e.send("WST", "486", wic=e.index or 1),
           note=f"busy: one call at a time ({NOT_IN_SEED})"),
         # ---- the WebSocket drops (fault ws_drop; not in the seed) ---------------------------------
-        T(LIVE, "disconnected", on=event("ws_drop"), when=_fault("ws_drop"), do="drop_websocket",
+        T(LIVE, "disconnected", on=event("ws_drop"), when=when_fault("ws_drop"), do="drop_websocket",
           note=f"the WebSocket drops ({NOT_IN_SEED})"),
         *discard("disconnected", "WST", [
             "WSS_ACCEPT", "WSS_REJECT", "401", "403", "200(REGISTER)", "100", "180", "183", "200(PRACK)",
