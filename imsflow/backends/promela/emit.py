@@ -293,8 +293,9 @@ class _UnhandledChecks:
 
     Before the step no head was unhandled (every guard has !unh); a step changes only its own
     process's local state and input heads, and the heads of channels it sends into.  So it is
-    enough to test the acting process's FIFO inputs against its target local state, and each
-    FIFO it sends into against the receiver's current local state."""
+    enough to test the acting process's FIFO inputs against its target local state (a head is
+    one of the messages the channel can carry, so the test names the unhandled ones), and each
+    FIFO it sends into, when the send made a new head, against the receiver's local state."""
 
     def __init__(self, ts, names):
         self.ts, self.names = ts, names
@@ -316,19 +317,27 @@ class _UnhandledChecks:
         for c in ts.in_channels[a.proc]:
             if c in ts.set_channels or c not in self.carried:
                 continue
-            ok = [f"{names.chan[c]}?[{mid}]" for mid in self.carried[c]
-                  if a.target in self.handlers.get((c, mid), ())]
-            terms.append(f"(len({names.chan[c]}) > 0 && !({' || '.join(ok) or 'false'}))")
-        for c in sorted({c for c, _ in a.sends}):
+            if a.target == a.source and a.channel != c:
+                continue  # same local state, same head: it was handled before the step
+            carried = self.carried[c]
+            ok = [mid for mid in carried if a.target in self.handlers.get((c, mid), ())]
+            if len(ok) == len(carried):
+                continue  # everything that can arrive here is handled in the target state
+            bad = [mid for mid in carried if mid not in ok]
+            terms.append("(" + " || ".join(f"{names.chan[c]}?[{mid}]" for mid in bad) + ")")
+        sent: dict = {}
+        for c, mid in a.sends:
+            sent.setdefault(c, []).append(mid)
+        for c, mids in sorted(sent.items()):
             if c in ts.set_channels:
                 continue
+            # Only a message sent into an empty channel becomes a new head; its receiver did
+            # not move, so the question is whether its current local state handles that message.
             q = ts.channels[c].receiver
-            ok = []
-            for mid in self.carried.get(c, []):
-                locs = sorted(self.handlers.get((c, mid), ()))
-                if locs:
-                    ok.append(f"({names.chan[c]}?[{mid}] && {_in_expr(names.local[q], locs)})")
-            terms.append(f"!({' || '.join(ok) or 'false'})")
+            locs = self.handlers.get((c, mids[0]), set())
+            if len(locs) == len(ts.processes[q].locals):
+                continue
+            terms.append(f"(len({names.chan[c]}) == {len(mids)} && !{_in_expr(names.local[q], locs)})")
         return " || ".join(terms) or "false"
 
 
