@@ -32,17 +32,31 @@ def cells(run) -> dict:
 
 
 def _condition(group: list, everyone: list, names: list) -> str | None:
-    """The shortest 'a=x, b=y' that holds for exactly the columns in `group` among `everyone`."""
+    """The shortest 'a=x, b=y|z' that holds for exactly the columns in `group` among `everyone`
+    (each named variant takes one of the listed values)."""
     members = {id(c) for c in group}
+    domain = {n: {c.varied[n] for c in everyone} for n in names}
+    best = None
     for size in range(1, min(3, len(names)) + 1):
         for chosen in itertools.combinations(names, size):
-            values = {n: group[0].varied[n] for n in chosen}
-            if any(c.varied[n] != v for c in group for n, v in values.items()):
-                continue
-            hit = {id(c) for c in everyone if all(c.varied[n] == v for n, v in values.items())}
+            values = {n: {c.varied[n] for c in group} for n in chosen}
+            if any(len(v) == len(domain[n]) for n, v in values.items()):
+                continue  # a variant at every one of its values says nothing
+            hit = {id(c) for c in everyone if all(c.varied[n] in values[n] for n in chosen)}
             if hit == members:
-                return ", ".join(f"{n}={v}" for n, v in values.items())
-    return None
+                weight = sum(len(v) for v in values.values())
+                if best is None or weight < best[0]:
+                    best = (weight, values)
+        if best is not None:
+            break
+    if best is None:
+        return None
+    parts = []
+    for n in names:  # variants and their values in the model's order (the plan's order)
+        if n in best[1]:
+            declared = list(dict.fromkeys(c.varied[n] for c in everyone))
+            parts.append(f"{n}=" + "|".join(str(v) for v in declared if v in best[1][n]))
+    return ", ".join(parts)
 
 
 def explain(run, cell: list) -> str:

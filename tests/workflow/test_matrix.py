@@ -160,3 +160,17 @@ def test_json_refers_to_the_trace_of_the_run_that_decided_a_shared_column(gate_m
     original = next(r for r in doc["results"] if r["variant"] == source["variant"] and r["flow"] == "login"
                     and r["property"] == "flow-reachable")
     assert original["trace"] and "trace_same_as" not in original
+
+
+def test_the_condition_under_a_flipped_verdict_may_name_several_values():
+    from itertools import product
+
+    from imsflow.workflow.matrix import Column
+    from imsflow.workflow.text import _condition
+
+    everyone = [Column("F1", {"rogue": r, "faults": f}, {"rogue": r, "faults": f})
+                for r, f in product(["no", "yes"], ["none", "expiry", "cancel", "all"])]
+    group = [c for c in everyone if c.varied["rogue"] == "yes" and c.varied["faults"] in ("expiry", "all")]
+    assert _condition(group, everyone, ["rogue", "faults"]) == "rogue=yes, faults=expiry|all"
+    assert _condition(everyone[4:], everyone, ["rogue", "faults"]) == "rogue=yes"
+    assert _condition([everyone[0], everyone[7]], everyone, ["rogue", "faults"]) is None
