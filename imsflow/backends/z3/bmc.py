@@ -31,6 +31,7 @@ class Unrolling:
         self.acts = []
         self.solver.add(enc.init(s0))
         self.checks = 0
+        self.exhausted: int | None = None  # every run ends within this many steps (all searched)
 
     @property
     def depth(self) -> int:
@@ -55,8 +56,9 @@ class Unrolling:
                 raise BudgetExceeded("time budget used up")
             self.solver.set("timeout", max(1, int(left * 1000)))
 
-    def query(self, formula):
-        """A model of a run of the current depth that ends where `formula` holds, or None."""
+    def query(self, formula, *, model: bool = True):
+        """A model of a run of the current depth that ends where `formula` holds (or just
+        True when `model` is False: extracting a model is the costly part), or None."""
         self._set_budget()
         self.checks += 1
         self.solver.push()
@@ -64,7 +66,7 @@ class Unrolling:
             self.solver.add(formula)
             r = self.solver.check()
             if r == z3.sat:
-                return self.solver.model()
+                return self.solver.model() if model else True
             if r == z3.unknown:
                 raise BudgetExceeded(self.solver.reason_unknown())
             return None

@@ -53,6 +53,7 @@ class _Query:
     min_depth: int = 0
     hit: object = None
     hit_depth: int | None = None
+    searched_by: object = None  # the Unrolling that searched it
 
     def at(self, unrolling: Unrolling, d: int):
         if self.kind == "state":
@@ -87,11 +88,12 @@ class Z3Checker:
     name = "z3"
 
     def __init__(self, depth: int | None = None, timeout: float | None = None, *, strengthen: bool = True,
-                 sample_limit: int = 20_000):
+                 sample_limit: int = 20_000, houdini_seconds: float = 15.0):
         self.depth = DEFAULT_DEPTH if depth is None else depth
         self.timeout = timeout
         self.strengthen = strengthen
         self.sample_limit = sample_limit
+        self.houdini_seconds = houdini_seconds
 
     def check(self, ts, properties, *, goals: dict | None = None, label: str = ""):
         start = time.perf_counter()
@@ -174,26 +176,27 @@ class Z3Checker:
     def _prove_first(self, sess, plans) -> None:
         """Plain k-induction on every safety property before any deep unrolling: a property
         proved here needs BMC only to depth k-1 (the base case)."""
-        for plan in plans:
-            if "bad" in plan["goods"]:
-                self._try_prove(sess, plan, "bad", PLAIN_K, "k-induction")
+        self._prove(sess, [(plan, "bad") for plan in plans if "bad" in plan["goods"]], PLAIN_K, "k-induction")
 
-    def _try_prove(self, sess, plan, role, k_max, method) -> bool:
-        key = (plan["prop"].id, role)
-        if key in sess.proved:
-            return True
-        good = plan["goods"][role]
-        k = sess.ind.step_case(good, k_max, tag=f"{plan['prop'].id}.{role}.")
-        if k is None:
-            return False
-        # The base case: nothing bad within depth k-1 of the initial state.
-        for d in range(k):
-            sess.bmc.ensure(d)
-            if sess.bmc.query(z3.Not(good(sess.bmc.states[d]))):
-                return False  # a real violation within the base: BMC reports it
-        sess.proved[key] = f"{method}, k={k}"
-        sess.ind.lemmas.append(good)  # proved on every reachable state: a sound lemma
-        return True
+    def _prove(self, sess, items, k_max, method) -> None:
+        """k-induction for (plan, role) items at once; the base case by BMC; each proof
+        becomes a lemma for the next attempts."""
+        goods = {(plan["prop"].id, role): plan["goods"][role] for plan, role in items
+                 if (plan["prop"].id, role) not in sess.proved}
+        if not goods:
+            return
+        ks = sess.ind.step_cases(goods, k_max, tag=f"{len(sess.ind.lemmas)}.")
+        for key, k in sorted(ks.items(), key=lambda kv: kv[1]):
+            good = goods[key]
+            if any(self._base_fails(sess, good, d) for d in range(k)):
+                continue  # a real violation within the base: BMC reports it
+            sess.proved[key] = f"{method}, k={k}"
+            sess.ind.lemmas.append(good)  # proved on every reachable state: a sound lemma
+
+    @staticmethod
+    def _base_fails(sess, good, d) -> bool:
+        sess.bmc.ensure(d)
+        return sess.bmc.query(z3.Not(good(sess.bmc.states[d])), model=False) is not None
 
     def _bmc(self, sess, plans) -> None:
         queries = []
@@ -222,10 +225,16 @@ class Z3Checker:
     def _search(self, sess, unrolling, queries, *, record: bool) -> None:
         """Depth by depth, shallowest first: the first hit of each query is a shortest run."""
         open_q = [q for q in queries if q.hit is None]
+        for q in open_q:
+            q.searched_by = unrolling
         for d in range(sess.depth + 1):
             if not open_q:
                 break
             unrolling.ensure(d)
+            if d > 0 and unrolling.query(z3.BoolVal(True), model=False) is None:
+                # No run has d steps: every reachable state was within depth d-1, all searched.
+                unrolling.exhausted = d - 1
+                break
             live = [q for q in open_q if d >= q.min_depth]
             while live:
                 formulas = [q.at(unrolling, d) for q in live]
@@ -244,6 +253,14 @@ class Z3Checker:
     def _prove_rest(self, sess, plans) -> None:
         """Strengthened k-induction for what BMC left open: violations not found, triggers or
         goals not reached (to prove they never happen)."""
+        for plan in plans:
+            # Where every run ends within the bound, BMC has seen every reachable state: what
+            # it did not find does not exist.
+            for role, q in plan["queries"].items():
+                unr = q.searched_by
+                if q.hit is None and unr is not None and unr.exhausted is not None:
+                    sess.proved.setdefault((plan["prop"].id, role), "bounded model checking of every run "
+                                           f"(no run is longer than {unr.exhausted} steps)")
         todo = []
         for plan in plans:
             q = plan["queries"]
@@ -255,16 +272,14 @@ class Z3Checker:
                     todo.append((plan, role))
         if not todo:
             return
-        for plan, role in todo:  # plain first: cheap, and each success is a lemma for the rest
-            self._try_prove(sess, plan, role, PLAIN_K, "k-induction")
+        # Plain first (cheap, with what is proved so far as lemmas), then strengthened.
+        self._prove(sess, todo, PLAIN_K, "k-induction")
         todo = [(p, r) for p, r in todo if (p["prop"].id, r) not in sess.proved]
         if todo and self.strengthen:
             budget = None if sess.deadline is None else max(0.5, (sess.deadline - time.perf_counter()) / 4)
             states = sample_states(sess.ts, limit=self.sample_limit, seconds=min(budget or 5.0, 5.0))
-            sess.lemma_count = sess.ind.strengthen(candidates(sess.enc, states))
-            for plan, role in todo:
-                self._try_prove(sess, plan, role, STRONG_K, "k-induction strengthened with "
-                                f"{sess.lemma_count} proved lemmas")
+            sess.lemma_count = sess.ind.strengthen(candidates(sess.enc, states), seconds=self.houdini_seconds)
+            self._prove(sess, todo, STRONG_K, f"k-induction strengthened with {sess.lemma_count} proved lemmas")
         for plan in plans:
             if "ordered_aids" in plan and plan["queries"]["ordered"].hit is None \
                     and plan["queries"]["goal"].hit is not None:
@@ -285,7 +300,7 @@ class Z3Checker:
         unrolling = Unrolling(enc, deadline=sess.deadline)
         for d in range(k):
             unrolling.ensure(d)
-            if unrolling.query(z3.Not(good(unrolling.states[d]))):
+            if unrolling.query(z3.Not(good(unrolling.states[d])), model=False):
                 return
         sess.proved[(plan["prop"].id, "ordered")] = f"k-induction, k={k}"
 

@@ -64,80 +64,85 @@ class Inductor:
         for lemma in self.lemmas:
             solver.add(lemma(s))
 
-    def step_case(self, good, k_max: int, tag: str = "k") -> int | None:
-        """The least k <= k_max whose induction step holds for `good`, else None.
-        (The caller must have the base case: no violation within depth k-1.)"""
+    def step_cases(self, goods: dict, k_max: int, tag: str = "k") -> dict:
+        """For each key of `goods` (functions State -> formula), the least k <= k_max whose
+        induction step holds; keys without one are left out.  One path of k+1 states serves
+        every property: each is asked under push/pop.  (The caller must have the base case:
+        no violation within depth k-1.)"""
         enc = self.enc
         solver = self._solver()
         path = [enc.state(f"{tag}0")]
         self._constrain(solver, path[0])
+        remaining = dict(goods)
+        proved: dict = {}
         for k in range(1, k_max + 1):
+            if not remaining:
+                break
             prev = path[-1]
             nxt = enc.state(f"{tag}{k}")
             self._constrain(solver, nxt)
-            solver.add(good(prev))
             solver.add(enc.step(prev, nxt, enc.act(f"act.{tag}{k}")))
             for earlier in path[:-1]:  # a simple path: no state twice
                 solver.add(z3.Not(enc.same(earlier, prev)))
             path.append(nxt)
-            solver.push()
-            solver.add(z3.Not(good(nxt)))
-            r = solver.check()
-            solver.pop()
-            if r == z3.unsat:
-                return k
-            if r == z3.unknown:
-                raise BudgetExceeded(solver.reason_unknown())
-        return None
+            for key, good in list(remaining.items()):
+                solver.push()
+                solver.add([good(t) for t in path[:-1]])
+                solver.add(z3.Not(good(nxt)))
+                r = solver.check()
+                solver.pop()
+                if r == z3.unsat:
+                    proved[key] = k
+                    del remaining[key]
+                elif r == z3.unknown:
+                    raise BudgetExceeded(solver.reason_unknown())
+        return proved
+
+    def step_case(self, good, k_max: int, tag: str = "k") -> int | None:
+        return self.step_cases({0: good}, k_max, tag).get(0)
 
     # ---- Houdini -------------------------------------------------------------------------------
-    def houdini(self, candidates: list) -> list:
-        """The largest subset of `candidates` (functions State -> formula) whose conjunction
-        holds initially and is preserved by every step (from states satisfying the lemmas)."""
+    def houdini(self, candidates: list, *, seconds: float = 30.0) -> list:
+        """The largest subset of `candidates` (functions State -> formula, each true in the
+        initial state - lemmas.candidates mines them from samples that include it) whose
+        conjunction is preserved by every step from states satisfying the lemmas.  Each round
+        drops the candidates a counterexample-to-induction breaks.  Past `seconds` it gives up
+        and returns nothing (no lemma is better than an unproved one)."""
         enc = self.enc
-        s0 = enc.state("h0")
-        init = self._solver()
-        init.add(enc.init(s0))
-        alive = []
-        for cand in candidates:  # drop what the initial state already breaks
-            init.push()
-            init.add(z3.Not(cand(s0)))
-            r = init.check()
-            init.pop()
-            if r == z3.unsat:
-                alive.append(cand)
-            elif r == z3.unknown:
-                raise BudgetExceeded(init.reason_unknown())
+        alive = list(candidates)
+        stop = time.perf_counter() + seconds
         s, t = enc.state("hs"), enc.state("ht")
         solver = self._solver()
         self._constrain(solver, s)
         solver.add(enc.well_formed(t))
         solver.add(enc.step(s, t, enc.act("act.h")))
-        rounds = 0
-        while alive:
-            rounds += 1
-            lits = [z3.Bool(f"houdini.{rounds}.{i}") for i in range(len(alive))]
-            for lit, cand in zip(lits, alive):
-                solver.add(z3.Implies(lit, cand(s)))
-            before = cand_t = [cand(t) for cand in alive]
+        # Each candidate's formulas are built once: a literal switches its assumption on s.
+        lits = [z3.Bool(f"houdini.{i}") for i in range(len(alive))]
+        after = [cand(t) for cand in alive]
+        for lit, cand in zip(lits, alive):
+            solver.add(z3.Implies(lit, cand(s)))
+        live = list(range(len(alive)))
+        while live:
+            if time.perf_counter() > stop:
+                return []
             solver.push()
-            solver.add(z3.Or([z3.Not(c) for c in cand_t]))
-            r = solver.check(*lits)
+            solver.add(z3.Or([z3.Not(after[i]) for i in live]))
+            r = solver.check(*[lits[i] for i in live])
             if r == z3.unknown:
                 solver.pop()
                 raise BudgetExceeded(solver.reason_unknown())
             if r == z3.unsat:
                 solver.pop()
-                return alive
+                return [alive[i] for i in live]
             m = solver.model()
-            broken = {i for i, c in enumerate(before) if z3.is_false(m.eval(c, model_completion=True))}
+            broken = {i for i in live if z3.is_false(m.eval(after[i], model_completion=True))}
             solver.pop()
-            alive = [c for i, c in enumerate(alive) if i not in broken]
-        return alive
+            live = [i for i in live if i not in broken]
+        return []
 
-    def strengthen(self, candidates: list) -> int:
+    def strengthen(self, candidates: list, *, seconds: float = 30.0) -> int:
         """Prove what can be proved of `candidates` and keep it as one lemma; returns how many."""
-        kept = self.houdini(candidates)
+        kept = self.houdini(candidates, seconds=seconds)
         if kept:
             self.lemmas.append(lambda s, kept=kept: z3.And([c(s) for c in kept]))
         self.strengthened = True

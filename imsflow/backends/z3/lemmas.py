@@ -55,7 +55,7 @@ def sample_states(ts, *, limit: int = 20_000, walks: int = 200, seconds: float =
     return order
 
 
-def candidates(enc: Encoding, states: list, *, max_candidates: int = 6000) -> list:
+def candidates(enc: Encoding, states: list, *, max_candidates: int = 2000) -> list:
     """Functions State -> formula, each a fact true of every sample state."""
     ts = enc.ts
     n = ts.n
