@@ -73,6 +73,7 @@ def run_spin(model_dir, flow, wics, timeout) -> dict:
                                                          f"took over {timeout:g} s"}
     pm = emit(ts, props, goals={"flow-reachable": model.flows[flow].goal}, reachable=True)
     with Spin(pm, por=True, optimize="-O0") as spin:
+        spin.gcc_timeout = timeout
         res = spin.check(timeout=timeout)
     return {"seconds": res.total_seconds, "states": res.states,
             "note": "gcc %.1fs" % (res.seconds.get("gcc", 0) + res.seconds.get("gcc_ltl", 0))}
@@ -88,7 +89,9 @@ def main(argv=None) -> int:
     ap.add_argument("--model", default=None, help="model directory (default: the seed model)")
     ap.add_argument("--flow", action="append", default=None)
     ap.add_argument("--wics", default="1,2,3")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="runs per configuration with one WIC")
+    ap.add_argument("--runs-large", type=int, default=None,
+                    help="runs per configuration with several WICs (default: --runs)")
     ap.add_argument("--timeout", type=float, default=600.0, help="per run, seconds")
     args = ap.parse_args(argv)
     if not spin_available():
@@ -103,14 +106,26 @@ def main(argv=None) -> int:
     print("-" * len(head))
     table = {}
     for flow in flows:
+        gave_up = {"imsflow": False, "spin": False}
         for n in wics:
-            mine = [run_imsflow(args.model, flow, n, args.timeout) for _ in range(args.runs)]
+            runs = args.runs if n == 1 or args.runs_large is None else args.runs_large
+            if gave_up["imsflow"]:
+                mine = [{"seconds": None, "states": None, "note": "skipped: over the time limit with fewer WICs"}]
+            else:
+                mine = [run_imsflow(args.model, flow, n, args.timeout)]
+                if mine[0]["seconds"] is not None:
+                    mine += [run_imsflow(args.model, flow, n, args.timeout) for _ in range(runs - 1)]
+            gave_up["imsflow"] = mine[0]["seconds"] is None
             spin = []
-            for _ in range(args.runs if mine[0]["seconds"] is not None else 1):
+            for _ in range(runs if mine[0]["seconds"] is not None and not gave_up["spin"] else 0):
                 try:
                     spin.append(run_spin(model_dir, flow, n, args.timeout))
                 except Exception as exc:  # SPIN out of memory or time: say so in the table
                     spin.append({"seconds": None, "states": None, "note": str(exc)[:80]})
+            if not spin:
+                spin = [{"seconds": None, "states": None, "note": "skipped (see imsflow, or over the limit "
+                                                                   "with fewer WICs)"}]
+            gave_up["spin"] = spin[0]["seconds"] is None
             ms, ss = median([r["seconds"] for r in mine]), median([r["seconds"] for r in spin])
             table[(flow, n)] = (mine[0]["states"], spin[0]["states"], ms, ss)
             ratio = f"{ms / ss:6.2f}" if ms and ss else "     -"

@@ -60,7 +60,7 @@ class Spin:
     """One exported model in a working directory; `check()` runs it."""
 
     def __init__(self, model: PromelaModel, *, workdir: str | None = None, por: bool = False,
-                 max_depth: int = 100_000, memlim_mb: int = 8192, optimize: str = "-O1"):
+                 max_depth: int = 100_000, memlim_mb: int = 8192, optimize: str = "-O0"):
         if not spin_available():
             raise SpinError("SPIN cross-check needs `spin` and `gcc` on PATH",
                             hint="install them with scripts/setup.sh (apt-get install spin gcc)")
@@ -71,6 +71,7 @@ class Spin:
         self.max_depth = max_depth
         self.memlim = memlim_mb
         self.optimize = optimize
+        self.gcc_timeout = None
         self.pml = os.path.join(self.dir, "model.pml")
         with open(self.pml, "w", encoding="utf-8") as fh:
             fh.write(model.text)
@@ -109,7 +110,8 @@ class Spin:
         flags = [f"-D{d}" for d in defines] + [f"-DMEMLIM={self.memlim}"]
         if not self.por:
             flags.append("-DNOREDUCE")
-        self._run(["gcc", self.optimize, *flags, "-o", name, "pan.c"], f"gcc ({' '.join(flags)})")
+        self._run(["gcc", self.optimize, *flags, "-o", name, "pan.c"], f"gcc ({' '.join(flags)})",
+                  timeout=self.gcc_timeout)
         seconds[key] = time.perf_counter() - t
         return os.path.join(self.dir, name)
 
