@@ -118,6 +118,9 @@ def check(request: CheckRequest) -> Run:
         if flow:
             ts.extra["restart_after"] = model.flows[flow].restart_after
         outcomes, stats = engine.check(ts, props, goals=goals, label=f"{flow or model.name}")
+        unreached = ts.unreached_states()
+        if unreached:
+            warnings.append(f"{flow}: states no run reaches in this configuration: {', '.join(unreached)}")
         for key in ("states", "transitions"):
             totals[key] += stats.get(key, 0)
         by_id = {p.id: p for p in props}
