@@ -1,0 +1,75 @@
+"""Where each engine is faster: seconds per flow for the explicit engine and Z3, and the
+configurations where only Z3 gives an answer (explicit search cut short by its budget).
+
+    .venv/bin/python benchmarks/z3_vs_explicit.py                  # every flow, --wics 1
+    .venv/bin/python benchmarks/z3_vs_explicit.py --flow F5 --wics 4 --depth 1 --max-states 300000
+
+Prints one row per flow: explicit seconds and verdict counts, Z3 seconds and verdict counts,
+the ratio, and any disagreement (two different conclusive verdicts), which would be a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections import Counter
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from imsflow.backends.compare import disagree  # noqa: E402
+from imsflow.backends.explore.checker import ExplicitChecker  # noqa: E402
+from imsflow.backends.z3.checker import Z3Checker  # noqa: E402
+from imsflow.loader import load  # noqa: E402
+from imsflow.pipeline import compile_for, selected_flows, selected_properties  # noqa: E402
+
+
+def counts(outcomes) -> str:
+    c = Counter(o.verdict.value for o in outcomes)
+    return " ".join(f"{k}={v}" for k, v in sorted(c.items()))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--flow", action="append", default=None)
+    ap.add_argument("--wics", type=int, default=1)
+    ap.add_argument("--depth", type=int, default=None, help="Z3's BMC bound (default: the engine's)")
+    ap.add_argument("--max-states", type=int, default=None, help="the explicit engine's budget")
+    ap.add_argument("--timeout", type=float, default=None, help="per engine and flow, seconds")
+    args = ap.parse_args(argv)
+    loaded = load(args.model)
+    print(f"model {loaded.model.name}, wics {args.wics}, z3 depth {args.depth or 'default'}, "
+          f"explicit budget {args.max_states or 'none'}")
+    print(f"{'flow':6} {'explicit s':>10} {'z3 s':>8} {'z3/expl':>8}  explicit verdicts | z3 verdicts")
+    disagreements = 0
+    totals = [0.0, 0.0]
+    for flow in selected_flows(loaded, args.flow):
+        config = loaded.model.config(flow, {}, args.wics)
+        props = selected_properties(loaded, config, None)
+        goals = {"flow-reachable": loaded.model.flows[flow].goal} if flow else {}
+        ts = compile_for(loaded, config, props)
+        t = time.perf_counter()
+        ex, _ = ExplicitChecker(max_states=args.max_states, timeout=args.timeout).check(ts, props, goals=goals)
+        te = time.perf_counter() - t
+        t = time.perf_counter()
+        zo, _ = Z3Checker(depth=args.depth, timeout=args.timeout).check(ts, props, goals=goals)
+        tz = time.perf_counter() - t
+        totals[0] += te
+        totals[1] += tz
+        ratio = tz / te if te > 0 else float("inf")
+        print(f"{str(flow):6} {te:10.2f} {tz:8.2f} {ratio:8.1f}  {counts(ex)} | {counts(zo)}")
+        for e, z in zip(ex, zo):
+            if disagree(e.verdict, z.verdict):
+                disagreements += 1
+                print(f"   DISAGREE {e.property}: explicit {e.verdict.value} ({e.reason}); z3 {z.verdict.value} ({z.reason})")
+            elif e.verdict.value == "inconclusive" and z.verdict.value != "inconclusive":
+                print(f"   only z3 decides {e.property}: {z.verdict.value} ({z.reason})")
+        sys.stdout.flush()
+    print(f"total: explicit {totals[0]:.2f} s, z3 {totals[1]:.2f} s; disagreements: {disagreements}")
+    return 1 if disagreements else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""The Z3 engine on small models with known answers, its known limits, and `--engine both`."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from imsflow.authoring import Composition, Entity, MessageType, Model, T, Vocabulary, event, recv
+from imsflow.backends.compare import BothChecker
+from imsflow.backends.explore.checker import ExplicitChecker, Outcome
+from imsflow.backends.z3.checker import Z3Checker
+from imsflow.cli import main
+from imsflow.compiler import compile_model
+from imsflow.patterns.bind import bind
+from imsflow.patterns.spec import Property
+from imsflow.patterns.verdict import Verdict
+from imsflow.system.trace import Trace
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TWO_PHASE = os.path.join(REPO, "examples", "two_phase")
+
+
+class Counter(Entity):
+    """Counts to 7 and sends Done to the Sink at 5; a run ends at 7."""
+
+    name = "C"
+    states = ["counting", "done"]
+    initial = "counting"
+    end_states = ["done"]
+    variables = {"n": tuple(range(8))}
+
+    def below(self):
+        return self.v.n < 7
+
+    def inc(self):
+        self.v.n += 1
+        if self.v.n == 5:
+            self.send("S", "Done")
+
+    transitions = [
+        T("counting", None, on=event("inc"), when="below", do="inc", name="inc"),
+        T("counting", "done", on=event("stop"), when=lambda e: e.v.n == 7, name="stop"),
+    ]
+
+
+class Sink(Entity):
+    name = "S"
+    states = ["waiting", "got"]
+    initial = "waiting"
+    end_states = ["waiting", "got"]
+    transitions = [T("waiting", "got", on=recv("C", "Done"))]
+
+
+COUNTER = Model(
+    name="counter", entities=[Counter, Sink],
+    vocabulary=Vocabulary([MessageType("Done", "test", "the counter reached 5")]),
+    compose=lambda config: Composition(entities=[Counter(config), Sink(config)], capacity=1),
+)
+
+
+def prop(pid, kind, **spec):
+    return Property(id=pid, statement=pid, kind=kind, clause="test", spec=spec)
+
+
+def counter_system(props):
+    return compile_model(COUNTER, COUNTER.config(None, {}, 1), props, bind=bind)
+
+
+def test_bmc_finds_a_shortest_counterexample_that_replays():
+    props = [prop("never-six", "invariant", never={"entity": "C", "var": "n", "is": 6})]
+    ts = counter_system(props)
+    [o], stats = Z3Checker(depth=10).check(ts, props)
+    assert o.verdict is Verdict.VIOLATED
+    assert len(o.trace.actions) == 6  # six increments
+    final = o.trace.states(ts)[-1]
+    assert ts.processes[0].local_label(final[0]) == "counting{n=6}"
+
+
+def test_a_bound_too_small_is_inconclusive_never_holds():
+    props = [prop("never-six", "invariant", never={"entity": "C", "var": "n", "is": 6})]
+    ts = counter_system(props)
+    [o], _ = Z3Checker(depth=3).check(ts, props)
+    assert o.verdict is Verdict.INCONCLUSIVE
+    assert "depth 3" in o.reason
+
+
+def test_every_run_ending_within_the_bound_is_a_proof():
+    # Not k-inductive (an arbitrary state may hold Done early), but every run stops within 9
+    # steps, so BMC to the end of every run is a proof.
+    props = [prop("got-only-after-five", "invariant",
+                  never={"all": [{"entity": "S", "state": "got"}, {"entity": "C", "var": "n", "in": [0, 1, 2, 3, 4]}]})]
+    ts = counter_system(props)
+    [o], _ = Z3Checker(depth=20).check(ts, props)
+    ex, _ = ExplicitChecker().check(ts, props)
+    assert ex[0].verdict is Verdict.HOLDS
+    assert o.verdict is Verdict.HOLDS and ("every run" in o.reason or "induction" in o.reason)
+
+
+def test_reachability_witness_and_vacuous_precedence():
+    props = [
+        prop("sink-gets-done", "reachability", goal={"entity": "S", "receives": "Done"}),
+        prop("never-triggered", "precedence", first={"entity": "C", "event": "inc"},
+             then={"entity": "S", "event": "nothing"}),
+        prop("done-after-inc", "precedence", first={"entity": "C", "event": "inc"},
+             then={"entity": "S", "receives": "Done"}),
+    ]
+    ts = counter_system(props)
+    z, _ = Z3Checker(depth=20).check(ts, props)
+    ex, _ = ExplicitChecker().check(ts, props)
+    assert [o.verdict for o in z] == [o.verdict for o in ex] == [Verdict.HOLDS, Verdict.VACUOUS, Verdict.HOLDS]
+    assert len(z[0].trace.actions) == 6  # five increments, then the Sink's receipt
+    z[0].trace.states(ts)
+
+
+def test_known_limit_response_properties_are_inconclusive():
+    props = [prop("done-answered", "response", trigger={"entity": "C", "event": "inc"},
+                  response={"entity": "C", "event": "stop"})]
+    ts = counter_system(props)
+    [o], _ = Z3Checker(depth=5).check(ts, props)
+    assert o.verdict is Verdict.INCONCLUSIVE
+    assert "liveness" in o.reason
+
+
+def test_two_phase_agrees_with_the_explicit_engine():
+    from imsflow.loader import load
+    from imsflow.pipeline import compile_for, selected_properties
+
+    loaded = load(TWO_PHASE)
+    config = loaded.model.config("commit", {}, 1)
+    props = selected_properties(loaded, config, None)
+    ts = compile_for(loaded, config, props)
+    goals = {"flow-reachable": loaded.model.flows["commit"].goal}
+    z, _ = Z3Checker(houdini_seconds=3).check(ts, props, goals=goals)
+    ex, _ = ExplicitChecker().check(ts, props, goals=goals)
+    for a, b in zip(ex, z):
+        assert b.verdict in (a.verdict, Verdict.INCONCLUSIVE), (a.property, a.verdict, b.verdict, b.reason)
+    decided = {o.property: o.verdict for o in z}
+    assert decided["deadlock-free"] is Verdict.HOLDS
+    assert decided["rm-commits-only-on-commit"] is Verdict.HOLDS
+    assert decided["flow-reachable"] is Verdict.HOLDS
+
+
+def test_both_reports_a_disagreement_with_both_results():
+    ts = counter_system([])
+    e = Outcome("p", Verdict.HOLDS, "")
+    z = Outcome("p", Verdict.VIOLATED, "a reachable state satisfies the forbidden condition", Trace([0]))
+    out = BothChecker.combine(ts, e, z)
+    assert out.details["engines"] == {"explicit": "holds", "z3": "violated"}
+    assert out.verdict is Verdict.INCONCLUSIVE
+    assert "ENGINES DISAGREE" in out.reason and "explicit: holds" in out.reason and "z3: violated" in out.reason
+
+
+def test_both_takes_the_conclusive_verdict_over_an_inconclusive_one():
+    ts = counter_system([])
+    e = Outcome("p", Verdict.HOLDS, "")
+    z = Outcome("p", Verdict.INCONCLUSIVE, "no violation up to depth 3, no proof")
+    out = BothChecker.combine(ts, e, z)
+    assert out.verdict is Verdict.HOLDS
+    assert out.details["engines"] == {"explicit": "holds", "z3": "inconclusive"}
+
+
+def test_disagreement_fails_the_run():
+    from imsflow.patterns.verdict import ExitCode, Result
+    from imsflow.pipeline import Run
+
+    def run_with(engines):
+        r = Result(property="p", flow=None, variant={}, verdict=Verdict.HOLDS, engines=engines)
+        return Run(loaded=None, request=None, results=[r], stats={}, warnings=[]).exit_code
+
+    assert run_with({"explicit": "holds", "z3": "violated"}) is ExitCode.UNEXPECTED
+    assert run_with({"explicit": "holds", "z3": "inconclusive"}) is ExitCode.OK
+
+
+def test_cli_z3_trace_is_written_and_replays(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["check", "--model", TWO_PHASE, "--engine", "z3", "--property", "flow-reachable",
+                 "--out", str(out), "--format", "json"])
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)
+    [result] = doc["results"]
+    assert result["verdict"] == "holds" and result["trace"]
+    trace_file = out / "traces" / "flow-reachable__commit.json"
+    assert main(["trace", str(trace_file)]) == 0
+    assert "replayed" in capsys.readouterr().out
+
+
+def test_cli_both_on_two_phase_shows_each_engine(capsys):
+    code = main(["check", "--model", TWO_PHASE, "--engine", "both", "--format", "json",
+                 "--property", "deadlock-free", "--property", "rm-commits-only-on-commit"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    for r in doc["results"]:
+        assert r["engines"] == {"explicit": "holds", "z3": "holds"}
