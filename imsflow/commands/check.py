@@ -59,8 +59,10 @@ def format_run(result, fmt: str, *, verbose: bool = False) -> str:
 
 
 def write_outputs(result, out: str) -> None:
-    """result.json, one replayable trace file per finding, and (when the renderer is present)
-    a sequence diagram per counterexample."""
+    """result.json, one replayable trace file per finding or witness, and the sequence diagram
+    of every counterexample (render/counterexamples.py)."""
+    from ..render import counterexamples
+
     os.makedirs(out, exist_ok=True)
     doc = result.to_json()
     for r in doc["results"]:
@@ -71,10 +73,5 @@ def write_outputs(result, out: str) -> None:
         single["results"] = [r]
         write_atomically(os.path.join(out, "traces", name), dump_json(single))
         r["trace_file"] = os.path.join("traces", name)
-    try:
-        from ..render import counterexamples
-    except ImportError:
-        counterexamples = None
-    if counterexamples is not None:
-        counterexamples.write_all(result, out)
+    counterexamples.write_all(result, out)
     write_atomically(os.path.join(out, "result.json"), dump_json(doc))
