@@ -24,7 +24,8 @@ def seed_model_present() -> bool:
 
 def flipping_settings(loaded) -> list:
     """The default variant, plus every variant setting a property's expectations mention (the
-    variants that flip a verdict), as (flow or None, settings) pairs."""
+    variants that flip a verdict), as (flow or None, settings) pairs - on the flows the rule
+    names, else on the flows the property applies to."""
     out = [(None, {})]
     for prop in loaded.properties:
         for rule in prop.expected:
@@ -34,7 +35,7 @@ def flipping_settings(loaded) -> list:
             settings = {}
             for k, v in when.items():
                 settings[k] = v[0] if isinstance(v, list) else v
-            flows = flows if isinstance(flows, list) else ([flows] if flows else [None])
+            flows = flows if isinstance(flows, list) else ([flows] if flows else list(prop.flows) or [None])
             for f in flows:
                 if settings and (f, settings) not in out:
                     out.append((f, settings))

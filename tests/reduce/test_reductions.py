@@ -123,15 +123,18 @@ def _seed_configs():
     except Exception as exc:
         return [pytest.param(None, {}, 1, marks=pytest.mark.xfail(reason=f"seed model does not load: {exc}",
                                                                    strict=True))]
-    settings = [{}]
+    # Every flow on the default variant, and every variant a property's expectations flip, on
+    # the flows that property applies to (the variants that change a verdict).
+    out = [(flow, {}, 1) for flow in loaded.model.flows]
     for prop in loaded.properties:
         for rule in prop.expected:
-            when = {k: (v[0] if isinstance(v, list) else v) for k, v in rule.get("when", {}).items()
-                    if k not in ("flow", "wics")}
-            if when and when not in settings:  # rules on the flow alone add nothing new
-                settings.append(when)
-    return [(flow, s, 1) for flow in loaded.model.flows for s in settings] + \
-        [(flow, {}, 2) for flow in ("F1", "F3") if flow in loaded.model.flows]
+            raw = rule.get("when", {})
+            when = {k: (v[0] if isinstance(v, list) else v) for k, v in raw.items() if k not in ("flow", "wics")}
+            flows = raw.get("flow") or list(prop.flows) or list(loaded.model.flows)
+            for flow in flows if isinstance(flows, list) else [flows]:
+                if when and (flow, when, 1) not in out:
+                    out.append((flow, when, 1))
+    return out + [(flow, {}, 2) for flow in ("F1", "F3") if flow in loaded.model.flows]
 
 
 @pytest.mark.parametrize("flow,settings,wics", _seed_configs())
