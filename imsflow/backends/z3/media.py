@@ -70,6 +70,13 @@ def read_rule(ts, spec: MediaSpec) -> dict:
     update_codecs = {ts.messages[m].get("codec") for a in ts.actions if a.proc in procs
                      for _, m in a.sends if ts.messages[m].name == spec.update_message}
     update_codecs.discard(None)
+    toward_wic: dict = {}  # profile -> codec of SDP the decider sends towards the WIC side
+    for a in ts.actions:
+        if a.proc in procs:
+            for c, m in a.sends:
+                msg = ts.messages[m]
+                if ts.processes[ts.channels[c].receiver].template in spec.wic_side and msg.get("profile"):
+                    toward_wic.setdefault(msg.get("profile"), msg.get("codec"))
     # Decision points: receipts (message, sender, control state) where at least one compiled
     # outcome invokes the IWF - the S-CSCF's "detects a mismatch" step, not every SDP it relays.
     def point(a):
@@ -98,21 +105,17 @@ def read_rule(ts, spec: MediaSpec) -> dict:
         near, far = (far, remembered) if from_wic else (remembered, far)
         sent = [ts.messages[m] for _, m in a.sends]
         invokes = any(m.name == spec.iwf_message for m in sent)
-        onward = [m for m in sent if m.get("codec") is not None]
-        near_codec = onward[0].get("codec") if onward else None
+        # The WIC's leg: its own answer's codec (inbound), else the SDP of the WIC's profile the
+        # decider sends towards the WIC side.  The far leg: the codec the IWF is updated with,
+        # else the far end's own.
+        near_codec = msg.get("codec") if from_wic else toward_wic.get(near)
         if invokes:
             far_codec = next(iter(sorted(update_codecs)), None)
-            near_codec = near_codec or _default_codec(spec, near)
         else:
             far_codec = msg.get("codec") if not from_wic else near_codec
         row = Row(near, far, invokes, near_codec, far_codec, f"{proc.name}: {ts.action_text(a.id)}")
         rows.setdefault((near, far), row)
     return rows
-
-
-def _default_codec(spec, profile):
-    carried = spec.carries.get(profile, ())
-    return carried[0] if carried else None
 
 
 def check(ts, spec: MediaSpec | None = None, *, limit: int = 50) -> tuple[list[Violation], dict]:
