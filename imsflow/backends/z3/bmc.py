@@ -29,6 +29,7 @@ class Unrolling:
         s0 = enc.state("0")
         self.states = [s0]
         self.acts = []
+        self.enables = []
         self.solver.add(enc.init(s0))
         self.checks = 0
         self.exhausted: int | None = None  # every run ends within this many steps (all searched)
@@ -41,9 +42,13 @@ class Unrolling:
         i = len(self.acts)
         t = self.enc.state(str(i + 1))
         act = self.enc.act(f"act@{i}")
-        self.solver.add(self.enc.step(self.states[-1], t, act))
+        # Each step is switched on by a literal, so a question about depth d assumes only the
+        # first d steps: a state at depth d need not have a successor (a deadlock has none).
+        on = z3.Bool(f"step@{i}")
+        self.solver.add(z3.Implies(on, self.enc.step(self.states[-1], t, act)))
         self.states.append(t)
         self.acts.append(act)
+        self.enables.append(on)
 
     def ensure(self, depth: int) -> None:
         while self.depth < depth:
@@ -56,15 +61,17 @@ class Unrolling:
                 raise BudgetExceeded("time budget used up")
             self.solver.set("timeout", max(1, int(left * 1000)))
 
-    def query(self, formula, *, model: bool = True):
-        """A model of a run of the current depth that ends where `formula` holds (or just
-        True when `model` is False: extracting a model is the costly part), or None."""
+    def query(self, formula, depth: int | None = None, *, model: bool = True):
+        """A model of a run of `depth` steps (default: all unrolled) after which `formula`
+        holds (or just True when `model` is False: extracting a model is the costly part),
+        or None."""
+        depth = self.depth if depth is None else depth
         self._set_budget()
         self.checks += 1
         self.solver.push()
         try:
             self.solver.add(formula)
-            r = self.solver.check()
+            r = self.solver.check(*self.enables[:depth])
             if r == z3.sat:
                 return self.solver.model() if model else True
             if r == z3.unknown:

@@ -196,7 +196,7 @@ class Z3Checker:
     @staticmethod
     def _base_fails(sess, good, d) -> bool:
         sess.bmc.ensure(d)
-        return sess.bmc.query(z3.Not(good(sess.bmc.states[d])), model=False) is not None
+        return sess.bmc.query(z3.Not(good(sess.bmc.states[d])), d, model=False) is not None
 
     def _bmc(self, sess, plans) -> None:
         queries = []
@@ -231,14 +231,14 @@ class Z3Checker:
             if not open_q:
                 break
             unrolling.ensure(d)
-            if d > 0 and unrolling.query(z3.BoolVal(True), model=False) is None:
+            if d > 0 and unrolling.query(z3.BoolVal(True), d, model=False) is None:
                 # No run has d steps: every reachable state was within depth d-1, all searched.
                 unrolling.exhausted = d - 1
                 break
             live = [q for q in open_q if d >= q.min_depth]
             while live:
                 formulas = [q.at(unrolling, d) for q in live]
-                model = unrolling.query(z3.Or(formulas))
+                model = unrolling.query(z3.Or(formulas), d)
                 if model is None:
                     break
                 trace = unrolling.trace(model, d)
@@ -300,7 +300,7 @@ class Z3Checker:
         unrolling = Unrolling(enc, deadline=sess.deadline)
         for d in range(k):
             unrolling.ensure(d)
-            if unrolling.query(z3.Not(good(unrolling.states[d])), model=False):
+            if unrolling.query(z3.Not(good(unrolling.states[d])), d, model=False):
                 return
         sess.proved[(plan["prop"].id, "ordered")] = f"k-induction, k={k}"
 
