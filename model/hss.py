@@ -67,7 +67,7 @@ class HSS(Entity):
         if self.msg.impu in IDS:
             reg[IDS.index(self.msg.impu)] = "yes" if self.msg.kind == "register" else "no"
         self.v.registered = tuple(reg)
-        self.reply("SAA", wic=self.msg.wic, impu=self.msg.impu)
+        self.reply("SAA", wic=self.msg.wic, impu=self.msg.impu, kind=self.msg.kind)
 
     def locate(self):
         result = "ok" if self.is_registered(self.msg.impu) else "unregistered"

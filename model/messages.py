@@ -89,7 +89,7 @@ MESSAGES = [
     _t("MAA", "Cx", "Multimedia-Auth-Answer: AKA vector (RAND, AUTN, XRES, CK, IK) or digest H(A1)",
        wic=WIC, impu=IMPU, av=("aka", "digest"), cred=("xres", "ha1")),
     _t("SAR", "Cx", "Server-Assignment-Request", wic=WIC, impu=IMPU, kind=("register", "deregister")),
-    _t("SAA", "Cx", "Server-Assignment-Answer", wic=WIC, impu=IMPU),
+    _t("SAA", "Cx", "Server-Assignment-Answer", wic=WIC, impu=IMPU, kind=("register", "deregister")),
     _t("LIR", "Cx", "Location-Info-Request (inbound: which S-CSCF)", wic=WIC, impu=IMPU),
     _t("LIA", "Cx", "Location-Info-Answer", wic=WIC, impu=IMPU, result=("ok", "unregistered")),
     # Iq: P-CSCF (IMS-ALG) controls the IMS Access Gateway
