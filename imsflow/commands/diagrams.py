@@ -8,7 +8,6 @@ rewritten, and files no longer produced are removed.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 

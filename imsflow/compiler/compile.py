@@ -10,13 +10,11 @@ the Z3 encoding and the Promela export all read these tables and nothing else.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from transitions import MachineError
 
 from ..authoring.entity import Entity, Event, Recv
-from ..authoring.messages import Msg
 from ..authoring.model import Config, Model
 from ..errors import ImsflowError, ModelError
 from ..system.ts import NONE, Action, Channel, Process, TransitionSystem

@@ -5,7 +5,7 @@ for sequences, a `statechart.chart()` dictionary for state machines."""
 from __future__ import annotations
 
 from .scene import Scene, ident, nested
-from .statechart import ANY, edge_lines, layout
+from .statechart import edge_lines, layout, state_id
 
 HIGHLIGHT_RGB = "rgb(253, 228, 228)"
 
@@ -64,7 +64,7 @@ def state_diagram(c: dict) -> str:
     title = c["entity"] + (f" ({c['clause']})" if c["clause"] else "")
     g = layout(c)
     lines = _frontmatter(title) + ["stateDiagram-v2"]
-    sid = {bid: _state_id(bid) for bid in g["boxes"]}
+    sid = {bid: state_id(bid) for bid in g["boxes"]}
     for bid, box in g["boxes"].items():
         lines.append(f"    state \"{_clean(box['title'])}\" as {sid[bid]}")
         for t in box["inside"]:
@@ -77,14 +77,6 @@ def state_diagram(c: dict) -> str:
         if s["end"]:
             lines.append(f"    {sid[s['name']]} --> [*]")
     return "\n".join(lines) + "\n"
-
-
-def _state_id(box_id: str) -> str:
-    if box_id == ANY:
-        return "any_state"
-    if box_id.startswith("__from_"):
-        return "any_of_" + box_id.strip("_").split("_")[-1]
-    return "s_" + ident(box_id)
 
 
 def _one_line(t: dict) -> str:

@@ -5,7 +5,7 @@ the same plain data as the SVG: a `scene.Scene` or a `statechart.chart()` dictio
 from __future__ import annotations
 
 from .scene import Scene, ident, nested
-from .statechart import ANY, edge_lines, layout
+from .statechart import edge_lines, layout, state_id
 
 RED = "#C00000"
 
@@ -60,7 +60,7 @@ def state_diagram(c: dict) -> str:
     title = c["entity"] + (f" ({c['clause']})" if c["clause"] else "")
     g = layout(c)
     lines = ["@startuml", f"title {_clean(title)}", "hide empty description", "skinparam shadowing false"]
-    sid = {bid: _state_id(bid) for bid in g["boxes"]}
+    sid = {bid: state_id(bid) for bid in g["boxes"]}
     for bid, box in g["boxes"].items():
         dashed = " #line.dashed" if box["kind"] == "pseudo" else ""
         lines.append(f"state \"{_clean(box['title'])}\" as {sid[bid]}{dashed}")
@@ -76,14 +76,6 @@ def state_diagram(c: dict) -> str:
             lines.append(f"{sid[s['name']]} --> [*]")
     lines.append("@enduml")
     return "\n".join(lines) + "\n"
-
-
-def _state_id(box_id: str) -> str:
-    if box_id == ANY:
-        return "any_state"
-    if box_id.startswith("__from_"):
-        return "any_of_" + box_id.strip("_").split("_")[-1]
-    return "s_" + ident(box_id)
 
 
 def _label_lines(t: dict) -> list[str]:

@@ -28,6 +28,17 @@ from ..authoring.entity import Recv
 ANY = "__any__"  # the pseudo-state a T(source="*") is drawn from
 
 
+def state_id(box_id: str) -> str:
+    """An identifier for a state box that Mermaid and PlantUML both accept."""
+    from .scene import ident
+
+    if box_id == ANY:
+        return "any_state"
+    if box_id.startswith("__from_"):
+        return "any_of_" + box_id.strip("_").split("_")[-1]
+    return "s_" + ident(box_id)
+
+
 class GraphvizError(ImsflowError):
     """Graphviz (`dot`) is missing or failed on a generated graph."""
 

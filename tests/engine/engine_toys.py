@@ -1,6 +1,6 @@
 """Small hand-made systems with known answers, built in code (tests only)."""
 
-from imsflow.authoring import Composition, Entity, Flow, MessageType, Model, T, Vocabulary, event, recv
+from imsflow.authoring import Composition, Entity, MessageType, Model, T, Vocabulary, event, recv
 
 VOCAB = Vocabulary([
     MessageType("PING", "toy", "ping"),

@@ -1,9 +1,7 @@
 """The engine on systems whose answers are known."""
 
 import os
-import sys
 
-import pytest
 
 from imsflow.backends.explore.bfs import explore
 from imsflow.backends.explore.checker import ExplicitChecker
