@@ -251,26 +251,27 @@ class WST(Entity):
         self._ims("ACK")
 
     # inbound
-    def invite_in(self):
+    def _offer_to_wic(self, caller, callee, profile="ims", codec="amrwb"):
+        """The INVITE the WST forms for the WIC (F7 step 5, F9 step 6): with SDP rewriting a
+        WebRTC-profile offer, else the IMS offer as it came; and, when the WIC does no IMS
+        offer/answer, NI-T (TS 23.228 5.7.4): the WST answers the offer towards IMS itself."""
         self.mark("wst_invite_to_wic")
-        profile = "webrtc" if self.config.sdp_rewrite == "on" else self.msg.profile
-        codec = "opus" if self.config.sdp_rewrite == "on" else self.msg.codec
-        to_wic(self, "INVITE", caller=self.msg.caller, callee=self.msg.callee, profile=profile, codec=codec)
+        if self.config.sdp_rewrite == "on":
+            profile, codec = "webrtc", "opus"
+        to_wic(self, "INVITE", caller=caller, callee=callee, profile=profile, codec=codec)
         if self.config.offer_answer == "no":
-            # NI-T (TS 23.228 5.7.4): the WST answers the offer towards IMS for the WIC.
             self.mark("ni_t")
             self._ims("183", **self._media_out())
+
+    def invite_in(self):
+        self._offer_to_wic(self.msg.caller, self.msg.callee, self.msg.profile, self.msg.codec)
 
     def invite_in_via_iwf(self):
         self.v.iwf = "yes"
         self.send("IWF", "IWF_RESERVE", wic=self.context)
 
     def invite_in_after_iwf(self):
-        self.mark("wst_invite_to_wic")
-        to_wic(self, "INVITE", caller=0, callee=self.v.impu, profile="webrtc", codec="opus")
-        if self.config.offer_answer == "no":
-            self.mark("ni_t")
-            self._ims("183", **self._media_out())
+        self._offer_to_wic(0, self.v.impu)
 
     def unknown_callee(self):
         self.reply("480", wic=self.context)
@@ -296,7 +297,7 @@ class WST(Entity):
     def update_in_ready(self):
         self._ims("200(UPDATE)")
         if self.v.answered == "yes":
-            self._answer_in()
+            self.answered_in()
 
     def ringing_in(self):
         self._ims("180")
@@ -304,13 +305,10 @@ class WST(Entity):
     def hold_answer(self):
         self.v.answered = "yes"
 
-    def _answer_in(self):
+    def answered_in(self):
         self.v.answered = "no"
         self.mark("wst_sent_200_invite_to_ims")
         self._ims("200(INVITE)", **self._media_out())
-
-    def answered_in(self):
-        self._answer_in()
 
     def iwf_final_in(self):
         self.v.answered = "no"

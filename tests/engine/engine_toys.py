@@ -12,7 +12,7 @@ VOCAB = Vocabulary([
 
 def model(entities, flows=None, variants=None, capacity=2):
     return Model(
-        name="toy", entities=[type(e) for e in entities] if entities and not isinstance(entities[0], type) else entities,
+        name="toy", entities=list(entities),
         vocabulary=VOCAB, compose=lambda config: Composition([cls(config) for cls in entities], capacity=capacity),
         flows=flows or {}, variants=variants or {},
     )
