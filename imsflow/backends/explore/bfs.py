@@ -37,6 +37,10 @@ class Exploration:
     monitor_errors: dict = field(default_factory=dict)  # monitor index -> state id
     taken: set = field(default_factory=set)  # action ids taken at least once
     edges: list | None = None  # per state: [(action id, successor id)], kept for liveness checks
+    # Edges into a state numbered no higher than their source.  Every cycle has one (ids cannot
+    # rise all the way round), so with none the graph is acyclic and no response property can
+    # fail by a cycle: the liveness check then skips its cycle search.
+    back_edges: int = 0
 
     @property
     def stats(self) -> dict:
@@ -132,7 +136,9 @@ def explore(
     is_end = ts.is_end
     taken = exp.taken
     deadlocks, terminals, unhandled = exp.deadlocks, exp.terminals, exp.unhandled
+    index_get = index.get
     transitions = 0
+    back_edges = 0
     level_end = 1  # BFS level bookkeeping for the depth statistic
     depth = 0
     i = 0
@@ -158,9 +164,12 @@ def explore(
             transitions += 1
             taken.add(aid)
             key = t if canon is None else canon(t)
-            if key in index:
+            seen = index_get(key)  # one hash of the (long) state tuple, not two
+            if seen is not None:
+                if seen <= i:
+                    back_edges += 1
                 if edges is not None:
-                    out.append((aid, index[key]))
+                    out.append((aid, seen))
                 continue
             j = len(states)
             if edges is not None:
@@ -188,6 +197,7 @@ def explore(
     if progress is not None:
         progress.done()
     exp.transitions = transitions
+    exp.back_edges = back_edges
     exp.depth = depth
     exp.seconds = time.perf_counter() - start
     if budget_hit:

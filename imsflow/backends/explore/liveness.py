@@ -25,34 +25,36 @@ from ...system.trace import Trace
 def find_violation(exp, mk: int) -> Trace | None:
     ts = exp.ts
     slot = ts.mon_off + mk
-    states, index = exp.states, exp.index
+    states = exp.states
     pending = [sid for sid, s in enumerate(states) if s[slot] not in (0, -1)]
     if not pending:
         return None
     pend_set = set(pending)
-    terminal = set(exp.terminals)
-    for sid in pending:
-        if sid in terminal:
+    for sid in exp.terminals:
+        if sid in pend_set:
             path = exp.path_to(sid)
             return Trace(path, highlight=len(path) - 1 if path else None,
                          note="the run ends here with the request still unanswered")
-    # Pending subgraph, with each state's enabled processes (fairness needs all successors).
-    succ: dict[int, list] = {}
-    enabled: dict[int, set] = {}
-    for sid in pending:
-        if exp.edges is not None and sid < len(exp.edges):
-            out = exp.edges[sid]
-        else:
-            out = [(aid, index[t]) for aid, t in ts.expand(states[sid])[0] if t in index]
-        enabled[sid] = {_unit(ts, aid) for aid, _ in out}
-        succ[sid] = [(aid, j) for aid, j in out if j in pend_set]
-    for comp in _sccs(pending, succ):
+    # A pending run that never ends must go round a cycle, and a cycle lies inside one strongly
+    # connected component of the whole graph: only pending states of the graph's cyclic core
+    # can be on one.  The core is computed once per exploration and shared by every response
+    # property; in a flow's graph it is a small part (the retries, re-registrations and the
+    # like), so the per-property work below is small too.
+    core = cyclic_core(exp)
+    nodes = [sid for sid in pending if sid in core]
+    if not nodes:
+        return None
+    node_set = set(nodes)
+    succ = {sid: [(aid, j) for aid, j in _out(exp, sid) if j in node_set] for sid in nodes}
+    unit = _units(ts)
+    for comp in _sccs(nodes, succ):
         comp_set = set(comp)
         edges = [(u, aid, v) for u in comp for aid, v in succ[u] if v in comp_set]
         if not edges:
             continue  # a single state without a self-loop
-        always = set.intersection(*(enabled[u] for u in comp))
-        moved = {_unit(ts, aid) for _, aid, _ in edges}
+        # Fairness needs every successor of the component's states, pending or not.
+        always = set.intersection(*({unit(aid) for aid, _ in _out(exp, u)} for u in comp))
+        moved = {unit(aid) for _, aid, _ in edges}
         if always - moved:
             continue  # unfair: some process is always enabled and never moves here
         entry = min(comp)
@@ -61,6 +63,63 @@ def find_violation(exp, mk: int) -> Trace | None:
         return Trace(prefix + cycle, loop_start=len(prefix),
                      note="the cycle repeats forever under weak fairness and the request stays unanswered")
     return None
+
+
+def _out(exp, sid: int) -> list:
+    """[(action id, successor id)] of an explored state (kept edges, or expanded again)."""
+    if exp.edges is not None and sid < len(exp.edges):
+        return exp.edges[sid]
+    index = exp.index
+    return [(aid, index[t]) for aid, t in exp.ts.expand(exp.states[sid])[0] if t in index]
+
+
+def cyclic_core(exp) -> set:
+    """The states that lie on some cycle of the explored graph (members of a strongly connected
+    component with an edge inside it), computed once per exploration.
+
+    States no cycle can pass through are first peeled off Kahn-style (no predecessor left);
+    Tarjan then runs on what remains, which in a flow's graph is usually a small part of it."""
+    core = getattr(exp, "_cyclic_core", None)
+    if core is not None:
+        return core
+    if not exp.back_edges and exp.edges is not None:
+        exp._cyclic_core = set()  # no edge goes back: acyclic (see Exploration.back_edges)
+        return exp._cyclic_core
+    count = len(exp.states)
+    if exp.edges is not None and len(exp.edges) == count:
+        out = [[j for _, j in o] for o in exp.edges]
+    else:
+        out = [[j for _, j in _out(exp, v)] for v in range(count)]
+    indeg = [0] * count
+    for targets in out:
+        for j in targets:
+            indeg[j] += 1
+    # Peel off, repeatedly, the states nothing left leads into: no cycle passes through them.
+    stack = [v for v in range(count) if indeg[v] == 0]
+    removed = bytearray(count)
+    while stack:
+        v = stack.pop()
+        removed[v] = 1
+        for j in out[v]:
+            indeg[j] -= 1
+            if indeg[j] == 0:
+                stack.append(j)
+    rest = [v for v in range(count) if not removed[v]]
+    succ = {v: [(None, j) for j in out[v] if not removed[j]] for v in rest}
+    core = set()
+    for comp in _sccs(rest, succ):
+        if len(comp) > 1 or any(j == comp[0] for _, j in succ[comp[0]]):
+            core.update(comp)
+    exp._cyclic_core = core
+    return core
+
+
+def _units(ts):
+    """aid -> fairness class, from a table built once per system (it grows with the actions)."""
+    table = ts.extra.setdefault("fairness_units", [])
+    for aid in range(len(table), len(ts.actions)):
+        table.append(_unit(ts, aid))
+    return table.__getitem__
 
 
 def _unit(ts, aid):
