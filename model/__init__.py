@@ -78,7 +78,9 @@ def compose(config) -> Composition:
             if w.index != u.index:
                 links.discard((w.instance, u.instance))
                 links.discard((u.instance, w.instance))
-    return Composition(entities=entities, capacity=3, links=links)
+    # The ROGUE ignores every answer (model/rogue.py): they go to message sets it never has to read.
+    kinds = {("P-CSCF", "ROGUE"): "set", ("WST", "ROGUE"): "set"}
+    return Composition(entities=entities, capacity=3, links=links, channel_kinds=kinds)
 
 
 MODEL = Model(

@@ -29,47 +29,35 @@ def _session_attack(e):
 
 
 class ROGUE(Entity):
-    """An untrusted node (attacker)."""
+    """An untrusted node (attacker).
+
+    It launches its whole attack in one step.  Each of its messages waits in its own channel
+    (ROGUE -> P-CSCF, ROGUE -> WST) until the receiver takes it, and a receiver reads its input
+    channels in any order, so a message sent at once can arrive at every point a later send
+    could: separate steps per message would only add orders no other entity can tell apart.
+    The answers it gets go to message sets (see `compose`): the attacker ignores them, so it
+    never has to read them, and no run waits on it reading them either.
+    """
 
     name = "ROGUE"
     clause = "6.1.3 (trusted node)"
-    states = ["lurking"]
+    states = ["lurking", "attacked"]
     initial = "lurking"
-    end_states = ["lurking"]
-    variables = {"register": ("todo", "sent", "accepted", "refused"), "invite": ("todo", "sent"),
-                 "ws": ("todo", "sent"), "wst_invite": ("todo", "sent")}
+    end_states = ["lurking", "attacked"]
 
-    def claim_registration(self):
-        self.v.register = "sent"
+    def registration_attack(self):
         self.send("P-CSCF", "REGISTER", wic=1, impu=1, cred="none", token="none", tna="claimed")
-
-    def invite_as_wic(self):
-        self.v.invite = "sent"
-        self.send("P-CSCF", "INVITE", wic=1, caller=1, callee=0, profile="webrtc", codec="opus")
-
-    def open_ws(self):
-        self.v.ws = "sent"
         self.send("WST", "WSS_CONNECT", wic=1, origin="rogue")
 
-    def invite_wst(self):
-        self.v.wst_invite = "sent"
+    def session_attack(self):
+        self.send("P-CSCF", "INVITE", wic=1, caller=1, callee=0, profile="webrtc", codec="opus")
         self.send("WST", "INVITE", wic=1, caller=0, callee=1, profile="ims", codec="amrwb")
 
-    def outcome(self):
-        if self.v.register == "sent":
-            self.v.register = "accepted" if self.msg.name == "200(REGISTER)" else "refused"
-
     transitions = [
-        T("lurking", None, on=event("claim_registration"), when=lambda e: _registration_attack(e) and e.v.register == "todo",
-          do="claim_registration"),
-        T("lurking", None, on=event("invite_as_wic"), when=lambda e: _session_attack(e) and e.v.invite == "todo",
-          do="invite_as_wic"),
-        T("lurking", None, on=event("open_websocket"), when=lambda e: _registration_attack(e) and e.v.ws == "todo", do="open_ws"),
-        T("lurking", None, on=event("invite_translator"), when=lambda e: _session_attack(e) and e.v.wst_invite == "todo",
-          do="invite_wst"),
-        *[T("lurking", None, on=recv("P-CSCF", m), do="outcome",
-            tags=("rogue_registered",) if m == "200(REGISTER)" else ()) for m in ["401", "403", "200(REGISTER)"]],
-        *[T("lurking", None, on=recv("P-CSCF", m), note="the attacker ignores it")
-          for m in ANSWERS_PCSCF if m not in ("401", "403", "200(REGISTER)")],
-        *[T("lurking", None, on=recv("WST", m), note="the attacker ignores it") for m in ANSWERS_WST],
+        T("lurking", "attacked", on=event("attack"), when=_registration_attack, do="registration_attack",
+          note="claims trusted-node registration as WIC 1 and opens a WebSocket from an unauthorised origin"),
+        T("lurking", "attacked", on=event("attack"), when=_session_attack, do="session_attack",
+          note="calls in WIC 1's name, and calls the WST as if from IMS"),
+        *[T("*", None, on=recv("P-CSCF", m), note="the attacker ignores it") for m in ANSWERS_PCSCF],
+        *[T("*", None, on=recv("WST", m), note="the attacker ignores it") for m in ANSWERS_WST],
     ]
