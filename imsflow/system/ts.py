@@ -25,6 +25,7 @@ Promela); after it, `actions`, `recv_table` and `event_table` are final.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
 
 from ..authoring.messages import Msg
 from .monitor import ERR, Monitor
@@ -124,6 +125,20 @@ class Action:
     context: int | None = None  # which per-WIC context acted (entities with contexts)
 
 
+class _MonitorMemo(dict):
+    """monitor value -> value after one action's operations (Monitor.step), computed once."""
+
+    __slots__ = ("ops",)
+
+    def __init__(self, ops):
+        super().__init__()
+        self.ops = ops
+
+    def __missing__(self, value):
+        after = self[value] = Monitor.step(value, self.ops)
+        return after
+
+
 @dataclass
 class TransitionSystem:
     model: str
@@ -148,13 +163,20 @@ class TransitionSystem:
         )
         self.set_channels = frozenset(c.index for c in self.channels if c.kind == "set")
         self._receiver = tuple(c.receiver for c in self.channels)
+        self._channel_ids = tuple(range(self.m))
         self.recv_table: list = [dict() for _ in range(self.n)]  # (local, chan, msg) -> aid | NONE
         self.event_table: list = [dict() for _ in range(self.n)]  # local -> (aids...)
+        self._event_gets = tuple(t.get for t in self.event_table)
         self.process_index = {p.name: i for i, p in enumerate(self.processes)}
         self.channel_index = {(c.sender, c.receiver): c.index for c in self.channels}
         self.message_index = {msg: i for i, msg in enumerate(self.messages)}
         # Flat per-action arrays: the explorer's inner loop reads these, not the dataclasses.
         self._target, self._proc, self._consume, self._sends, self._mon = [], [], [], [], []
+        # Per action, everything `apply` needs in one tuple: (process, target local, slot of the
+        # consumed FIFO or -1, sends, monitor steps).  A monitor step is (slot, memo) where the
+        # memo maps a monitor value to the value after this action's operations, filled on
+        # first use (monitor values are small bitsets, so it stays small).
+        self._spec: list = []
         self.can_err: list = []  # per action: ((slot, monitor index), ...) that may turn ERR
         self.saturated = False
         for a in list(self.actions):
@@ -205,6 +227,8 @@ class TransitionSystem:
                     err += ((self.mon_off + mk, mk),)
         self._mon.append(mon)
         self.can_err.append(err)
+        steps = tuple((slot, _MonitorMemo(ops)) for slot, ops in mon)
+        self._spec.append((a.proc, a.target, self._consume[-1], self._sends[-1], steps))
 
     def saturate(self) -> "TransitionSystem":
         """Evaluate every (local state, possible input) pair: complete, final tables."""
@@ -242,29 +266,28 @@ class TransitionSystem:
         messages [(process, channel, message id)] at the head of a channel.
 
         Events are looked up per process; receipts only for the channels that hold something
-        (with a dozen processes and sixty channels most are empty, and skipping them is most of
-        the explorer's speed)."""
+        (with a dozen processes and sixty channels most are empty, and skipping them - with
+        `compress`, in C - is most of the explorer's speed)."""
         succ = []
         unhandled = []
         n = self.n
         apply = self.apply
-        event_table = self.event_table
-        for p in range(n):
-            events = event_table[p].get(s[p])
+        p = -1
+        for local, get in zip(s, self._event_gets):
+            p += 1
+            events = get(local)
             if events is None:
-                events = self.events_of(p, s[p])
+                events = self.events_of(p, local)
             for aid in events:
                 nxt = apply(s, aid)
                 if nxt is not None:
                     succ.append((aid, nxt))
+        chans = s[n:n + self.m]
         receiver = self._receiver
         set_channels = self.set_channels
         recv_table = self.recv_table
-        c = -1
-        for q in s[n:n + self.m]:
-            c += 1
-            if not q:
-                continue
+        for c in compress(self._channel_ids, chans):
+            q = chans[c]
             p = receiver[c]
             local = s[p]
             table = recv_table[p]
@@ -292,12 +315,12 @@ class TransitionSystem:
 
     def apply(self, s: tuple, aid: int):
         """The state after action `aid`, or None when a send would overflow a channel."""
+        proc, target, c, sends, steps = self._spec[aid]
         nxt = list(s)
-        nxt[self._proc[aid]] = self._target[aid]
-        c = self._consume[aid]
+        nxt[proc] = target
         if c >= 0:
             nxt[c] = nxt[c][1:]
-        for slot, mid, cap in self._sends[aid]:
+        for slot, mid, cap in sends:
             q = nxt[slot]
             if cap < 0:  # set channel: idempotent insert, kept sorted
                 if mid not in q:
@@ -306,8 +329,8 @@ class TransitionSystem:
             if len(q) >= cap:
                 return None
             nxt[slot] = q + (mid,)
-        for slot, ops in self._mon[aid]:
-            nxt[slot] = Monitor.step(nxt[slot], ops)
+        for slot, memo in steps:
+            nxt[slot] = memo[nxt[slot]]
         return tuple(nxt)
 
     def enabled(self, s: tuple, aid: int) -> bool:
