@@ -128,3 +128,76 @@ def test_state_count_is_independent_of_exploration_order(system, seed):
                 seen.add(t)
                 stack.append(t)
     assert {repr(sorted(other.describe(s).items())) for s in seen} == bfs_states
+
+
+def _reach(succ, start):
+    """States reachable from `start` in one or more steps (naive: a plain graph search)."""
+    seen, stack = set(), list(succ[start])
+    while stack:
+        v = stack.pop()
+        if v not in seen:
+            seen.add(v)
+            stack.extend(succ[v])
+    return seen
+
+
+@SETTINGS
+@given(systems())
+def test_cyclic_core_is_exactly_the_states_on_a_cycle(system):
+    from imsflow.backends.explore.liveness import cyclic_core
+
+    model, _ = system
+    ts = compile_model(model, model.config(), eager=False)
+    exp = explore(ts, keep_edges=True)
+    succ = {i: [j for _, j in out] for i, out in enumerate(exp.edges)}
+    on_cycle = {v for v in succ if v in _reach(succ, v)}
+    assert cyclic_core(exp) == on_cycle
+    if not on_cycle:
+        return
+    assert exp.back_edges > 0  # a cycle always has an edge back to an earlier-numbered state
+
+
+def _naive_response_violated(exp, mk) -> bool:
+    """The weak-fairness response check from its definition, without SCC algorithms: a pending
+    state that ends the run, or a pending state whose pending 'cluster' (the states it reaches
+    and that reach it back inside the pending part) is fair."""
+    ts = exp.ts
+    slot = ts.mon_off + mk
+    pending = {i for i, s in enumerate(exp.states) if s[slot] not in (0, -1)}
+    if any(i in pending for i in exp.terminals):
+        return True
+
+    def unit(aid):
+        a = ts.actions[aid]
+        return (a.proc, a.trigger) if a.channel is None else (a.proc, "recv", a.channel)
+
+    succ = {i: [j for _, j in exp.edges[i] if j in pending] for i in pending}
+    for v in pending:
+        forward = _reach(succ, v)
+        if v not in forward:
+            continue
+        cluster = {u for u in forward if v in _reach(succ, u)} | {v}
+        always = set.intersection(*({unit(a) for a, _ in exp.edges[u]} for u in cluster))
+        moved = {unit(a) for u in cluster for a, j in exp.edges[u] if j in cluster}
+        if always <= moved:
+            return True
+    return False
+
+
+@settings(SETTINGS, max_examples=120)
+@given(systems(), st.sampled_from(("sends", "receives")), st.sampled_from(MSGS))
+def test_response_verdict_matches_its_definition(system, how, answer):
+    """Whatever P1 receives must be followed by P0 sending / receiving `answer` (any P1 receipt
+    is the trigger, so that most random systems are not vacuous)."""
+    model, _ = system
+    names = [e.name for e in model.entities]
+    prop = Property(id="answered", kind="response", statement="answered", clause="random",
+                    spec={"trigger": {"entity": names[1], "receives": list(MSGS)},
+                          "response": {"entity": names[0], how: answer}})
+    ts = compile_model(model, model.config(), [prop], bind=bind, eager=False)
+    outcomes, _ = ExplicitChecker(progress=False, por=False, symmetry=False).check(ts, [prop])
+    verdict = outcomes[0].verdict
+    exp = explore(ts, keep_edges=True)
+    if exp.unhandled or verdict is Verdict.VACUOUS:
+        return
+    assert (verdict is Verdict.VIOLATED) == _naive_response_violated(exp, 0)
