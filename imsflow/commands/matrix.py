@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..workflow.executor import EXECUTORS
-from ..workflow.matrix import MatrixRequest, run_matrix
+from ..workflow.matrix import DEFAULT_RUN_STATES, MatrixRequest, run_matrix
 from ..workflow.text import render_matrix
 from ._common import add_config_args, add_model_arg, dump_json, parse_settings, write_atomically
 
@@ -21,7 +21,9 @@ def add_run_args(p) -> None:
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="flow id (repeatable); default: all")
     p.add_argument("--property", action="append", default=None, metavar="ID", help="property id (repeatable)")
     add_config_args(p)
-    p.add_argument("--max-states", type=int, default=None, metavar="N", help="state budget of each run")
+    p.add_argument("--max-states", type=int, default=DEFAULT_RUN_STATES, metavar="N",
+                   help=f"state budget of each run (default {DEFAULT_RUN_STATES:,}; 0: none); a run cut short "
+                   "gives inconclusive verdicts")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="time budget of each run")
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes (default: one per core)")
@@ -39,7 +41,7 @@ def request_from(args, *, vary_default_all: bool) -> MatrixRequest:
     vary = args.vary if args.vary is not None else (None if vary_default_all else [])
     return MatrixRequest(
         model_dir=args.model, vary=vary, flows=args.flow, settings=parse_settings(args.settings),
-        properties=args.property, wics=args.wics, max_states=args.max_states, timeout=args.timeout,
+        properties=args.property, wics=args.wics, max_states=args.max_states or None, timeout=args.timeout,
         executor=args.executor, workers=args.workers, progress=args.progress, share=args.share,
     )
 

@@ -27,6 +27,13 @@ from .progress import ProgressBar
 from .reads import covers
 
 
+# Each run of a matrix stops at this many states unless the request says otherwise.  A matrix
+# over every variant is ~1,600 runs of the seed, and some configurations (faults=all, the
+# ROGUE on top of a fault) have millions of states: without a budget it would take a day and
+# gigabytes per worker.  A run cut short reports `inconclusive` with the budget as its reason.
+DEFAULT_RUN_STATES = 100_000
+
+
 @dataclass
 class MatrixRequest:
     model_dir: str | None = None
@@ -35,7 +42,7 @@ class MatrixRequest:
     settings: dict = field(default_factory=dict)  # the values of the variants not varied
     properties: list | None = None
     wics: int = 1
-    max_states: int | None = None
+    max_states: int | None = DEFAULT_RUN_STATES  # None: no budget
     timeout: float | None = None
     executor: str = "process"
     workers: int | None = None
@@ -279,12 +286,16 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
             totals[key] += out["stats"].get(key, 0)
         totals["cpu_seconds"] += out["stats"].get("seconds", 0.0)
     parallel = len(jobs) > 1 and request.executor != "serial"
+    # Columns with a verdict the budget left undecided (an explored run cut short, or one
+    # answered from such a run).
+    cut = sum(1 for out in outputs if any(d["verdict"] == "inconclusive" for d in out["results"]))
     stats = {
         "runs": len(jobs), "explored": explored, "shared": len(jobs) - explored, "results": len(results),
         "states": totals["states"], "transitions": totals["transitions"],
         "seconds": round(time.perf_counter() - started, 3), "cpu_seconds": round(totals["cpu_seconds"], 3),
         "workers": (request.workers or os.cpu_count() or 1) if parallel else 1,
         "executor": request.executor if len(jobs) > 1 else "serial",
+        "max_states": request.max_states, "timeout": request.timeout, "undecided_columns": cut,
     }
     return MatrixRun(loaded, request, varied, columns, results, stats, warnings, charts,
                      [dict(out["stats"]) for out in outputs])

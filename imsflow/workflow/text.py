@@ -137,9 +137,16 @@ def summary(run) -> str:
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     unexpected = sum(1 for r in run.results if not r.as_expected)
     shared = f" ({s['shared']} decided by an earlier run of the same system)" if s.get("shared") else ""
-    return (f"{s['results']} verdicts ({parts}), {unexpected} unexpected; {s['runs']} runs{shared}, "
+    text = (f"{s['results']} verdicts ({parts}), {unexpected} unexpected; {s['runs']} runs{shared}, "
             f"{s['states']:,} states, {s['transitions']:,} transitions; {s['seconds']} s on "
             f"{s['workers']} worker(s) ({s['executor']}), {s['cpu_seconds']} s of checking")
+    if s.get("undecided_columns"):
+        budget = [f"{s['max_states']:,} states" if s.get("max_states") else "",
+                  f"{s['timeout']:g} s" if s.get("timeout") else ""]
+        text += (f"\n{s['undecided_columns']} of {s['runs']} columns have verdicts their run's budget "
+                 f"({' and '.join(b for b in budget if b) or 'none'}) left inconclusive: check such a "
+                 "column alone with a larger --max-states (0: no budget), or use its replay command")
+    return text
 
 
 def _describe_side(side: dict, other: dict) -> str:

@@ -174,3 +174,17 @@ def test_the_condition_under_a_flipped_verdict_may_name_several_values():
     assert _condition(group, everyone, ["rogue", "faults"]) == "rogue=yes, faults=expiry|all"
     assert _condition(everyone[4:], everyone, ["rogue", "faults"]) == "rogue=yes"
     assert _condition([everyone[0], everyone[7]], everyone, ["rogue", "faults"]) is None
+
+
+def test_each_run_has_a_state_budget_and_the_table_says_what_it_left_undecided(gate_dir, capsys):
+    from imsflow.workflow.matrix import DEFAULT_RUN_STATES
+
+    assert MatrixRequest().max_states == DEFAULT_RUN_STATES  # a full matrix always finishes
+    code = main(["matrix", "--model", gate_dir, "--vary", "trust", "--max-states", "2", "--no-progress"])
+    out = capsys.readouterr().out
+    assert code == 3  # inconclusive, never "holds" for a cut search
+    assert "columns have verdicts their run's budget (2 states) left inconclusive" in out
+    # --max-states 0 lifts the budget: the same matrix is decided
+    code = main(["matrix", "--model", gate_dir, "--vary", "trust", "--max-states", "0", "--no-progress"])
+    out = capsys.readouterr().out
+    assert code == 0 and "left inconclusive" not in out
