@@ -8,12 +8,37 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from operator import itemgetter
 
 
 class Pred(ABC):
     @abstractmethod
     def compile(self, ts):
         """A fast Python function state -> bool for the explicit explorer."""
+
+    @abstractmethod
+    def slots(self, ts) -> frozenset:
+        """The state-tuple slots the predicate reads."""
+
+    def compile_memo(self, ts):
+        """`compile`, remembered per value of the slots it reads: an invariant is tested on
+        every new state, but usually reads one or two processes whose local states repeat."""
+        test = self.compile(ts)
+        read = sorted(self.slots(ts))
+        if not read:
+            value = test(ts.initial_state())
+            return lambda s: value
+        key_of = itemgetter(*read)
+        memo = {}
+
+        def cached(s):
+            key = key_of(s)
+            hit = memo.get(key)
+            if hit is None:
+                hit = memo[key] = test(s)
+            return hit
+
+        return cached
 
     def text(self) -> str:
         return repr(self)
@@ -47,6 +72,9 @@ class LocalIn(Pred):
             return True
         return False
 
+    def slots(self, ts) -> frozenset:
+        return frozenset({self.proc})
+
     def indices(self, ts) -> frozenset:
         proc = ts.processes[self.proc]
         return frozenset(i for i in range(len(proc.locals)) if self.holds_for(proc, i))
@@ -75,6 +103,9 @@ class ChannelHolds(Pred):
     message: str
     label: str = ""
 
+    def slots(self, ts) -> frozenset:
+        return frozenset({ts.n + self.channel})
+
     def compile(self, ts):
         slot, name, messages = ts.n + self.channel, self.message, ts.messages
         return lambda s: any(messages[m].name == name for m in s[slot])
@@ -86,6 +117,9 @@ class ChannelHolds(Pred):
 @dataclass(frozen=True)
 class And(Pred):
     parts: tuple
+
+    def slots(self, ts) -> frozenset:
+        return frozenset().union(*(p.slots(ts) for p in self.parts))
 
     def compile(self, ts):
         fs = [p.compile(ts) for p in self.parts]
@@ -99,6 +133,9 @@ class And(Pred):
 class Or(Pred):
     parts: tuple
 
+    def slots(self, ts) -> frozenset:
+        return frozenset().union(*(p.slots(ts) for p in self.parts))
+
     def compile(self, ts):
         fs = [p.compile(ts) for p in self.parts]
         return lambda s: any(f(s) for f in fs)
@@ -110,6 +147,9 @@ class Or(Pred):
 @dataclass(frozen=True)
 class Not(Pred):
     part: Pred
+
+    def slots(self, ts) -> frozenset:
+        return self.part.slots(ts)
 
     def compile(self, ts):
         f = self.part.compile(ts)
@@ -125,6 +165,9 @@ class AtLeast(Pred):
 
     count: int
     parts: tuple
+
+    def slots(self, ts) -> frozenset:
+        return frozenset().union(*(p.slots(ts) for p in self.parts))
 
     def compile(self, ts):
         fs = [p.compile(ts) for p in self.parts]

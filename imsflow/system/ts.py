@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 
 from ..authoring.messages import Msg
+from . import fast
 from .monitor import ERR, Monitor
 
 UNKNOWN = -2  # table entry not evaluated yet
@@ -181,6 +182,12 @@ class TransitionSystem:
         self.saturated = False
         for a in list(self.actions):
             self._index_action(a)
+        # The C expansion over these same (live) tables, when it could be built (fast.py).
+        ext = fast.module()
+        self._fast_expand = ext.Context(
+            self.n, self.m, self.event_table, self.recv_table, self._receiver,
+            bytes(1 if c.kind == "set" else 0 for c in self.channels), self._spec,
+        ).expand if ext is not None else None
 
     # ---- building (called by the compiler's resolver) -------------------------------------
     def intern_message(self, msg: Msg) -> int:
@@ -264,6 +271,17 @@ class TransitionSystem:
     def expand(self, s: tuple):
         """All enabled successors of `s` as [(action id, next state)], and the unhandled
         messages [(process, channel, message id)] at the head of a channel.
+
+        The C expansion (fast.py) answers whenever every table entry the state needs exists;
+        otherwise `expand_py` does, building the missing entries."""
+        if self._fast_expand is not None:
+            out = self._fast_expand(s)
+            if out is not None:
+                return out
+        return self.expand_py(s)
+
+    def expand_py(self, s: tuple):
+        """`expand` in Python: the reference the C version is tested against.
 
         Events are looked up per process; receipts only for the channels that hold something
         (with a dozen processes and sixty channels most are empty, and skipping them - with

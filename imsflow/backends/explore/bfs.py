@@ -123,7 +123,7 @@ def explore(
     via = [-1]
     exp = Exploration(ts=ts, states=states, index=index, parent=parent, via=via)
     edges = exp.edges = [] if keep_edges else None
-    invariants = [(pid, pred.compile(ts)) for pid, pred in ts.invariants]
+    invariants = [(pid, pred.compile_memo(ts)) for pid, pred in ts.invariants]
     inv_failures = exp.invariant_failures
     mon_errors = exp.monitor_errors
     for pid, holds_bad in invariants:
