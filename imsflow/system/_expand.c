@@ -243,6 +243,63 @@ error:
     return NULL;
 }
 
+/* Context.step(s, i, index, taken, keep_edges) -> (successors, seen, new, back, unhandled),
+ * or None when a table entry is missing: one BFS expansion of state number i.
+ *   successors  how many enabled successors s has (0: a terminal state);
+ *   seen        [(aid, j)] for successors already in `index` (only with keep_edges);
+ *   new         [(aid, t)] for the others, in expansion order (they may repeat a state);
+ *   back        how many successors go to a state numbered i or lower;
+ *   unhandled   as in expand - when it is not empty nothing else is done, since the
+ *               explorer does not expand an error state (and `taken` is left alone).
+ * Every action of a successor is added to `taken`. */
+static PyObject *Context_step(Context *ctx, PyObject *args) {
+    PyObject *s, *index, *taken, *expanded, *succ, *unhandled, *seen = NULL, *fresh = NULL;
+    Py_ssize_t i, k, back = 0;
+    int keep_edges;
+    if (!PyArg_ParseTuple(args, "O!nO!O!p", &PyTuple_Type, &s, &i, &PyDict_Type, &index, &PySet_Type, &taken,
+                          &keep_edges))
+        return NULL;
+    expanded = Context_expand(ctx, s);
+    if (expanded == NULL || expanded == Py_None) return expanded;
+    succ = PyTuple_GET_ITEM(expanded, 0);
+    unhandled = PyTuple_GET_ITEM(expanded, 1);
+    seen = PyList_New(0);
+    fresh = PyList_New(0);
+    if (seen == NULL || fresh == NULL) goto error;
+    if (PyList_GET_SIZE(unhandled) == 0) {
+        for (k = 0; k < PyList_GET_SIZE(succ); k++) {
+            PyObject *pair = PyList_GET_ITEM(succ, k);
+            PyObject *aid = PyTuple_GET_ITEM(pair, 0), *t = PyTuple_GET_ITEM(pair, 1);
+            if (PySet_Add(taken, aid) < 0) goto error;
+            PyObject *j = PyDict_GetItemWithError(index, t);
+            if (j == NULL) {
+                if (PyErr_Occurred()) goto error;
+                if (PyList_Append(fresh, pair) < 0) goto error;
+                continue;
+            }
+            if (PyLong_AsSsize_t(j) <= i) back++;
+            if (keep_edges) {
+                PyObject *edge = PyTuple_Pack(2, aid, j);
+                if (edge == NULL || PyList_Append(seen, edge) < 0) {
+                    Py_XDECREF(edge);
+                    goto error;
+                }
+                Py_DECREF(edge);
+            }
+        }
+    }
+    PyObject *out = Py_BuildValue("(nOOnO)", PyList_GET_SIZE(succ), seen, fresh, back, unhandled);
+    Py_DECREF(seen);
+    Py_DECREF(fresh);
+    Py_DECREF(expanded);
+    return out;
+error:
+    Py_XDECREF(seen);
+    Py_XDECREF(fresh);
+    Py_DECREF(expanded);
+    return NULL;
+}
+
 static int Context_init(Context *self, PyObject *args, PyObject *kwds) {
     Py_ssize_t n, m;
     PyObject *event_tables, *recv_tables, *receiver, *set_flags, *spec;
@@ -276,6 +333,8 @@ static void Context_dealloc(Context *self) {
 static PyMethodDef Context_methods[] = {
     {"expand", (PyCFunction)Context_expand, METH_O,
      "expand(state) -> (successors, unhandled), or None when a table entry is not built yet"},
+    {"step", (PyCFunction)Context_step, METH_VARARGS,
+     "step(state, i, index, taken, keep_edges) -> (successors, seen, new, back, unhandled), or None"},
     {NULL, NULL, 0, NULL},
 };
 

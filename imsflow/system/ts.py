@@ -184,10 +184,12 @@ class TransitionSystem:
             self._index_action(a)
         # The C expansion over these same (live) tables, when it could be built (fast.py).
         ext = fast.module()
-        self._fast_expand = ext.Context(
+        ctx = ext.Context(
             self.n, self.m, self.event_table, self.recv_table, self._receiver,
             bytes(1 if c.kind == "set" else 0 for c in self.channels), self._spec,
-        ).expand if ext is not None else None
+        ) if ext is not None else None
+        self._fast_expand = ctx.expand if ctx is not None else None
+        self._fast_step = ctx.step if ctx is not None else None  # the explorer's (bfs.py)
 
     # ---- building (called by the compiler's resolver) -------------------------------------
     def intern_message(self, msg: Msg) -> int:

@@ -2,6 +2,7 @@
 the same successors in the same order, the same unhandled messages, and None only where a
 table entry is still to be built."""
 
+import os
 import shutil
 
 from hypothesis import given
@@ -16,8 +17,24 @@ from test_engine_hypothesis import SETTINGS, systems
 
 
 def test_the_c_expansion_is_built_where_there_is_a_compiler():
-    if shutil.which("cc") or shutil.which("gcc"):
+    if (shutil.which("cc") or shutil.which("gcc")) and not os.environ.get("IMSFLOW_PURE_PYTHON"):
         assert fast.module() is not None, fast.status()
+
+
+def test_a_bfs_through_the_c_step_is_the_python_one():
+    """Same states in the same order, same parents, edges and counts (bfs.py: step_py)."""
+    loaded = load(None)
+    config = loaded.model.config("F7", {"rogue": "yes", "faults": "cancel"}, 1)
+    props = selected_properties(loaded, config, None)
+    fast_ts = compile_for(loaded, config, props, eager=False)
+    slow_ts = compile_for(loaded, config, props, eager=False)
+    slow_ts._fast_step = slow_ts._fast_expand = None
+    a = explore(fast_ts, max_states=20000, keep_edges=True)
+    b = explore(slow_ts, max_states=20000, keep_edges=True)
+    assert a.states == b.states and a.parent == b.parent and a.via == b.via
+    assert sorted(map(sorted, a.edges)) == sorted(map(sorted, b.edges))
+    assert (a.transitions, a.back_edges, a.taken, a.terminals) == (b.transitions, b.back_edges, b.taken, b.terminals)
+    assert a.monitor_errors == b.monitor_errors and a.invariant_failures == b.invariant_failures
 
 
 def _agree(ts, states) -> int:

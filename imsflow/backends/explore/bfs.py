@@ -137,6 +137,28 @@ def explore(
     taken = exp.taken
     deadlocks, terminals, unhandled = exp.deadlocks, exp.terminals, exp.unhandled
     index_get = index.get
+
+    def step_py(s, i, index, taken, keep):
+        """One expansion, sorted out against the states seen so far (what the C `step` of
+        system/_expand.c does): (successors, [(aid, j)] seen, [(aid, t)] new, back, unhandled)."""
+        succ, unh = expand(s)
+        if unh:
+            return len(succ), [], [], 0, unh
+        seen, new, back = [], [], 0
+        for aid, t in succ:
+            taken.add(aid)
+            j = index_get(t if canon is None else canon(t))
+            if j is None:
+                new.append((aid, t))
+                continue
+            if j <= i:
+                back += 1
+            if keep:
+                seen.append((aid, j))
+        return len(succ), seen, new, back, unh
+
+    fast_step = ts._fast_step if reducer is None else None
+    keep = edges is not None
     transitions = 0
     back_edges = 0
     level_end = 1  # BFS level bookkeeping for the depth statistic
@@ -148,31 +170,32 @@ def explore(
             depth += 1
             level_end = len(states)
         s = states[i]
-        succ, unh = expand(s)
-        if edges is not None:
-            edges.append(out := [])
+        done = fast_step(s, i, index, taken, keep) if fast_step is not None else None
+        if done is None:  # no C step, or a table entry it needs is not built yet
+            done = step_py(s, i, index, taken, keep)
+        count, out, new, back, unh = done
+        if keep:
+            edges.append(out)
         if unh:
             for key in unh:
                 unhandled.setdefault(key, i)
             i += 1
             continue  # an unhandled message is an error state: not expanded further
-        if not succ:
+        if not count:
             terminals.append(i)
             if not is_end(s):
                 deadlocks.append(i)
-        for aid, t in succ:
-            transitions += 1
-            taken.add(aid)
+        transitions += count
+        back_edges += back
+        for aid, t in new:
             key = t if canon is None else canon(t)
-            seen = index_get(key)  # one hash of the (long) state tuple, not two
-            if seen is not None:
-                if seen <= i:
-                    back_edges += 1
-                if edges is not None:
+            seen = index_get(key)
+            if seen is not None:  # two actions of this expansion reach the same new state
+                if keep:
                     out.append((aid, seen))
                 continue
             j = len(states)
-            if edges is not None:
+            if keep:
                 out.append((aid, j))
             index[key] = j
             states.append(t)
