@@ -13,7 +13,7 @@ from ...patterns.verdict import Verdict
 from ...system.predicates import Pred
 from ...system.trace import Trace
 from . import liveness
-from .bfs import Exploration, Progress, explore
+from .bfs import Exploration, Progress, explore, gc_paused
 from .reduce import make_reducer
 from .witness import ordered_witness
 
@@ -43,6 +43,10 @@ class ExplicitChecker:
         self.symmetry = symmetry  # symmetry reduction over identical instances, where sound
 
     def check(self, ts, properties, *, goals: dict | None = None, label: str = "") -> tuple[list[Outcome], dict]:
+        with gc_paused():
+            return self._check(ts, properties, goals=goals, label=label)
+
+    def _check(self, ts, properties, *, goals: dict | None = None, label: str = "") -> tuple[list[Outcome], dict]:
         progress = Progress(label or ts.model, self.progress)
         goals = goals or {}
         reducer = make_reducer(ts, properties, goals, por=self.por, symmetry=self.symmetry)
