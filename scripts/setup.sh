@@ -13,3 +13,5 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e .
+# Build the explorer's C expansion now rather than in the first check (falls back to Python).
+.venv/bin/python -c "from imsflow.system import fast; print('imsflow:', fast.status())"
