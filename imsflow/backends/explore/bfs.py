@@ -131,6 +131,11 @@ def explore(
     keeps the concrete state first met for each key, so parent links remain real runs.
     `keep_edges` records every transition (for the liveness check, which would otherwise
     expand each pending state again per response property)."""
+    with gc_paused():
+        return _explore(ts, max_states, timeout, progress, reducer, keep_edges)
+
+
+def _explore(ts, max_states, timeout, progress, reducer, keep_edges) -> Exploration:
     start = time.perf_counter()
     init = ts.initial_state()
     canon = reducer.key if reducer is not None else None
