@@ -2,10 +2,14 @@
 configurations where only Z3 gives an answer (explicit search cut short by its budget).
 
     .venv/bin/python benchmarks/z3_vs_explicit.py                  # every flow, --wics 1
-    .venv/bin/python benchmarks/z3_vs_explicit.py --flow F5 --wics 4 --depth 1 --max-states 300000
+    .venv/bin/python benchmarks/z3_vs_explicit.py --flow F5 --wics 4 --max-states 300000 \
+        --timeout 600 --property pool-identity-bound-once --explicit-timeout 120 -v
 
 Prints one row per flow: explicit seconds and verdict counts, Z3 seconds and verdict counts,
-the ratio, and any disagreement (two different conclusive verdicts), which would be a bug.
+the ratio, and any disagreement (two different conclusive verdicts), which would be a bug;
+with -v, every property's two verdicts and Z3's method (the proof, or how a run was found).
+`--timeout` is Z3's budget per flow (the engine's default when not given); the explicit
+engine gets `--explicit-timeout` / `--max-states`.
 """
 
 from __future__ import annotations
@@ -37,7 +41,10 @@ def main(argv=None) -> int:
     ap.add_argument("--wics", type=int, default=1)
     ap.add_argument("--depth", type=int, default=None, help="Z3's BMC bound (default: the engine's)")
     ap.add_argument("--max-states", type=int, default=None, help="the explicit engine's budget")
-    ap.add_argument("--timeout", type=float, default=None, help="per engine and flow, seconds")
+    ap.add_argument("--timeout", type=float, default=None, help="Z3's budget per flow, seconds")
+    ap.add_argument("--explicit-timeout", type=float, default=None, help="the explicit engine's, per flow")
+    ap.add_argument("--property", action="append", default=None, help="only these properties")
+    ap.add_argument("-v", "--verbose", action="store_true", help="one line per property")
     args = ap.parse_args(argv)
     loaded = load(args.model)
     print(f"model {loaded.model.name}, wics {args.wics}, z3 depth {args.depth or 'default'}, "
@@ -47,20 +54,25 @@ def main(argv=None) -> int:
     totals = [0.0, 0.0]
     for flow in selected_flows(loaded, args.flow):
         config = loaded.model.config(flow, {}, args.wics)
-        props = selected_properties(loaded, config, None)
+        props = selected_properties(loaded, config, args.property)
         goals = {"flow-reachable": loaded.model.flows[flow].goal} if flow else {}
         ts = compile_for(loaded, config, props)
         t = time.perf_counter()
-        ex, _ = ExplicitChecker(max_states=args.max_states, timeout=args.timeout).check(ts, props, goals=goals)
+        ex, _ = ExplicitChecker(max_states=args.max_states, timeout=args.explicit_timeout).check(ts, props, goals=goals)
         te = time.perf_counter() - t
         t = time.perf_counter()
-        zo, _ = Z3Checker(depth=args.depth, timeout=args.timeout).check(ts, props, goals=goals)
+        zo, zstats = Z3Checker(depth=args.depth, timeout=args.timeout).check(ts, props, goals=goals)
         tz = time.perf_counter() - t
         totals[0] += te
         totals[1] += tz
         ratio = tz / te if te > 0 else float("inf")
         print(f"{str(flow):6} {te:10.2f} {tz:8.2f} {ratio:8.1f}  {counts(ex)} | {counts(zo)}")
+        if args.verbose:
+            print(f"   z3 phases (s): {zstats.get('phases')}; lemmas {zstats.get('lemmas', '-')}")
         for e, z in zip(ex, zo):
+            if args.verbose:
+                how = z.details.get("method") or ""
+                print(f"   {e.property:44} explicit {e.verdict.value:12} z3 {z.verdict.value:12} {how}")
             if disagree(e.verdict, z.verdict):
                 disagreements += 1
                 print(f"   DISAGREE {e.property}: explicit {e.verdict.value} ({e.reason}); z3 {z.verdict.value} ({z.reason})")

@@ -73,8 +73,25 @@ def summary(run) -> str:
     unexpected = sum(1 for r in run.results if not r.as_expected)
     s = run.stats
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-    return (f"{len(run.results)} results ({parts}); {expected} expected findings, {unexpected} unexpected; "
+    text = (f"{len(run.results)} results ({parts}); {expected} expected findings, {unexpected} unexpected; "
             f"{s['states']:,} states, {s['transitions']:,} transitions, {s['seconds']} s")
+    return text + engines_line(run.results)
+
+
+def engines_line(results) -> str:
+    """--engine both: how many verdicts each engine decided; an `inconclusive` from one engine
+    is no disagreement, but a verdict only one engine reached is shown as such."""
+    pairs = [r.engines for r in results if r.engines]
+    if not pairs:
+        return ""
+    undecided = "inconclusive"
+    both = sum(1 for e in pairs if undecided not in e.values() and len(set(e.values())) == 1)
+    differ = sum(1 for e in pairs if len(set(e.values()) - {undecided}) > 1)
+    only = {name: sum(1 for e in pairs if e[name] != undecided and undecided in e.values()) for name in pairs[0]}
+    neither = sum(1 for e in pairs if set(e.values()) == {undecided})
+    solo = ", ".join(f"{n} by {name} only" for name, n in only.items())
+    return (f"\nengines: {both} verdicts decided by both alike, {solo}, {neither} by neither; "
+            f"{differ} disagreements")
 
 
 def render_run(run, *, verbose: bool = False) -> str:

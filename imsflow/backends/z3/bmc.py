@@ -21,6 +21,10 @@ class BudgetExceeded(Exception):
     """The solver returned unknown (its time budget ran out): the question is undecided."""
 
 
+class PhaseOver(Exception):
+    """A phase's own time slice ran out (the whole budget has not): the next phase goes on."""
+
+
 class Unrolling:
     def __init__(self, enc: Encoding, *, deadline: float | None = None):
         self.enc = enc
@@ -33,6 +37,7 @@ class Unrolling:
         self.solver.add(enc.init(s0))
         self.checks = 0
         self.exhausted: int | None = None  # every run ends within this many steps (all searched)
+        self.done = -1  # the deepest depth a search has finished
 
     @property
     def depth(self) -> int:
@@ -54,19 +59,26 @@ class Unrolling:
         while self.depth < depth:
             self.extend()
 
-    def _set_budget(self) -> None:
-        if self.deadline is not None:
-            left = self.deadline - time.perf_counter()
-            if left <= 0:
-                raise BudgetExceeded("time budget used up")
-            self.solver.set("timeout", max(1, int(left * 1000)))
+    def _set_budget(self, until: float | None) -> bool:
+        """Set the solver's timeout; True when the phase's slice `until` is the nearer end."""
+        now = time.perf_counter()
+        if self.deadline is not None and self.deadline <= now:
+            raise BudgetExceeded("time budget used up")
+        if until is not None and until <= now:
+            raise PhaseOver()
+        ends = [t for t in (self.deadline, until) if t is not None]
+        if ends:
+            self.solver.set("timeout", max(1, int((min(ends) - now) * 1000)))
+        else:
+            self.solver.set("timeout", 4294967295)
+        return until is not None and (self.deadline is None or until < self.deadline)
 
-    def query(self, formula, depth: int | None = None, *, model: bool = True):
+    def query(self, formula, depth: int | None = None, *, model: bool = True, until: float | None = None):
         """A model of a run of `depth` steps (default: all unrolled) after which `formula`
         holds (or just True when `model` is False: extracting a model is the costly part),
-        or None."""
+        or None.  Past `until` it raises PhaseOver, past the deadline BudgetExceeded."""
         depth = self.depth if depth is None else depth
-        self._set_budget()
+        phase_ends_first = self._set_budget(until)
         self.checks += 1
         self.solver.push()
         try:
@@ -75,6 +87,8 @@ class Unrolling:
             if r == z3.sat:
                 return self.solver.model() if model else True
             if r == z3.unknown:
+                if phase_ends_first:
+                    raise PhaseOver()
                 raise BudgetExceeded(self.solver.reason_unknown())
             return None
         finally:

@@ -1,24 +1,37 @@
-"""The Z3 back-end: bounded model checking for violations and witnesses, k-induction for proofs.
+"""The Z3 back-end: k-induction for proofs, bounded model checking for violations and witnesses.
 
 Same interface as the explicit engine (`check(ts, properties, goals=...) -> (outcomes, stats)`)
-over the same TransitionSystem.  Per property kind:
+over the same TransitionSystem.  The phases, cheapest first, each on what is still open:
+
+  1. plain k-induction (k <= 2) on every safety property;
+  2. shallow BMC, depth by depth (shortest counterexamples and witnesses), for a slice of the
+     time budget - an unrolling of an asynchronous system gets exponentially harder with
+     depth, so deep questions are left to the next phases;
+  3. simulation: a budgeted walk of the system proposes runs to the triggers, goals and bad
+     states BMC has not reached; a run counts only once it replays step by step in the Z3
+     encoding (bmc.replays), and the result says it was found this way;
+  4. strengthening: candidate lemmas mined from the simulated states, pruned Houdini-style to
+     an inductive invariant, then k-induction (k <= 4) with it;
+  5. deep BMC, depth by depth, with what is left of the budget.
+
+Per property kind:
 
   invariant, absence, deadlock, handled
-      a bad state found within the depth bound -> violated (shortest trace);
-      proved by k-induction (plain, then strengthened) -> holds, with the method and k;
-      otherwise inconclusive ("no violation up to depth K").
+      a bad state reached -> violated (with the run); proved -> holds, with method and k;
+      otherwise inconclusive, saying how deep BMC searched.
   precedence, only-from
-      as above for the monitor's error; and a *trigger* action must be taken within the bound
-      for `holds` - if induction proves no trigger is ever enabled, the verdict is vacuous,
-      exactly as the explicit engine says when its complete search never took a trigger.
+      as above for the monitor's error; `holds` also needs a run that takes a *trigger*
+      action - if induction proves no trigger is ever enabled, the verdict is vacuous, as the
+      explicit engine says when its complete search never took a trigger.
   reachability, flow-reachable
-      a witness within the bound -> holds (flow-reachable: in the seed's step order);
-      the goal proved never enabled -> violated; otherwise inconclusive.
+      a run to the goal (flow-reachable: in the seed's step order) -> holds; the goal proved
+      never enabled -> violated; otherwise inconclusive.
   response (liveness under fairness)
       not encoded: always inconclusive, with that reason.
 
-Known limits: a proof needs an inductive strengthening that the mined lemmas may not give;
-then the verdict is `inconclusive`, never `holds`.  Response properties are not decided.
+Where every run ends within the BMC bound, the search has seen every reachable state: that
+is a proof too.  A failed induction is `inconclusive`, never `holds`.  Without a time budget
+from the caller, the engine allots DEFAULT_TIMEOUT seconds to one system.
 """
 
 from __future__ import annotations
@@ -30,29 +43,37 @@ import z3
 
 from ...patterns.bind import match_event
 from ...patterns.verdict import Verdict
+from ...system.monitor import ERR
+from ...system.trace import Trace
 from ..explore.checker import Outcome
-from .bmc import BudgetExceeded, Unrolling
+from .bmc import BudgetExceeded, PhaseOver, Unrolling, replays
 from .encode import Encoding
 from .induction import Inductor
-from .lemmas import candidates, sample_states
+from .lemmas import candidates, ordered_run, sample_states
 
 DEFAULT_DEPTH = 40
+DEFAULT_TIMEOUT = 120.0  # seconds for one system when the caller gives no budget
+SHALLOW_SHARE = 0.1  # of the budget, for the first depth-by-depth BMC pass
 PLAIN_K = 2  # k-induction without mined lemmas: cheap, tried first
 STRONG_K = 4  # after strengthening
 
 
 @dataclass
 class _Query:
-    """One BMC question: a bad/goal state at depth d ('state'), or a step into depth d taking
-    one of `aids` ('action').  `hit` is the first trace found."""
+    """One reachability question: a bad/goal state at depth d ('state'), or a step into depth d
+    taking one of `aids` ('action').  `hit` is the first run found and `how` says how."""
 
     key: tuple
     kind: str  # "state" | "action"
     formula: object = None  # State -> formula, for "state"
     aids: frozenset = frozenset()  # for "action"
     min_depth: int = 0
+    test: object = None  # explicit state tuple -> bool, for "state" (to pick simulated runs)
+    ordered: bool = False  # the run must follow the seed's step order (the ordered encoding)
     hit: object = None
     hit_depth: int | None = None
+    how: str = ""  # "bmc" | "simulation"
+    searched: int = -1  # every run of up to this many steps was searched, without a hit
     searched_by: object = None  # the Unrolling that searched it
 
     def at(self, unrolling: Unrolling, d: int):
@@ -71,49 +92,81 @@ class _Session:
     enc: Encoding = None
     bmc: Unrolling = None
     ind: Inductor = None
-    proved: dict = field(default_factory=dict)  # good-key -> Proof text
+    proved: dict = field(default_factory=dict)  # good-key -> proof text
     budget_note: str = ""
     lemma_count: int | None = None
-    bmc_done: int = -1  # deepest depth fully searched
+    samples: object = None
+    _ordered: tuple | None = None
 
     def __post_init__(self):
         self.enc = Encoding(self.ts)
         self.bmc = Unrolling(self.enc, deadline=self.deadline)
         self.ind = Inductor(self.enc, deadline=self.deadline)
 
+    def ordered(self) -> tuple:
+        """(Encoding with the step order, its Unrolling), built on first use."""
+        if self._ordered is None:
+            enc = Encoding(self.ts, ordered=True)
+            self._ordered = (enc, Unrolling(enc, deadline=self.deadline))
+        return self._ordered
+
+    def left(self) -> float:
+        return float("inf") if self.deadline is None else self.deadline - time.perf_counter()
+
 
 class Z3Checker:
-    """BMC to `depth` steps, k-induction for proofs; `timeout` bounds the whole check."""
+    """BMC to `depth` steps, k-induction for proofs; `timeout` bounds the whole check
+    (DEFAULT_TIMEOUT when None; 0 or less: no bound).  `simulate=False` leaves witnesses and
+    counterexamples to BMC alone (the differential tests check the encoding that way)."""
 
     name = "z3"
 
     def __init__(self, depth: int | None = None, timeout: float | None = None, *, strengthen: bool = True,
-                 sample_limit: int = 20_000, houdini_seconds: float = 15.0):
+                 simulate: bool = True, sample_limit: int = 20_000, houdini_seconds: float | None = None):
         self.depth = DEFAULT_DEPTH if depth is None else depth
-        self.timeout = timeout
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self.strengthen = strengthen
+        self.simulate = simulate
         self.sample_limit = sample_limit
         self.houdini_seconds = houdini_seconds
 
     def check(self, ts, properties, *, goals: dict | None = None, label: str = ""):
         start = time.perf_counter()
-        deadline = start + self.timeout if self.timeout else None
+        budget = self.timeout if self.timeout and self.timeout > 0 else None
+        deadline = start + budget if budget else None
         sess = _Session(ts, deadline, self.depth)
         goals = goals or {}
         plans = [self._plan(sess, prop, goals.get(prop.id)) for prop in properties]
+        phases = {}
         try:
-            self._prove_first(sess, plans)
-            self._bmc(sess, plans)
-            self._prove_rest(sess, plans)
+            t = time.perf_counter()
+            self._prove(sess, [(plan, "bad") for plan in plans if "bad" in plan["goods"]], PLAIN_K, "k-induction")
+            phases["induction"] = time.perf_counter() - t
+            t = time.perf_counter()
+            self._bmc(sess, plans, until=None if budget is None else start + SHALLOW_SHARE * budget)
+            phases["bmc_shallow"] = time.perf_counter() - t
+            if self.simulate:
+                t = time.perf_counter()
+                self._simulate(sess, plans)
+                phases["simulation"] = time.perf_counter() - t
+            t = time.perf_counter()
+            self._strengthen(sess, plans)
+            phases["strengthened_induction"] = time.perf_counter() - t
+            t = time.perf_counter()
+            self._bmc(sess, plans, until=None)
+            phases["bmc_deep"] = time.perf_counter() - t
         except BudgetExceeded as exc:
             sess.budget_note = f"the time budget ran out ({exc})"
         outcomes = [self._verdict(sess, plan) for plan in plans]
         stats = {
             "states": 0, "transitions": 0, "seconds": round(time.perf_counter() - start, 3),
-            "depth": max(sess.bmc_done, 0), "solver_checks": sess.bmc.checks,
+            "depth": max(sess.bmc.done, 0), "solver_checks": sess.bmc.checks,
+            "phases": {k: round(v, 3) for k, v in phases.items()},
         }
         if sess.lemma_count is not None:
             stats["lemmas"] = sess.lemma_count
+        if sess.samples is not None:
+            stats["simulated_states"] = len(sess.samples.states)
         return outcomes, stats
 
     # ---- what each property asks ---------------------------------------------------------------
@@ -122,8 +175,8 @@ class Z3Checker:
         plan = {"prop": prop, "queries": {}, "goods": {}}
         kind = prop.kind
 
-        def safety(bad):
-            plan["queries"]["bad"] = _Query((prop.id, "bad"), "state", bad)
+        def safety(bad, test=None):
+            plan["queries"]["bad"] = _Query((prop.id, "bad"), "state", bad, test=test)
             plan["goods"]["bad"] = lambda s: z3.Not(bad(s))
 
         if kind == "invariant":
@@ -131,13 +184,14 @@ class Z3Checker:
             if pred is None:
                 plan["skip"] = "the property was not compiled into this system"
             else:
-                safety(lambda s, pred=pred: enc.pred(s, pred))
+                safety(lambda s, pred=pred: enc.pred(s, pred), pred.compile(ts))
         elif kind in ("absence", "precedence", "only-from"):
             mk = next((i for i, m in enumerate(ts.monitors) if m.property == prop.id), None)
             if mk is None:
                 plan["skip"] = "the property was not compiled into this system"
             else:
-                safety(lambda s, mk=mk: enc.monitor_error(s, mk))
+                slot = ts.mon_off + mk
+                safety(lambda s, mk=mk: enc.monitor_error(s, mk), lambda st, slot=slot: st[slot] == ERR)
                 if kind != "absence":
                     self._reach(plan, "trigger", ts.monitors[mk].triggers, enc)
         elif kind == "deadlock":
@@ -152,15 +206,19 @@ class Z3Checker:
                 aids = frozenset(a for a in range(len(ts.actions)) if match_event(spec["goal"], ts, a) is not None)
                 self._reach(plan, "goal", aids, enc)
                 if kind == "flow-reachable":
-                    plan["ordered_aids"] = aids
+                    plan["queries"]["ordered"] = _Query((prop.id, "ordered"), "action", aids=aids, min_depth=1,
+                                                        ordered=True)
             else:
                 from ...patterns.bind import build_pred
 
                 pred = build_pred(spec["goal_state"], ts, prop)
-                plan["queries"]["goal"] = _Query((prop.id, "goal"), "state", lambda s, p=pred: enc.pred(s, p))
+                plan["queries"]["goal"] = _Query((prop.id, "goal"), "state", lambda s, p=pred: enc.pred(s, p),
+                                                 test=pred.compile(ts))
                 plan["goods"]["goal"] = lambda s, p=pred: z3.Not(enc.pred(s, p))
         elif kind == "response":
-            plan["skip"] = "the Z3 engine does not decide response (liveness under fairness) properties"
+            plan["skip"] = ("the Z3 engine does not decide response properties: they are liveness under "
+                            "fairness (every trigger is eventually answered), which needs lasso-shaped "
+                            "runs and fairness constraints this encoding does not have")
         else:
             plan["skip"] = f"the Z3 engine does not check kind {kind!r}"
         return plan
@@ -172,12 +230,24 @@ class Z3Checker:
         plan["goods"][role] = lambda s, aids=sorted(aids): z3.Not(z3.And(
             z3.Not(enc.unhandled(s)), enc.some_enabled(s, aids)))
 
-    # ---- phases ----------------------------------------------------------------------------------
-    def _prove_first(self, sess, plans) -> None:
-        """Plain k-induction on every safety property before any deep unrolling: a property
-        proved here needs BMC only to depth k-1 (the base case)."""
-        self._prove(sess, [(plan, "bad") for plan in plans if "bad" in plan["goods"]], PLAIN_K, "k-induction")
+    @staticmethod
+    def _open(sess, plans) -> list:
+        """(plan, role, query) for every question with neither a run nor a proof yet."""
+        out = []
+        for plan in plans:
+            q = plan["queries"]
+            pid = plan["prop"].id
+            for role, query in q.items():
+                if query.hit is not None or (pid, role) in sess.proved:
+                    continue
+                if role == "goal" and "ordered" in q and q["ordered"].hit is not None:
+                    continue  # the in-order run answers the flow
+                if role == "ordered" and (pid, "goal") in sess.proved:
+                    continue  # no run reaches the goal at all
+                out.append((plan, role, query))
+        return out
 
+    # ---- phases ----------------------------------------------------------------------------------
     def _prove(self, sess, items, k_max, method) -> None:
         """k-induction for (plan, role) items at once; the base case by BMC; each proof
         becomes a lemma for the next attempts."""
@@ -198,98 +268,111 @@ class Z3Checker:
         sess.bmc.ensure(d)
         return sess.bmc.query(z3.Not(good(sess.bmc.states[d])), d, model=False) is not None
 
-    def _bmc(self, sess, plans) -> None:
-        queries = []
-        for plan in plans:
-            for role, q in plan["queries"].items():
-                if (plan["prop"].id, role) in sess.proved and role == "bad":
-                    continue  # proved: no counterexample to look for
-                if role == "goal" and "ordered_aids" in plan:
-                    continue  # flow-reachable: searched in step order below
-                queries.append(q)
-        ordered = [plan for plan in plans if "ordered_aids" in plan]
-        self._search(sess, sess.bmc, queries, record=True)
-        for plan in ordered:
-            enc = Encoding(sess.ts, ordered=True)
-            unrolling = Unrolling(enc, deadline=sess.deadline)
-            q = _Query((plan["prop"].id, "ordered"), "action", aids=plan["ordered_aids"], min_depth=1)
-            plan["queries"]["ordered"] = q
-            self._search(sess, unrolling, [q], record=False)
-            sess.bmc.checks += unrolling.checks
-            if q.hit is None:
-                # Out of order, or not at all? Look for the goal without the order too.
-                gq = plan["queries"]["goal"]
-                self._search(sess, sess.bmc, [gq], record=False)
-            plan["ordered_enc"] = enc
+    def _bmc(self, sess, plans, *, until) -> None:
+        """Depth by depth for every open question (the in-order ones on their own unrolling),
+        until the depth bound, the end of every run, or `until` (then the next phase goes on)."""
+        plain, ordered = [], []
+        for _plan, _role, q in self._open(sess, plans):
+            (ordered if q.ordered else plain).append(q)
+        try:
+            self._search(sess, sess.bmc, plain, until)
+            if ordered:
+                self._search(sess, sess.ordered()[1], ordered, until)
+        except PhaseOver:
+            pass
 
-    def _search(self, sess, unrolling, queries, *, record: bool) -> None:
+    def _search(self, sess, unrolling, queries, until) -> None:
         """Depth by depth, shallowest first: the first hit of each query is a shortest run."""
         open_q = [q for q in queries if q.hit is None]
         for q in open_q:
             q.searched_by = unrolling
-        for d in range(sess.depth + 1):
-            if not open_q:
-                break
+        d = min([q.searched + 1 for q in open_q], default=0)
+        while open_q and d <= sess.depth:
             unrolling.ensure(d)
-            if d > 0 and unrolling.query(z3.BoolVal(True), d, model=False) is None:
+            if d > 0 and unrolling.exhausted is None and \
+                    unrolling.query(z3.BoolVal(True), d, model=False, until=until) is None:
                 # No run has d steps: every reachable state was within depth d-1, all searched.
                 unrolling.exhausted = d - 1
+            if unrolling.exhausted is not None and d > unrolling.exhausted:
+                for q in open_q:
+                    q.searched = sess.depth  # nothing deeper exists
                 break
-            live = [q for q in open_q if d >= q.min_depth]
+            live = [q for q in open_q if d >= q.min_depth and q.searched < d]
             while live:
                 formulas = [q.at(unrolling, d) for q in live]
-                model = unrolling.query(z3.Or(formulas), d)
+                model = unrolling.query(z3.Or(formulas), d, until=until)
                 if model is None:
                     break
                 trace = unrolling.trace(model, d)
                 found = [q for q, f in zip(live, formulas) if z3.is_true(model.eval(f, model_completion=True))]
                 for q in found:
-                    q.hit, q.hit_depth = trace, d
+                    q.hit, q.hit_depth, q.how = trace, d, "bmc"
                 live = [q for q in live if q.hit is None]
+            for q in open_q:
+                if q.hit is None:
+                    q.searched = max(q.searched, d)
+            unrolling.done = max(unrolling.done, d)
             open_q = [q for q in open_q if q.hit is None]
-            if record:
-                sess.bmc_done = d
+            d += 1
 
-    def _prove_rest(self, sess, plans) -> None:
-        """Strengthened k-induction for what BMC left open: violations not found, triggers or
-        goals not reached (to prove they never happen)."""
-        for plan in plans:
-            # Where every run ends within the bound, BMC has seen every reachable state: what
-            # it did not find does not exist.
-            for role, q in plan["queries"].items():
-                unr = q.searched_by
-                if q.hit is None and unr is not None and unr.exhausted is not None:
-                    sess.proved.setdefault((plan["prop"].id, role), "bounded model checking of every run "
-                                           f"(no run is longer than {unr.exhausted} steps)")
-        todo = []
-        for plan in plans:
-            q = plan["queries"]
-            if "bad" in q and q["bad"].hit is None and (plan["prop"].id, "bad") not in sess.proved:
-                todo.append((plan, "bad"))
-            for role in ("trigger", "goal"):
-                if role in q and q[role].hit is None and (role != "goal" or "ordered_aids" not in plan
-                                                          or q["ordered"].hit is None):
-                    todo.append((plan, role))
-        if not todo:
+    def _simulate(self, sess, plans) -> None:
+        """Runs proposed by a budgeted walk of the system, each replayed in the Z3 encoding."""
+        todo = self._open(sess, plans)
+        need_lemmas = self.strengthen and any(r != "ordered" for _, r, _ in todo)
+        if not todo and not need_lemmas:
             return
-        # Plain first (cheap, with what is proved so far as lemmas), then strengthened.
-        self._prove(sess, todo, PLAIN_K, "k-induction")
-        todo = [(p, r) for p, r in todo if (p["prop"].id, r) not in sess.proved]
+        seconds = min(5.0, max(0.5, sess.left() / 6))
+        sess.samples = samples = sample_states(sess.ts, limit=self.sample_limit, seconds=seconds)
+        ts = sess.ts
+        for _plan, role, q in todo:
+            if q.ordered:
+                enc = sess.ordered()[0]
+                path = ordered_run(ts, q.aids, step_keys=enc.step_keys, restart=enc.restart,
+                                   seconds=min(3.0, max(0.5, sess.left() / 10)))
+                final = None
+            elif q.kind == "action":
+                enc, path, final = sess.enc, samples.path_taking(q.aids), None
+            elif q.test is not None:
+                enc, path, final = sess.enc, samples.path_where(q.test), q.formula
+            else:
+                continue
+            if path is None:
+                continue
+            if q.kind == "action" and (not path or path[-1] not in q.aids):
+                continue
+            if not replays(enc, path, final):
+                raise AssertionError(f"a simulated run for {q.key} does not replay in the Z3 encoding: "
+                                     "the encoding and the transition system differ")
+            q.hit = Trace(path, highlight=len(path) - 1 if path else None)
+            q.hit_depth, q.how = len(path), "simulation"
+
+    def _strengthen(self, sess, plans) -> None:
+        """Proofs for what is open: plain k-induction with what is proved so far as lemmas,
+        then with an inductive invariant mined from the samples (Houdini); bad states not
+        reached, triggers or goals never enabled, in-order runs impossible."""
+        todo = [(plan, role) for plan, role, _q in self._open(sess, plans) if role != "ordered"]
+        if todo:
+            self._prove(sess, todo, PLAIN_K, "k-induction")
+            todo = [(p, r) for p, r in todo if (p["prop"].id, r) not in sess.proved]
         if todo and self.strengthen:
-            budget = None if sess.deadline is None else max(0.5, (sess.deadline - time.perf_counter()) / 4)
-            states = sample_states(sess.ts, limit=self.sample_limit, seconds=min(budget or 5.0, 5.0))
-            sess.lemma_count = sess.ind.strengthen(candidates(sess.enc, states), seconds=self.houdini_seconds)
+            if sess.samples is None:
+                sess.samples = sample_states(sess.ts, limit=self.sample_limit,
+                                             seconds=min(5.0, max(0.5, sess.left() / 6)))
+            seconds = self.houdini_seconds
+            if seconds is None:
+                seconds = max(15.0, sess.left() * 0.6)
+            sess.lemma_count = sess.ind.strengthen(candidates(sess.enc, sess.samples), seconds=seconds)
             self._prove(sess, todo, STRONG_K, f"k-induction strengthened with {sess.lemma_count} proved lemmas")
         for plan in plans:
-            if "ordered_aids" in plan and plan["queries"]["ordered"].hit is None \
-                    and plan["queries"]["goal"].hit is not None:
+            q = plan["queries"]
+            if "ordered" in q and q["ordered"].hit is None and q["goal"].hit is not None:
                 self._prove_ordered_never(sess, plan)
 
     def _prove_ordered_never(self, sess, plan) -> None:
         """The goal is reachable but no in-order run was found: prove none exists."""
-        enc = plan["ordered_enc"]
+        enc = sess.ordered()[0]
         ind = Inductor(enc, deadline=sess.deadline)
-        aids = sorted(plan["ordered_aids"])
+        aids = sorted(plan["queries"]["ordered"].aids)
 
         def good(s):
             return z3.Not(z3.And(z3.Not(enc.unhandled(s)), enc.some_enabled(s, aids)))
@@ -297,7 +380,7 @@ class Z3Checker:
         k = ind.step_case(good, STRONG_K, tag=f"{plan['prop'].id}.ord.")
         if k is None:
             return
-        unrolling = Unrolling(enc, deadline=sess.deadline)
+        unrolling = sess.ordered()[1]
         for d in range(k):
             unrolling.ensure(d)
             if unrolling.query(z3.Not(good(unrolling.states[d])), d, model=False):
@@ -305,6 +388,16 @@ class Z3Checker:
         sess.proved[(plan["prop"].id, "ordered")] = f"k-induction, k={k}"
 
     # ---- verdicts ----------------------------------------------------------------------------------
+    @staticmethod
+    def _exhausted(sess, plan, role) -> str | None:
+        """A proof by BMC of every run, if the query's unrolling saw every run end."""
+        q = plan["queries"].get(role)
+        unr = q.searched_by if q is not None else None
+        if q is not None and q.hit is None and unr is not None and unr.exhausted is not None \
+                and q.searched >= unr.exhausted:
+            return f"bounded model checking of every run (no run is longer than {unr.exhausted} steps)"
+        return None
+
     def _verdict(self, sess, plan) -> Outcome:
         prop = plan["prop"]
         pid, kind = prop.id, prop.kind
@@ -312,8 +405,14 @@ class Z3Checker:
             return Outcome(pid, Verdict.INCONCLUSIVE, plan["skip"])
         q = plan["queries"]
         proved = sess.proved
-        bound = sess.bmc_done
-        limit = f"searched to depth {bound}" if bound >= 0 else "no depth fully searched"
+        for role in q:
+            if (pid, role) not in proved:
+                how = self._exhausted(sess, plan, role)
+                if how:
+                    proved[(pid, role)] = how
+        main = q.get("bad") or q.get("ordered") or q.get("goal")
+        bound = main.searched
+        limit = (f"BMC searched every run of up to {bound} steps" if bound >= 0 else "no BMC depth fully searched")
         if sess.budget_note:
             limit += f"; {sess.budget_note}"
         details = {"depth": bound}
@@ -322,7 +421,7 @@ class Z3Checker:
         bad = q["bad"]
         if bad.hit is not None:
             return Outcome(pid, Verdict.VIOLATED, _violation_reason(kind, sess, bad), bad.hit,
-                           dict(details, method="bmc", at_depth=bad.hit_depth))
+                           dict(details, method=bad.how, at_depth=bad.hit_depth))
         if kind in ("precedence", "only-from"):
             trig = q["trigger"]
             if (pid, "trigger") in proved:
@@ -331,45 +430,60 @@ class Z3Checker:
                                f"(proved by {proved[(pid, 'trigger')]})", None,
                                dict(details, method=proved[(pid, "trigger")]))
             if (pid, "bad") in proved and trig.hit is not None:
-                return Outcome(pid, Verdict.HOLDS, f"proved by {proved[(pid, 'bad')]}", None,
-                               dict(details, method=proved[(pid, "bad")]))
+                return Outcome(pid, Verdict.HOLDS, f"proved by {proved[(pid, 'bad')]}; "
+                               f"its trigger is taken in a run of {trig.hit_depth} steps ({_found(trig)})",
+                               None, dict(details, method=proved[(pid, "bad")]))
             if (pid, "bad") in proved:
                 return Outcome(pid, Verdict.INCONCLUSIVE,
-                               f"never violated (proved by {proved[(pid, 'bad')]}), but its trigger was not "
-                               f"reached and not proved unreachable; {limit}", None, details)
-            return Outcome(pid, Verdict.INCONCLUSIVE, f"no violation up to depth {bound}, no proof; {limit}",
-                           None, details)
+                               f"never violated (proved by {proved[(pid, 'bad')]}), but no run taking its trigger "
+                               f"was found and none was proved impossible; {_limit(trig, sess)}", None, details)
+            return Outcome(pid, Verdict.INCONCLUSIVE, f"no violation found and no proof; {limit}", None, details)
         if (pid, "bad") in proved:
             return Outcome(pid, Verdict.HOLDS, f"proved by {proved[(pid, 'bad')]}", None,
                            dict(details, method=proved[(pid, "bad")]))
-        return Outcome(pid, Verdict.INCONCLUSIVE, f"no violation up to depth {bound}, no proof; {limit}",
-                       None, details)
+        return Outcome(pid, Verdict.INCONCLUSIVE, f"no violation found and no proof; {limit}", None, details)
 
     def _reach_verdict(self, sess, plan, limit, details) -> Outcome:
         pid = plan["prop"].id
         q = plan["queries"]
         proved = sess.proved
-        if "ordered_aids" in plan:
+        if "ordered" in q:
             ordered = q["ordered"]
             if ordered.hit is not None:
-                return Outcome(pid, Verdict.HOLDS, "", ordered.hit, dict(details, method="bmc"))
+                return Outcome(pid, Verdict.HOLDS, _found(ordered, in_order=True), ordered.hit,
+                               dict(details, method=ordered.how))
         goal = q["goal"]
-        if goal.hit is not None and "ordered_aids" not in plan:
-            return Outcome(pid, Verdict.HOLDS, "", goal.hit, dict(details, method="bmc"))
+        if goal.hit is not None and "ordered" not in q:
+            return Outcome(pid, Verdict.HOLDS, _found(goal), goal.hit, dict(details, method=goal.how))
         if (pid, "goal") in proved:
             return Outcome(pid, Verdict.VIOLATED,
                            f"the goal is unreachable: no run gets there (proved by {proved[(pid, 'goal')]})",
                            None, dict(details, method=proved[(pid, "goal")]))
         if goal.hit is not None and (pid, "ordered") in proved:
             return Outcome(pid, Verdict.VIOLATED,
-                           "the flow completes only out of the seed's step order (shortest run shown)",
+                           "the flow completes only out of the seed's step order (a run shown)",
                            goal.hit, dict(details, method=proved[(pid, "ordered")]))
         if goal.hit is not None:
             return Outcome(pid, Verdict.INCONCLUSIVE,
-                           f"the goal is reachable, but no in-order witness was found up to depth {sess.depth} "
-                           f"and none was proved impossible; {limit}", goal.hit, details)
+                           f"the goal is reachable, but no in-order run was found and none was proved "
+                           f"impossible; {_limit(q['ordered'], sess)}", goal.hit, details)
         return Outcome(pid, Verdict.INCONCLUSIVE,
-                       f"goal not reached up to depth {sess.depth} and not proved unreachable; {limit}", None, details)
+                       f"goal not reached and not proved unreachable; {limit}", None, details)
+
+
+def _found(q, in_order: bool = False) -> str:
+    order = "in the seed's step order, " if in_order else ""
+    if q.how == "simulation":
+        return (f"{order}run of {q.hit_depth} steps found by simulation and replayed step by step "
+                "in the Z3 encoding")
+    return f"{order}run of {q.hit_depth} steps found by bounded model checking"
+
+
+def _limit(q, sess) -> str:
+    text = f"BMC searched every run of up to {q.searched} steps" if q.searched >= 0 else "no BMC depth fully searched"
+    if sess.budget_note:
+        text += f"; {sess.budget_note}"
+    return text
 
 
 def _violation_reason(kind, sess, query) -> str:
@@ -381,4 +495,7 @@ def _violation_reason(kind, sess, query) -> str:
         "deadlock": "deadlock: nothing can move and not every process is in an end state",
         "handled": "a message arrives that its receiver has no transition for",
     }.get(kind, "violated")
+    if query.how == "simulation":
+        return (f"{base} (a run of {query.hit_depth} steps found by simulation and replayed in the Z3 encoding; "
+                f"BMC found none of up to {query.searched} steps)")
     return f"{base} (found by bounded model checking at depth {query.hit_depth})"

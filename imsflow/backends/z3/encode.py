@@ -9,8 +9,8 @@ invariant predicates); nothing here knows a model.  One symbolic state holds
     has[c][m]      Bool, message m is in "set" channel c (a persistent message set)
     err[k]         Bool, monitor k has seen a violation (sticky, like Monitor's ERR)
     bit[k][b]      Bool, bit b of monitor k (all False once err[k], as ERR has no bits)
-    last           optional: 1 + the last seed step number taken (0: none yet), for
-                   in-order witnesses
+    last           optional: 1 + the last seed step number taken (0: none yet, or the flow's
+                   order restarted after a step of its `restart_after`), for in-order witnesses
 
 The numbers are bit-vectors of one width wide enough for every domain (compared unsigned),
 so the whole encoding is propositional and Z3's incremental SAT core decides it: on these
@@ -39,6 +39,18 @@ from ...system.predicates import Not as PNot
 from ...system.predicates import Or as POr
 from ..explore.witness import step_key
 
+
+
+def fast_or(terms: list):
+    """z3.Or of Bool terms without z3.py's per-argument sort checks (Houdini builds one big
+    disjunction per round; the checks cost more than the solver)."""
+    if not terms:
+        return z3.BoolVal(False)
+    ctx = terms[0].ctx
+    args = (z3.Ast * len(terms))()
+    for i, t in enumerate(terms):
+        args[i] = t.as_ast()
+    return z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(terms), args), ctx)
 
 
 @dataclass
@@ -87,6 +99,7 @@ class Encoding:
             if a.kind == "recv":
                 self.recv_locals.setdefault((a.channel, a.msg), set()).add(a.source)
         self.step_keys = [step_key(a.step) for a in ts.actions]
+        self.restart = frozenset(ts.extra.get("restart_after", ()))
         top = max([len(p.locals) for p in ts.processes] + [c.capacity + 1 for c in ts.channels]
                   + [len(ts.messages) + 1] + [k + 2 for k in self.step_keys if k is not None])
         self.width = max(1, top.bit_length())
@@ -260,6 +273,8 @@ class Encoding:
             if key is not None:
                 guard.append(z3.ULE(s["last",], key + 1))
                 upd["last",] = self.num(key + 1)
+            if a.step is not None and a.step in self.restart:
+                upd["last",] = self.num(0)  # "steps 1-11 are repeated": the order starts again
         if set_read:
             # expand() drops a set-channel read that leaves the state as it was.
             guard.append(z3.Or([upd[k] != s[k] for k in upd] or [z3.BoolVal(False)]))

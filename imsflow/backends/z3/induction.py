@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import z3
 
 from .bmc import BudgetExceeded
-from .encode import Encoding, State
+from .encode import Encoding, State, fast_or
 
 
 @dataclass
@@ -119,6 +119,7 @@ class Inductor:
         # Each candidate's formulas are built once: a literal switches its assumption on s.
         lits = [z3.Bool(f"houdini.{i}") for i in range(len(alive))]
         after = [cand(t) for cand in alive]
+        broken_after = [z3.Not(f) for f in after]  # built once: each round only picks from them
         for lit, cand in zip(lits, alive):
             solver.add(z3.Implies(lit, cand(s)))
         live = list(range(len(alive)))
@@ -126,7 +127,7 @@ class Inductor:
             if time.perf_counter() > stop:
                 return []
             solver.push()
-            solver.add(z3.Or([z3.Not(after[i]) for i in live]))
+            solver.add(fast_or([broken_after[i] for i in live]))
             r = solver.check(*[lits[i] for i in live])
             if r == z3.unknown:
                 solver.pop()
@@ -135,7 +136,14 @@ class Inductor:
                 solver.pop()
                 return [alive[i] for i in live]
             m = solver.model()
-            broken = {i for i in live if z3.is_false(m.eval(after[i], model_completion=True))}
+            if all(hasattr(alive[i], "holds") for i in live):
+                # Read the counterexample's post-state once and test the facts in Python.
+                state = enc.concrete(m, t)
+                broken = {i for i in live if not alive[i].holds(state, enc.ts)}
+            else:
+                broken = set()
+            if not broken:  # (the Python test and the formula must agree; if not, ask Z3)
+                broken = {i for i in live if z3.is_false(m.eval(after[i], model_completion=True))}
             solver.pop()
             live = [i for i in live if i not in broken]
         return []
