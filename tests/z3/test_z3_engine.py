@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 
+import z3
+
 from imsflow.authoring import Composition, Entity, MessageType, Model, T, Vocabulary, event, recv
 from imsflow.backends.compare import BothChecker
 from imsflow.backends.explore.checker import ExplicitChecker, Outcome
@@ -213,8 +215,6 @@ def test_a_run_beyond_the_bmc_bound_is_found_by_simulation_and_replayed():
 def test_houdini_reads_candidates_in_python_as_z3_does():
     # Candidate.holds (Houdini's fast path) and the candidate's formula agree on every
     # reachable state of TwoPhase and on states the samples did not see.
-    import z3
-
     from imsflow.backends.z3.encode import Encoding
     from imsflow.backends.z3.lemmas import candidates, sample_states
     from imsflow.loader import load
@@ -259,3 +259,32 @@ def _assignment(enc, s, st):
         out.append((s["err", k], v == -1))
         out += [(s["bit", k, b], v != -1 and (v >> b) & 1) for b in range(enc.mon_bits[k])]
     return out
+
+
+def test_property_directed_strengthening_proves_what_plain_induction_cannot():
+    # "S got Done only once C counted to 5" is not k-inductive for small k (an arbitrary state
+    # may hold Done in the channel early); the facts blocking its counterexamples make it so.
+    from imsflow.backends.z3.encode import Encoding
+    from imsflow.backends.z3.induction import Inductor
+    from imsflow.backends.z3.lemmas import candidates, sample_states
+
+    props = [prop("got-only-after-five", "invariant",
+                  never={"all": [{"entity": "S", "state": "got"}, {"entity": "C", "var": "n", "in": [0, 1, 2, 3, 4]}]})]
+    ts = counter_system(props)
+    enc = Encoding(ts)
+    pred = dict(ts.invariants)["got-only-after-five"]
+
+    def good(s):
+        return z3.Not(enc.pred(s, pred))
+
+    ind = Inductor(enc)
+    assert ind.step_case(good, 2) is None
+    pool = candidates(enc, sample_states(ts))
+    kept = ind.cti_strengthen(good, pool, ts.initial_state(), seconds=30)
+    assert kept is not None and 0 < len(kept) < len(pool)
+    # The proof is Z3's: good and the kept facts together are preserved by every step.
+    s, t = enc.state("a"), enc.state("b")
+    solver = z3.Solver()
+    inv = lambda x: z3.And([good(x)] + [c(x) for c in kept])  # noqa: E731
+    solver.add(enc.well_formed(s), enc.well_formed(t), inv(s), enc.step(s, t, enc.act("x")), z3.Not(inv(t)))
+    assert solver.check() == z3.unsat

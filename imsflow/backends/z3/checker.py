@@ -96,6 +96,7 @@ class _Session:
     budget_note: str = ""
     lemma_count: int | None = None
     samples: object = None
+    notes: dict = field(default_factory=dict)  # good-key -> why a proof attempt failed
     _ordered: tuple | None = None
 
     def __post_init__(self):
@@ -358,6 +359,29 @@ class Z3Checker:
             if sess.samples is None:
                 sess.samples = sample_states(sess.ts, limit=self.sample_limit,
                                              seconds=min(5.0, max(0.5, sess.left() / 6)))
+            # Property-directed first: a few facts blocking each property's own
+            # counterexamples to induction are much cheaper to prove than all of them.
+            pool = candidates(sess.enc, sess.samples, max_candidates=20_000)
+            init = sess.ts.initial_state()
+            for n, (plan, role) in enumerate(todo):
+                key = (plan["prop"].id, role)
+                if key in sess.proved:
+                    continue
+                good = plan["goods"][role]
+                share = 0.6 * sess.left() / (len(todo) - n) if sess.deadline is not None else 120.0
+                kept = sess.ind.cti_strengthen(good, pool, init, seconds=max(5.0, share))
+                if kept is None:
+                    sess.notes[key] = f"property-directed strengthening failed: {sess.ind.why_not}"
+                    continue
+                if self._base_fails(sess, good, 0):
+                    continue
+                sess.proved[key] = (f"1-induction strengthened with {len(kept)} facts mined from simulated "
+                                    "states, each proved with it")
+                sess.ind.lemmas.append(good)
+                if kept:
+                    sess.ind.lemmas.append(lambda s, kept=kept: z3.And([c(s) for c in kept]))
+            todo = [(p, r) for p, r in todo if (p["prop"].id, r) not in sess.proved]
+        if todo and self.strengthen:
             seconds = self.houdini_seconds
             if seconds is None:
                 seconds = max(15.0, sess.left() * 0.6)
@@ -437,11 +461,13 @@ class Z3Checker:
                 return Outcome(pid, Verdict.INCONCLUSIVE,
                                f"never violated (proved by {proved[(pid, 'bad')]}), but no run taking its trigger "
                                f"was found and none was proved impossible; {_limit(trig, sess)}", None, details)
-            return Outcome(pid, Verdict.INCONCLUSIVE, f"no violation found and no proof; {limit}", None, details)
+            return Outcome(pid, Verdict.INCONCLUSIVE, f"no violation found and no proof{_note(sess, pid)}; {limit}",
+                           None, details)
         if (pid, "bad") in proved:
             return Outcome(pid, Verdict.HOLDS, f"proved by {proved[(pid, 'bad')]}", None,
                            dict(details, method=proved[(pid, "bad")]))
-        return Outcome(pid, Verdict.INCONCLUSIVE, f"no violation found and no proof; {limit}", None, details)
+        return Outcome(pid, Verdict.INCONCLUSIVE, f"no violation found and no proof{_note(sess, pid)}; {limit}",
+                       None, details)
 
     def _reach_verdict(self, sess, plan, limit, details) -> Outcome:
         pid = plan["prop"].id
@@ -469,6 +495,11 @@ class Z3Checker:
                            f"impossible; {_limit(q['ordered'], sess)}", goal.hit, details)
         return Outcome(pid, Verdict.INCONCLUSIVE,
                        f"goal not reached and not proved unreachable; {limit}", None, details)
+
+
+def _note(sess, pid) -> str:
+    note = sess.notes.get((pid, "bad"))
+    return f" ({note})" if note else ""
 
 
 def _found(q, in_order: bool = False) -> str:

@@ -49,6 +49,7 @@ class Inductor:
         self.deadline = deadline
         self.lemmas: list = []  # functions State -> formula, each proved invariant
         self.strengthened = False
+        self.why_not = ""  # why the last cti_strengthen found no proof
 
     def _solver(self) -> z3.Solver:
         s = z3.SolverFor("QF_BV")
@@ -147,6 +148,71 @@ class Inductor:
             solver.pop()
             live = [i for i in live if i not in broken]
         return []
+
+    def cti_strengthen(self, good, pool: list, init: tuple, *, seconds: float = 60.0, per_cti: int = 40):
+        """Property-directed strengthening: the facts of `pool` (lemmas.Candidate, true on
+        every sample) that block the counterexamples to induction of `good`, kept only while
+        they are themselves preserved (Houdini on a small, growing set).  Returns the proved
+        set (a list, possibly empty) when good ∧ set is inductive, else None.
+
+        Each round asks for a step from a state satisfying good, the set and the lemmas to one
+        that breaks good or a fact of the set.  A fact broken after the step is dropped for
+        good; if good breaks, up to `per_cti` pool facts false in the step's first state are
+        added (they exclude it).  With no such fact left, the CTI cannot be blocked: None.
+        Sound whatever the pool: the final check is Z3's, and every fact holds in `init`."""
+        enc = self.enc
+        stop = time.perf_counter() + seconds
+        pool = [c for c in pool if c.holds(init, enc.ts)]
+        self.why_not = ""
+        rounds = 0
+        s, t = enc.state("cs"), enc.state("ct")
+        solver = self._solver()
+        self._constrain(solver, s)
+        self._constrain(solver, t)
+        solver.add(enc.step(s, t, enc.act("act.c")))
+        solver.add(good(s))
+        bad_after = z3.Not(good(t))
+        lit_of: dict = {}  # pool index -> (literal, Not(fact(t)))
+        chosen: list = []
+        dropped: set = set()
+        while True:
+            if time.perf_counter() > stop:
+                self.why_not = f"its time slice ({seconds:.0f} s) ran out after {rounds} rounds"
+                return None
+            rounds += 1
+            for i in chosen:
+                if i not in lit_of:
+                    lit = z3.Bool(f"cti.{i}")
+                    solver.add(z3.Implies(lit, pool[i](s)))
+                    lit_of[i] = (lit, z3.Not(pool[i](t)))
+            solver.push()
+            solver.add(fast_or([bad_after] + [lit_of[i][1] for i in chosen]))
+            r = solver.check(*[lit_of[i][0] for i in chosen])
+            if r == z3.unknown:
+                solver.pop()
+                raise BudgetExceeded(solver.reason_unknown())
+            if r == z3.unsat:
+                solver.pop()
+                return [pool[i] for i in chosen]
+            m = solver.model()
+            pre, post = enc.concrete(m, s), enc.concrete(m, t)
+            broken_goal = z3.is_false(m.eval(good(t), model_completion=True))
+            solver.pop()
+            broken = [i for i in chosen if not pool[i].holds(post, enc.ts)]
+            if broken:
+                dropped.update(broken)
+                chosen = [i for i in chosen if i not in dropped]
+                continue
+            if not broken_goal:  # (the Python test disagreed with the formula: stop here)
+                self.why_not = "a mined fact's two readings disagreed"
+                return None
+            block = [i for i, c in enumerate(pool) if i not in dropped and i not in chosen
+                     and not c.holds(pre, enc.ts)][:per_cti]
+            if not block:
+                self.why_not = (f"after {rounds} rounds, no mined fact excludes a counterexample to "
+                                f"induction ({len(chosen)} facts kept, {len(dropped)} dropped)")
+                return None
+            chosen += block
 
     def strengthen(self, candidates: list, *, seconds: float = 30.0) -> int:
         """Prove what can be proved of `candidates` and keep it as one lemma; returns how many."""
