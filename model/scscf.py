@@ -279,7 +279,12 @@ class SCSCF(Entity):
                                           "PRACK", "UPDATE"], "late message for a finished call"),
         *discard("registered", "P-CSCF", ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "PRACK",
                                           "UPDATE", "403"], "late message for a finished call"),
-        *discard("idle", "P-CSCF", ["ACK", "BYE", "CANCEL", "200(BYE)", "487", "486", "480"], "not registered"),
-        *discard("idle", "REMOTE", ["ACK", "BYE", "200(BYE)", "487", "486", "488", "PRACK", "UPDATE"],
+        # The registration may expire while a call is still winding down (faults=all): whatever
+        # of that call arrives afterwards is late too.
+        *discard("idle", "P-CSCF", ["ACK", "BYE", "CANCEL", "200(BYE)", "487", "486", "480", "183", "180",
+                                    "200(PRACK)", "200(UPDATE)", "200(INVITE)", "PRACK", "UPDATE", "403"],
+                 "not registered"),
+        *discard("idle", "REMOTE", ["ACK", "BYE", "200(BYE)", "487", "486", "488", "PRACK", "UPDATE", "183", "180",
+                                    "200(PRACK)", "200(UPDATE)", "200(INVITE)"],
                  "not registered"),
     ]

@@ -50,10 +50,11 @@ class WST(Entity):
         "iwf": ("no", "yes"),  # external IWF reserved for the current call
         "rx": ("no", "yes"),  # an Rx session of its own (rx=two)
         "answered": ("no", "yes"),  # NI-T: the WIC's 200 held until preconditions are met
+        "rang": ("no", "yes"),  # rang on the WIC's behalf for the current call (ringing=no): once
     }
 
     def start(self):
-        values = {"peer": "wic", "impu": 0, "pw": "no", "iwf": "no", "rx": "no", "answered": "no"}
+        values = {"peer": "wic", "impu": 0, "pw": "no", "iwf": "no", "rx": "no", "answered": "no", "rang": "no"}
         if scenario.registered_at_start(self.config):
             values["impu"] = scenario.impu_of(self.context)
             return "registered", values
@@ -226,6 +227,7 @@ class WST(Entity):
             self.send("PCRF", "STR", wic=self.context)
             self.v.rx = "no"
         self.v.answered = "no"
+        self.v.rang = "no"
 
     def failed_out(self):
         to_wic(self, self.msg.name)
@@ -302,16 +304,21 @@ class WST(Entity):
     def ringing_in(self):
         self._ims("180")
 
+    def ring_on_behalf(self):
+        # Once: a 180 repeated for ever would keep the WST from passing the answer on.
+        self.v.rang = "yes"
+        self._ims("180")
+
     def hold_answer(self):
         self.v.answered = "yes"
 
     def answered_in(self):
-        self.v.answered = "no"
+        self.v.answered = self.v.rang = "no"
         self.mark("wst_sent_200_invite_to_ims")
         self._ims("200(INVITE)", **self._media_out())
 
     def iwf_final_in(self):
-        self.v.answered = "no"
+        self.v.answered = self.v.rang = "no"
         self.iwf_final()
 
     def answered_in_via_iwf(self):
@@ -499,7 +506,8 @@ class WST(Entity):
         T("t_update", "t_final", on=event("update_iwf"), when=lambda e: e.v.answered == "yes",
           do=[lambda e: e.send("IWF", "IWF_UPDATE", wic=e.context), "iwf_final_in"], step={"F9": "14"}),
         T(EARLY_IN, None, on=recv("WIC", "180"), do="ringing_in", step={"F7": "14-17", "F9": "15-18"}),
-        T("t_ready", None, on=event("ring_on_behalf"), when=_flag("ringing", "no"), do="ringing_in",
+        T("t_ready", None, on=event("ring_on_behalf"), when=lambda e: _flag("ringing", "no")(e) and e.v.rang == "no",
+          do="ring_on_behalf",
           step={"F7": "14-17", "F9": "15-18"}, note="14-17: the WST may ring on behalf of the WIC"),
         T(["t_offered", "t_early", "t_prack_wic", "t_update"], None, on=recv("WIC", "200(INVITE)"), do="hold_answer",
           note="NI-T: the WIC answered before the preconditions were met; the WST holds its 200"),
@@ -563,8 +571,10 @@ class WST(Entity):
           note="the IMS leg is already answered: ACK and BYE it"),
         T(["t_iwf", *EARLY_IN, "t_final", "t_cancelling"], "closed", on=recv("WIC", "WS_CLOSED"),
           do="ws_gone_while_offered"),
-        T(IN_DIALOG + ["o_cancelling", "o_bye_after_cancel", "t_bye_after_cancel"], "closing",
+        T(IN_DIALOG + ["o_bye_after_cancel", "t_bye_after_cancel"], "closing",
           on=recv("WIC", "WS_CLOSED"), do="ws_gone_during_call"),
+        T("o_cancelling", "closing", on=recv("WIC", "WS_CLOSED"), do=lambda e: e.mark("ws_closed"),
+          note="the CANCEL is out already: wait for the 487 (or ACK and BYE a crossing 200)"),
         T("closing", "closed", on=recv("P-CSCF", "200(BYE)"), do="ws_gone"),
         *[T("closing", "closed", on=recv("P-CSCF", m), do="ws_gone") for m in ["487", *CALL_FAILURES]],
         T("closing", None, on=recv("P-CSCF", "200(INVITE)"), do="closing_crossed_200"),
