@@ -263,6 +263,7 @@ class WST(Entity):
         to_wic(self, "INVITE", caller=caller, callee=callee, profile=profile, codec=codec)
         if self.config.offer_answer == "no":
             self.mark("ni_t")
+            self.open_rx()  # its own 183 commits the media, as the WIC's would (progress_in)
             self._ims("183", **self._media_out())
 
     def invite_in(self):
