@@ -171,8 +171,9 @@ class TransitionSystem:
         self.process_index = {p.name: i for i, p in enumerate(self.processes)}
         self.channel_index = {(c.sender, c.receiver): c.index for c in self.channels}
         self.message_index = {msg: i for i, msg in enumerate(self.messages)}
-        # Flat per-action arrays: the explorer's inner loop reads these, not the dataclasses.
-        self._target, self._proc, self._consume, self._sends, self._mon = [], [], [], [], []
+        # Flat per-action arrays: the explorer's inner loop (and reduce.py) read these, not the
+        # dataclasses.  `_mon`: ((monitor slot, ops), ...).
+        self._proc, self._mon = [], []
         # Per action, everything `apply` needs in one tuple: (process, target local, slot of the
         # consumed FIFO or -1, sends, monitor steps).  A monitor step is (slot, memo) where the
         # memo maps a monitor value to the value after this action's operations, filled on
@@ -186,7 +187,7 @@ class TransitionSystem:
         ext = fast.module()
         ctx = ext.Context(
             self.n, self.m, self.event_table, self.recv_table, self._receiver,
-            bytes(1 if c.kind == "set" else 0 for c in self.channels), self._spec,
+            bytes(c in self.set_channels for c in range(self.m)), self._spec,
         ) if ext is not None else None
         self._fast_expand = ctx.expand if ctx is not None else None
         self._fast_step = ctx.step if ctx is not None else None  # the explorer's (bfs.py)
@@ -220,13 +221,12 @@ class TransitionSystem:
 
     def _index_action(self, a: Action) -> None:
         n = self.n
-        self._target.append(a.target)
         self._proc.append(a.proc)
         fifo_in = a.channel is not None and a.channel not in self.set_channels
-        self._consume.append(n + a.channel if fifo_in else -1)
-        self._sends.append(tuple(
+        consume = n + a.channel if fifo_in else -1
+        sends = tuple(
             (n + c, mid, -1 if c in self.set_channels else self.channels[c].capacity) for c, mid in a.sends
-        ))
+        )
         mon, err = (), ()
         for mk, monitor in enumerate(self.monitors):
             ops = monitor.ops.get(a.id)
@@ -237,7 +237,7 @@ class TransitionSystem:
         self._mon.append(mon)
         self.can_err.append(err)
         steps = tuple((slot, _MonitorMemo(ops)) for slot, ops in mon)
-        self._spec.append((a.proc, a.target, self._consume[-1], self._sends[-1], steps))
+        self._spec.append((a.proc, a.target, consume, sends, steps))
 
     def saturate(self) -> "TransitionSystem":
         """Evaluate every (local state, possible input) pair: complete, final tables."""

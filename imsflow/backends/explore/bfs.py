@@ -43,6 +43,7 @@ class Exploration:
     # rise all the way round), so with none the graph is acyclic and no response property can
     # fail by a cycle: the liveness check then skips its cycle search.
     back_edges: int = 0
+    cyclic_core: set | None = field(default=None, repr=False)  # liveness.cyclic_core, once computed
 
     @property
     def stats(self) -> dict:

@@ -58,7 +58,7 @@ def find_violation(exp, mk: int) -> Trace | None:
         if always - moved:
             continue  # unfair: some process is always enabled and never moves here
         entry = min(comp)
-        cycle = _fair_cycle(ts, entry, comp_set, succ, always)
+        cycle = _fair_cycle(unit, entry, comp_set, succ, always)
         prefix = exp.path_to(entry)
         return Trace(prefix + cycle, loop_start=len(prefix),
                      note="the cycle repeats forever under weak fairness and the request stays unanswered")
@@ -79,12 +79,11 @@ def cyclic_core(exp) -> set:
 
     States no cycle can pass through are first peeled off Kahn-style (no predecessor left);
     Tarjan then runs on what remains, which in a flow's graph is usually a small part of it."""
-    core = getattr(exp, "_cyclic_core", None)
-    if core is not None:
-        return core
+    if exp.cyclic_core is not None:
+        return exp.cyclic_core
     if not exp.back_edges and exp.edges is not None:
-        exp._cyclic_core = set()  # no edge goes back: acyclic (see Exploration.back_edges)
-        return exp._cyclic_core
+        exp.cyclic_core = set()  # no edge goes back: acyclic (see Exploration.back_edges)
+        return exp.cyclic_core
     count = len(exp.states)
     if exp.edges is not None and len(exp.edges) == count:
         out = [[j for _, j in o] for o in exp.edges]
@@ -110,7 +109,7 @@ def cyclic_core(exp) -> set:
     for comp in _sccs(rest, succ):
         if len(comp) > 1 or any(j == comp[0] for _, j in succ[comp[0]]):
             core.update(comp)
-    exp._cyclic_core = core
+    exp.cyclic_core = core
     return core
 
 
@@ -196,11 +195,12 @@ def _path_within(start, goal_test, comp, succ):
     return None
 
 
-def _fair_cycle(ts, entry, comp, succ, required_units) -> list[int]:
-    """A cycle from `entry` back to itself in which every class of `required_units` is taken."""
+def _fair_cycle(unit_of, entry, comp, succ, required_units) -> list[int]:
+    """A cycle from `entry` back to itself in which every class of `required_units` is taken
+    (`unit_of`: action id -> fairness class, see `_units`)."""
     cycle, here = [], entry
     for unit in sorted(required_units, key=repr):
-        path = _path_within(here, lambda u, aid, v, w=unit: _unit(ts, aid) == w, comp, succ)
+        path = _path_within(here, lambda u, aid, v, w=unit: unit_of(aid) == w, comp, succ)
         if path:
             cycle += [aid for aid, _ in path]
             here = path[-1][1]
