@@ -18,6 +18,9 @@ REG_FIRST = {"F1": "4-8", "F2": "4-8", "F4": "2-6"}
 REG_FINAL = {"F1": "11-14", "F2": "9-12", "F3": "7-10", "F4": "7-10"}
 EARLY_OUT = ["o_invited", "o_iwf_init", "o_iwf_ready", "o_early"]
 EARLY_IN = ["t_invited", "t_iwf_init", "t_iwf_ready", "t_early"]
+# Late messages of a finished call that the S-CSCF drops (registered) rather than passes on.
+LATE_FROM_REMOTE = ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "486", "488", "PRACK", "UPDATE"]
+LATE_FROM_PCSCF = ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "PRACK", "UPDATE", "403"]
 SESSION = EARLY_OUT + ["o_final", "o_answered"] + EARLY_IN + ["t_answered", "in_dialog"]
 
 
@@ -275,16 +278,11 @@ class SCSCF(Entity):
           for m in ["ACK", "CANCEL", "487", "486", "480"]],
         *[T("registered", None, on=recv("REMOTE", m), do="to_pcscf", note="late message for a finished call")
           for m in ["ACK", "487"]],
-        *discard("registered", "REMOTE", ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "486", "488",
-                                          "PRACK", "UPDATE"], "late message for a finished call"),
-        *discard("registered", "P-CSCF", ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "PRACK",
-                                          "UPDATE", "403"], "late message for a finished call"),
+        *discard("registered", "REMOTE", LATE_FROM_REMOTE, "late message for a finished call"),
+        *discard("registered", "P-CSCF", LATE_FROM_PCSCF, "late message for a finished call"),
         # The registration may expire while a call is still winding down (faults=all): whatever
-        # of that call arrives afterwards is late too.
-        *discard("idle", "P-CSCF", ["ACK", "BYE", "CANCEL", "200(BYE)", "487", "486", "480", "183", "180",
-                                    "200(PRACK)", "200(UPDATE)", "200(INVITE)", "PRACK", "UPDATE", "403"],
+        # of that call arrives afterwards is late too, and nothing is passed on any more.
+        *discard("idle", "P-CSCF", ["ACK", "BYE", "CANCEL", "200(BYE)", "487", "486", "480", *LATE_FROM_PCSCF],
                  "not registered"),
-        *discard("idle", "REMOTE", ["ACK", "BYE", "200(BYE)", "487", "486", "488", "PRACK", "UPDATE", "183", "180",
-                                    "200(PRACK)", "200(UPDATE)", "200(INVITE)"],
-                 "not registered"),
+        *discard("idle", "REMOTE", ["ACK", "BYE", "200(BYE)", "487", *LATE_FROM_REMOTE], "not registered"),
     ]

@@ -308,7 +308,7 @@ class WST(Entity):
     def ring_on_behalf(self):
         # Once: a 180 repeated for ever would keep the WST from passing the answer on.
         self.v.rang = "yes"
-        self._ims("180")
+        self.ringing_in()
 
     def hold_answer(self):
         self.v.answered = "yes"
