@@ -245,20 +245,7 @@ def test_houdini_reads_candidates_in_python_as_z3_does():
 
 def _assignment(enc, s, st):
     """(variable, value) pairs giving the symbolic state `s` the explicit state `st`."""
-    ts = enc.ts
-    out = [(s["loc", p], st[p]) for p in range(ts.n)]
-    for c in range(ts.m):
-        q = st[ts.n + c]
-        if c in enc.fifo:
-            out.append((s["len", c], len(q)))
-            out += [(s["slot", c, j], q[j] if j < len(q) else enc.empty) for j in range(ts.channels[c].capacity)]
-        else:
-            out += [(s["has", c, m], m in q) for m in enc.chan_msgs[c]]
-    for k in range(ts.k):
-        v = st[ts.mon_off + k]
-        out.append((s["err", k], v == -1))
-        out += [(s["bit", k, b], v != -1 and (v >> b) & 1) for b in range(enc.mon_bits[k])]
-    return out
+    return enc.assignment(s, st)
 
 
 def test_property_directed_strengthening_proves_what_plain_induction_cannot():

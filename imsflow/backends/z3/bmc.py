@@ -4,7 +4,8 @@ One incremental solver holds init(s0) and step(s_i, s_i+1, act_i) for every unro
 each question ("can a bad state be at depth i?", "can action a be taken as step i?") is
 asked under push/pop.  Asking depth by depth, shallowest first, gives a shortest
 counterexample, as the explicit engine's BFS does.  The answer is decoded as the list of
-action ids the solver chose, so traces replay through TransitionSystem.apply unchanged.
+compiled action ids the solver chose (each step's symbolic action, and its member that starts
+from that step's state), so traces replay through TransitionSystem.apply unchanged.
 """
 
 from __future__ import annotations
@@ -95,15 +96,15 @@ class Unrolling:
             self.solver.pop()
 
     def trace(self, model, depth: int) -> Trace:
-        """The first `depth` steps of the run a model describes, as action ids (what Trace,
-        the JSON entries and replay read)."""
-        actions = [model.eval(a, model_completion=True).as_long() for a in self.acts[:depth]]
+        """The first `depth` steps of the run a model describes, as compiled action ids (what
+        Trace, the JSON entries and replay read): each step's group, and the member that starts
+        from the state the model has there."""
+        actions = [self.enc.action_taken(model, self.states[i], self.acts[i]) for i in range(depth)]
         return Trace(actions, highlight=len(actions) - 1 if actions else None)
 
     def action_in(self, i: int, aids) -> object:
-        """Step i (from depth i to i+1) takes one of `aids`."""
-        act = self.acts[i]
-        return z3.Or([act == a for a in sorted(aids)] or [z3.BoolVal(False)])
+        """Step i (from depth i to i+1) takes one of the compiled actions `aids`."""
+        return self.enc.takes(self.states[i], self.acts[i], aids)
 
 
 def replays(enc: Encoding, actions: list[int], final=None) -> bool:

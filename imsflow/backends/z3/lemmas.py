@@ -140,29 +140,35 @@ def ordered_run(ts, aids, *, step_keys: list, restart=frozenset(), walks: int = 
 
 
 class Candidate:
-    """One candidate fact "while process p is in local state l, <fact>": a Z3 formula over a
-    symbolic state (calling it) and the same test on an explicit state tuple (`holds`), so
-    Houdini can read a counterexample-to-induction in Python instead of asking Z3 per fact."""
+    """One candidate fact "while component j of process p has value v, <fact>" (p None: the
+    fact always): a Z3 formula over a symbolic state (calling it) and the same test on an
+    explicit state tuple (`holds`), so Houdini can read a counterexample-to-induction in Python
+    instead of asking Z3 per fact.  Components are encode.local_components: a process's local
+    index, or for one with per-WIC contexts each context and the shared part apart, so a fact
+    can say "while the WST's context 2 is registered, IWAIS's context 2 is bound"."""
 
-    __slots__ = ("p", "li", "what", "args")
+    __slots__ = ("codes", "p", "j", "v", "what", "args")
 
-    def __init__(self, p, li, what, *args):
-        self.p, self.li, self.what, self.args = p, li, what, args
+    def __init__(self, codes, p, j, v, what, *args):
+        self.codes, self.p, self.j, self.v, self.what, self.args = codes, p, j, v, what, args
 
     def __call__(self, s, enc=None):
-        return z3.Implies(s["loc", self.p] == self.li, self._fact(s))
+        if self.p is None:
+            return self._fact(s)
+        return z3.Implies(s["loc", self.p, self.j] == self.v, self._fact(s))
 
     def _fact(self, s):
         a = self.args
         if self.what == "loc":
-            q, seen = a
-            return z3.Or([s["loc", q] == v for v in seen])
+            q, jq, seen = a
+            var = s["loc", q, jq]
+            return z3.Or([var == v for v in sorted(seen)])
         if self.what == "len":
             c, n = a
             return z3.ULE(s["len", c], n)
         if self.what == "slot":
             c, j, msgs, empty = a
-            return z3.Or([s["slot", c, j] == m for m in msgs] + [s["slot", c, j] == empty])
+            return z3.Or([s["slot", c, j] == m for m in sorted(msgs)] + [s["slot", c, j] == empty])
         if self.what == "has":
             c, m, want = a
             return s["has", c, m] == want
@@ -172,11 +178,11 @@ class Candidate:
         return s["bit", k, b] == want
 
     def holds(self, st, ts) -> bool:
-        if st[self.p] != self.li:
+        if self.p is not None and self.codes[self.p][st[self.p]][self.j] != self.v:
             return True
         a = self.args
         if self.what == "loc":
-            return st[a[0]] in a[1]
+            return self.codes[a[0]][st[a[0]]][a[1]] in a[2]
         if self.what == "len":
             return len(st[ts.n + a[0]]) <= a[1]
         if self.what == "slot":
@@ -190,60 +196,104 @@ class Candidate:
         return v != -1 and bool((v >> a[1]) & 1) == a[2] or (v == -1 and not a[2])
 
 
-def candidates(enc: Encoding, states, *, max_candidates: int = 2000) -> list:
-    """Candidate objects, each a fact true of every sample state.  Every (process, local
-    state) pair contributes in turn, so a cap cuts the weakest facts of all pairs rather than
-    every fact of the last processes."""
+# Monitor facts first (they carry the precedence properties), then process relations, then
+# channel contents: the round-robin in `candidates` keeps the first facts of every antecedent.
+_ORDER = {"noerr": 0, "bit": 0, "loc": 1, "has": 2, "len": 2, "slot": 3}
+
+
+def _columns(enc: Encoding, states: list) -> list:
+    """(what, args, values, domain size) per state feature: each component of each process,
+    each FIFO's length and slots, each set-channel message, each monitor's error and bits."""
     ts = enc.ts
-    n = ts.n
+    cols = []
+    for q in range(ts.n):
+        codes = enc.codes[q]
+        for jq, d in enumerate(enc.domains[q]):
+            cols.append(("loc", (q, jq), [codes[st[q]][jq] for st in states], d))
+    for c in range(ts.m):
+        slot = ts.n + c
+        if c in enc.fifo:
+            cap = ts.channels[c].capacity
+            cols.append(("len", (c,), [len(st[slot]) for st in states], cap + 1))
+            for j in range(cap):
+                cols.append(("slot", (c, j), [st[slot][j] if len(st[slot]) > j else None for st in states],
+                             len(enc.chan_msgs[c])))
+        else:
+            for m in enc.chan_msgs[c]:
+                cols.append(("has", (c, m), [m in st[slot] for st in states], 2))
+    for k in range(ts.k):
+        values = [st[ts.mon_off + k] for st in states]
+        cols.append(("mon", (k,), values, None))
+    return cols
+
+
+def _facts(enc: Encoding, what, args, seen: set, domain) -> list:
+    """Candidate facts (what, args) true of the values `seen` of one column."""
+    if what == "loc":
+        return [] if len(seen) >= domain else [("loc", args + (frozenset(seen),))]
+    if what == "len":
+        longest = max(seen)
+        return [] if longest >= domain - 1 else [("len", (args[0], longest))]
+    if what == "slot":
+        msgs = frozenset(v for v in seen if v is not None)
+        if not msgs or len(msgs) >= domain:
+            return []
+        return [("slot", (args[0], args[1], msgs, enc.empty))]
+    if what == "has":
+        return [("has", args + (seen.pop(),))] if len(seen) == 1 else []
+    k = args[0]  # "mon"
+    if -1 in seen:
+        return []
+    out = [("noerr", (k,))]
+    for b in range(enc.mon_bits[k]):
+        bits = {(v >> b) & 1 for v in seen}
+        if len(bits) == 1:
+            out.append(("bit", (k, b, bits.pop() == 1)))
+    return out
+
+
+def candidates(enc: Encoding, states, *, max_candidates: int = 2000) -> list:
+    """Candidate objects, each a fact true of every sample state: facts true of all of them,
+    then facts under each antecedent (a component's value).  Every antecedent contributes in
+    turn, so a cap cuts the weakest facts of all of them rather than every fact of the last
+    processes.  Mined column by column (zip and set run in C): the pairs of values two
+    features take together say every fact of one under each value of the other."""
     states = states.states if isinstance(states, Samples) else states
-    by_proc_local: dict = {}
-    for s in states:
-        for p in range(n):
-            by_proc_local.setdefault((p, s[p]), []).append(s)
-    per_pair = []
-    for (p, li), group in sorted(by_proc_local.items()):
-        out = []
-        for q in range(n):
-            if q == p:
-                continue
-            seen = tuple(sorted({g[q] for g in group}))
-            if len(seen) == len(ts.processes[q].locals):
-                continue
-            out.append(Candidate(p, li, "loc", q, frozenset(seen)))
-        for c in range(ts.m):
-            slot = n + c
-            if c in enc.fifo:
-                cap = ts.channels[c].capacity
-                longest = max(len(g[slot]) for g in group)
-                if longest < cap:
-                    out.append(Candidate(p, li, "len", c, longest))
-                for j in range(min(longest, cap)):
-                    msgs = tuple(sorted({g[slot][j] for g in group if len(g[slot]) > j}))
-                    if len(msgs) < len(enc.chan_msgs[c]):
-                        out.append(Candidate(p, li, "slot", c, j, frozenset(msgs), enc.empty))
-            else:
-                for m in enc.chan_msgs[c]:
-                    present = {m in g[slot] for g in group}
-                    if len(present) == 1:
-                        out.append(Candidate(p, li, "has", c, m, present.pop()))
-        for k in range(ts.k):
-            slot = ts.mon_off + k
-            values = {g[slot] for g in group}
-            if -1 not in values:
-                out.append(Candidate(p, li, "noerr", k))
-                for b in range(enc.mon_bits[k]):
-                    bits = {(v >> b) & 1 for v in values}
-                    if len(bits) == 1:
-                        out.append(Candidate(p, li, "bit", k, b, bits.pop() == 1))
-        # Monitor facts first (they carry the precedence properties), then process relations,
-        # then channel contents: the round-robin below keeps the first facts of every pair.
-        order = {"noerr": 0, "bit": 0, "loc": 1, "has": 2, "len": 2, "slot": 3}
-        out.sort(key=lambda c: order[c.what])
-        per_pair.append(out)
+    if not states:
+        return []
+    cols = _columns(enc, states)
+    codes = enc.codes
     result = []
+    # Always true on the samples: no antecedent.
+    varying = []
+    for what, args, values, domain in cols:
+        seen = set(values)
+        result += [Candidate(codes, None, 0, 0, w, *a) for w, a in _facts(enc, what, args, set(seen), domain)]
+        if len(seen) > 1:
+            varying.append((what, args, values, domain))
+    per_antecedent = []
+    for what, args, values, domain in varying:
+        if what != "loc":
+            continue
+        p, j = args
+        by_value: dict = {}
+        for other in varying:
+            if other[1] == args and other[0] == "loc":
+                continue
+            ow, oargs, ovalues, odomain = other
+            pairs: dict = {}
+            for v, w in set(zip(values, ovalues)):
+                pairs.setdefault(v, set()).add(w)
+            for v, seen in pairs.items():
+                for fw, fa in _facts(enc, ow, oargs, seen, odomain):
+                    by_value.setdefault(v, []).append(Candidate(codes, p, j, v, fw, *fa))
+        for v in sorted(by_value):
+            out = by_value[v]
+            out.sort(key=lambda c: _ORDER[c.what])
+            per_antecedent.append(out)
+    result.sort(key=lambda c: _ORDER[c.what])
     i = 0
-    while len(result) < max_candidates and any(i < len(o) for o in per_pair):
-        result += [o[i] for o in per_pair if i < len(o)]
+    while len(result) < max_candidates and any(i < len(o) for o in per_antecedent):
+        result += [o[i] for o in per_antecedent if i < len(o)]
         i += 1
     return result[:max_candidates]
