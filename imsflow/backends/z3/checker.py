@@ -49,7 +49,7 @@ from ..explore.checker import Outcome
 from .bmc import BudgetExceeded, PhaseOver, Unrolling, replays
 from .encode import Encoding
 from .induction import Inductor
-from .lemmas import candidates, ordered_run, sample_states
+from .lemmas import candidates, exclusions, ordered_run, sample_states
 
 DEFAULT_DEPTH = 40
 DEFAULT_TIMEOUT = 120.0  # seconds for one system when the caller gives no budget
@@ -123,7 +123,7 @@ class Z3Checker:
     name = "z3"
 
     def __init__(self, depth: int | None = None, timeout: float | None = None, *, strengthen: bool = True,
-                 simulate: bool = True, sample_limit: int = 20_000, houdini_seconds: float | None = None):
+                 simulate: bool = True, sample_limit: int = 200_000, houdini_seconds: float | None = None):
         self.depth = DEFAULT_DEPTH if depth is None else depth
         self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self.strengthen = strengthen
@@ -322,7 +322,7 @@ class Z3Checker:
         need_lemmas = self.strengthen and any(r != "ordered" for _, r, _ in todo)
         if not todo and not need_lemmas:
             return
-        seconds = min(5.0, max(0.5, sess.left() / 6))
+        seconds = min(10.0, max(0.5, sess.left() / 6))
         sess.samples = samples = sample_states(sess.ts, limit=self.sample_limit, seconds=seconds)
         ts = sess.ts
         for _plan, role, q in todo:
@@ -358,22 +358,33 @@ class Z3Checker:
         if todo and self.strengthen:
             if sess.samples is None:
                 sess.samples = sample_states(sess.ts, limit=self.sample_limit,
-                                             seconds=min(5.0, max(0.5, sess.left() / 6)))
+                                             seconds=min(10.0, max(0.5, sess.left() / 6)))
             # Property-directed first: a few facts blocking each property's own
-            # counterexamples to induction are much cheaper to prove than all of them.
-            pool = candidates(sess.enc, sess.samples, max_candidates=20_000)
+            # counterexamples to induction are much cheaper to prove than all of them.  The
+            # facts are the finest mined: value pairs no sample state has.
+            pool = exclusions(sess.enc, sess.samples)
             init = sess.ts.initial_state()
-            for n, (plan, role) in enumerate(todo):
+            # One property at a time, the catalogue's kinds first: each proof adds the property
+            # and the facts that proved it to the lemmas, so the next one starts from them.
+            # Deadlock-freedom and every-message-handled need far stronger invariants and come
+            # last.  Each attempt may take half of what is left: the first properties are the
+            # ones the catalogue names, and a proof needs its time in one piece.
+            order = {"invariant": 0, "absence": 1, "only-from": 2, "precedence": 3}
+            todo.sort(key=lambda item: (order.get(item[0]["prop"].kind, 9), item[1] != "bad"))
+            for plan, role in todo:
                 key = (plan["prop"].id, role)
                 if key in sess.proved:
                     continue
                 good = plan["goods"][role]
-                share = 0.6 * sess.left() / (len(todo) - n) if sess.deadline is not None else 120.0
-                kept = sess.ind.cti_strengthen(good, pool, init, seconds=max(5.0, share))
-                if kept is None:
-                    sess.notes[key] = f"property-directed strengthening failed: {sess.ind.why_not}"
-                    continue
                 if self._base_fails(sess, good, 0):
+                    continue
+                seconds = 0.5 * sess.left() if sess.deadline is not None else 300.0
+                # Monitors only observe: facts about another property's monitor cannot help.
+                own = {mk for mk, mon in enumerate(sess.ts.monitors) if mon.property == plan["prop"].id}
+                mine = [c for c in pool if c.monitors() <= own]
+                proved, kept = sess.ind.cti_strengthen_many({key: good}, mine, init, seconds=max(5.0, seconds))
+                if key not in proved:
+                    sess.notes[key] = f"property-directed strengthening failed: {sess.ind.failed.get(key, '')}"
                     continue
                 sess.proved[key] = (f"1-induction strengthened with {len(kept)} facts mined from simulated "
                                     "states, each proved with it")

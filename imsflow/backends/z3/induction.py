@@ -50,6 +50,7 @@ class Inductor:
         self.lemmas: list = []  # functions State -> formula, each proved invariant
         self.strengthened = False
         self.why_not = ""  # why the last cti_strengthen found no proof
+        self.failed: dict = {}  # key -> why cti_strengthen_many proved no such property
 
     def _solver(self) -> z3.Solver:
         s = z3.SolverFor("QF_BV")
@@ -150,19 +151,36 @@ class Inductor:
         return []
 
     def cti_strengthen(self, good, pool: list, init: tuple, *, seconds: float = 60.0, per_cti: int = 40):
-        """Property-directed strengthening: the facts of `pool` (lemmas.Candidate, true on
-        every sample) that block the counterexamples to induction of `good`, kept only while
-        they are themselves preserved (Houdini on a small, growing set).  Returns the proved
-        set (a list, possibly empty) when good ∧ set is inductive, else None.
+        """`cti_strengthen_many` for one property: the proved set of facts (a list, possibly
+        empty) when good and the set are inductive together, else None (`why_not` says why)."""
+        proved, kept = self.cti_strengthen_many({0: good}, pool, init, seconds=seconds, per_cti=per_cti)
+        if 0 not in proved:
+            self.why_not = self.failed.get(0, self.why_not)
+            return None
+        return kept
 
-        Each round asks for a step from a state satisfying good, the set and the lemmas to one
-        that breaks good or a fact of the set.  A fact broken after the step is dropped for
-        good; if good breaks, up to `per_cti` pool facts false in the step's first state are
-        added (they exclude it).  With no such fact left, the CTI cannot be blocked: None.
+    def cti_strengthen_many(self, goods: dict, pool: list, init: tuple, *, seconds: float = 60.0,
+                            per_cti: int = 40, seed: list = ()) -> tuple:
+        """Property-directed strengthening of several properties at once: (keys of `goods`
+        proved, the facts of `pool` that prove them).  The facts (lemmas.Exclusion or
+        Candidate, true on every sample) are the ones that block counterexamples to induction,
+        kept while they can themselves be supported; the properties share them (the facts
+        about the pool, the channels and the contexts that one precedence needs, the next
+        needs too).  `self.failed` says, per key not proved, why.
+
+        Each round asks for a step from a state satisfying the live goods, the set and the
+        lemmas to one that breaks a live good or a fact of the set.  Up to `per_cti` pool facts
+        false in the step's first state are added: they exclude it, whether it broke a goal or
+        a fact (a fact true on every reachable state but not yet inductive is supported, not
+        lost).  With no such fact left the first state may be reachable: the broken facts are
+        dropped, and a broken good has no proof this way and leaves the live set.  When no step
+        breaks anything, the live goods and the set are inductive together.
+        `seed` (facts of the pool, e.g. what proved other properties) starts the set.
         Sound whatever the pool: the final check is Z3's, and every fact holds in `init`."""
         enc = self.enc
         stop = time.perf_counter() + seconds
         pool = [c for c in pool if c.holds(init, enc.ts)]
+        self.failed = {}
         self.why_not = ""
         rounds = 0
         s, t = enc.state("cs"), enc.state("ct")
@@ -170,15 +188,22 @@ class Inductor:
         self._constrain(solver, s)
         self._constrain(solver, t)
         solver.add(enc.step(s, t, enc.act("act.c")))
-        solver.add(good(s))
-        bad_after = z3.Not(good(t))
+        live = list(goods)
+        goal_lit, goal_after = {}, {}
+        for n, key in enumerate(live):
+            goal_lit[key] = z3.Bool(f"cti.goal.{n}")
+            solver.add(z3.Implies(goal_lit[key], goods[key](s)))
+            goal_after[key] = goods[key](t)
         lit_of: dict = {}  # pool index -> (literal, Not(fact(t)))
-        chosen: list = []
+        seeded = {id(c) for c in seed}
+        chosen: list = [i for i, c in enumerate(pool) if id(c) in seeded]
+        chosen_set: set = set(chosen)
         dropped: set = set()
-        while True:
+        while live:
             if time.perf_counter() > stop:
-                self.why_not = f"its time slice ({seconds:.0f} s) ran out after {rounds} rounds"
-                return None
+                for key in live:
+                    self.failed[key] = f"its time slice ({seconds:.0f} s) ran out after {rounds} rounds"
+                return set(), []
             rounds += 1
             for i in chosen:
                 if i not in lit_of:
@@ -186,33 +211,42 @@ class Inductor:
                     solver.add(z3.Implies(lit, pool[i](s)))
                     lit_of[i] = (lit, z3.Not(pool[i](t)))
             solver.push()
-            solver.add(fast_or([bad_after] + [lit_of[i][1] for i in chosen]))
-            r = solver.check(*[lit_of[i][0] for i in chosen])
+            solver.add(fast_or([z3.Not(goal_after[k]) for k in live] + [lit_of[i][1] for i in chosen]))
+            r = solver.check(*([goal_lit[k] for k in live] + [lit_of[i][0] for i in chosen]))
             if r == z3.unknown:
                 solver.pop()
                 raise BudgetExceeded(solver.reason_unknown())
             if r == z3.unsat:
                 solver.pop()
-                return [pool[i] for i in chosen]
+                return set(live), [pool[i] for i in chosen]
             m = solver.model()
             pre, post = enc.concrete(m, s), enc.concrete(m, t)
-            broken_goal = z3.is_false(m.eval(good(t), model_completion=True))
+            broken_goals = [k for k in live if z3.is_false(m.eval(goal_after[k], model_completion=True))]
             solver.pop()
             broken = [i for i in chosen if not pool[i].holds(post, enc.ts)]
-            if broken:
-                dropped.update(broken)
-                chosen = [i for i in chosen if i not in dropped]
+            if not broken and not broken_goals:  # (the Python test disagreed with the formula)
+                for key in live:
+                    self.failed[key] = "a mined fact's two readings disagreed"
+                return set(), []
+            block = [i for i, c in enumerate(pool) if i not in dropped and i not in chosen_set
+                     and not c.holds(pre, enc.ts)]
+            # Facts about what the step changes first: they say why this step cannot happen
+            # here, where a fact about an unrelated corner of the first state only excludes
+            # this one state and the solver finds its neighbour next round.
+            block.sort(key=lambda i: not getattr(pool[i], "moved", lambda a, b: False)(pre, post))
+            block = block[:per_cti]
+            if block:
+                chosen += block
+                chosen_set.update(block)
                 continue
-            if not broken_goal:  # (the Python test disagreed with the formula: stop here)
-                self.why_not = "a mined fact's two readings disagreed"
-                return None
-            block = [i for i, c in enumerate(pool) if i not in dropped and i not in chosen
-                     and not c.holds(pre, enc.ts)][:per_cti]
-            if not block:
-                self.why_not = (f"after {rounds} rounds, no mined fact excludes a counterexample to "
-                                f"induction ({len(chosen)} facts kept, {len(dropped)} dropped)")
-                return None
-            chosen += block
+            for key in broken_goals:
+                self.failed[key] = (f"after {rounds} rounds, no mined fact excludes a counterexample to "
+                                    f"induction ({len(chosen)} facts kept, {len(dropped)} dropped)")
+            live = [k for k in live if k not in broken_goals]
+            dropped.update(broken)
+            chosen = [i for i in chosen if i not in dropped]
+            chosen_set.difference_update(broken)
+        return set(), []
 
     def strengthen(self, candidates: list, *, seconds: float = 30.0) -> int:
         """Prove what can be proved of `candidates` and keep it as one lemma; returns how many."""

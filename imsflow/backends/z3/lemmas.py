@@ -1,16 +1,19 @@
 """Candidate invariants for strengthening k-induction, mined from sample states.
 
-Candidates are relational facts about the compiled system that protocols usually keep:
+Facts are about *features* of a state: each component of each process (its local index, or
+with per-WIC contexts each context and the shared part, see encode.local_components), each
+FIFO's length and slots, each set-channel message, each monitor.  Two kinds:
 
-  * while process p is in local state l, process q is in one of the local states seen with it;
-  * while p is in l, FIFO channel c holds at most n messages, each one of those seen there;
-  * while p is in l, a set channel's message m is always / never present;
-  * while p is in l, monitor k has bit b set / clear and has not erred.
+  * Candidate (for Houdini): while component c has value v, component d is in one of the
+    values seen with it / FIFO c holds at most n messages, each one of those seen there / a
+    set channel's message m is always or never present / monitor k has bit b set or clear and
+    has not erred;
+  * Exclusion (for property-directed strengthening, the finest): a value a feature never
+    takes, or a pair of values two features never take together.
 
 The samples come from a budgeted walk of TransitionSystem.expand (breadth-first, then random
-walks that reach deeper).  They only *suggest* candidates: induction.Inductor.houdini keeps
-just the subset that it proves initial and inductive, so a misleading sample costs strength,
-never soundness.
+walks that reach deeper).  They only *suggest* facts: induction.Inductor keeps just the ones
+it proves initial and inductive, so a misleading sample costs strength, never soundness.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import z3
 
@@ -37,6 +41,7 @@ class Samples:
     index: dict = field(default_factory=dict)  # state -> index
     first_take: dict = field(default_factory=dict)  # action id -> index of a state it was taken from
     bfs_count: int = 0  # states[:bfs_count] were found breadth-first (their runs are shortest)
+    complete: bool = False  # the BFS saw every reachable state
 
     def add(self, state, parent: int, aid: int) -> int:
         i = self.index.get(state)
@@ -75,14 +80,16 @@ class Samples:
 
 
 def sample_states(ts, *, limit: int = 20_000, walks: int = 200, seconds: float = 5.0, seed: int = 0) -> Samples:
-    """Reachable states: a BFS prefix of about limit/2 states, then random walks."""
+    """Reachable states: a BFS prefix of up to 3/4 of `limit` states, then random walks that
+    reach deeper.  When the BFS runs out of states first, the samples are every reachable
+    state (`complete`), and every fact mined from them is an invariant."""
     start = time.perf_counter()
     out = Samples()
     out.add(ts.initial_state(), -1, -1)
     order = out.states
     first_take = out.first_take
     i = 0
-    while i < len(order) and len(order) < limit // 2 and time.perf_counter() - start < seconds / 2:
+    while i < len(order) and len(order) < limit - limit // 4 and time.perf_counter() - start < seconds / 2:
         succ, unhandled = ts.expand(order[i])
         if not unhandled:
             for aid, t in succ:
@@ -90,6 +97,9 @@ def sample_states(ts, *, limit: int = 20_000, walks: int = 200, seconds: float =
                 out.add(t, i, aid)
         i += 1
     out.bfs_count = len(order)
+    out.complete = i == len(order)
+    if out.complete:
+        return out
     rng = random.Random(seed)
     for _ in range(walks):
         if len(order) >= limit or time.perf_counter() - start > seconds:
@@ -203,27 +213,36 @@ _ORDER = {"noerr": 0, "bit": 0, "loc": 1, "has": 2, "len": 2, "slot": 3}
 
 def _columns(enc: Encoding, states: list) -> list:
     """(what, args, values, domain size) per state feature: each component of each process,
-    each FIFO's length and slots, each set-channel message, each monitor's error and bits."""
+    each FIFO's length and slots, each set-channel message, each monitor's error and bits.
+    A feature with one value over all states gets the one-element list [value] (the callers
+    only pair up features that vary)."""
     ts = enc.ts
     cols = []
+
+    def column(what, args, values, size):
+        first = values[0]
+        cols.append((what, args, values if values.count(first) != len(values) else [first], size))
+
     for q in range(ts.n):
         codes = enc.codes[q]
+        locs = list(map(itemgetter(q), states))
         for jq, d in enumerate(enc.domains[q]):
-            cols.append(("loc", (q, jq), [codes[st[q]][jq] for st in states], d))
+            column("loc", (q, jq), [codes[li][jq] for li in locs] if d > 1 else [0], d)
     for c in range(ts.m):
-        slot = ts.n + c
+        queues = list(map(itemgetter(ts.n + c), states))
+        same = queues.count(queues[0]) == len(queues)
+        if same:
+            queues = queues[:1]
         if c in enc.fifo:
             cap = ts.channels[c].capacity
-            cols.append(("len", (c,), [len(st[slot]) for st in states], cap + 1))
+            column("len", (c,), list(map(len, queues)), cap + 1)
             for j in range(cap):
-                cols.append(("slot", (c, j), [st[slot][j] if len(st[slot]) > j else None for st in states],
-                             len(enc.chan_msgs[c])))
+                column("slot", (c, j), [q[j] if len(q) > j else None for q in queues], len(enc.chan_msgs[c]))
         else:
             for m in enc.chan_msgs[c]:
-                cols.append(("has", (c, m), [m in st[slot] for st in states], 2))
+                column("has", (c, m), [m in q for q in queues], 2)
     for k in range(ts.k):
-        values = [st[ts.mon_off + k] for st in states]
-        cols.append(("mon", (k,), values, None))
+        column("mon", (k,), list(map(itemgetter(ts.mon_off + k), states)), None)
     return cols
 
 
@@ -297,3 +316,126 @@ def candidates(enc: Encoding, states, *, max_candidates: int = 2000) -> list:
         result += [o[i] for o in per_antecedent if i < len(o)]
         i += 1
     return result[:max_candidates]
+
+
+# ---- exclusions: value pairs never seen together ----------------------------------------------
+
+
+def _feature_value(enc: Encoding, st, feature):
+    """The value an explicit state gives one feature (a column of `_columns`)."""
+    what, args = feature
+    ts = enc.ts
+    if what == "loc":
+        return enc.codes[args[0]][st[args[0]]][args[1]]
+    if what == "len":
+        return len(st[ts.n + args[0]])
+    if what == "slot":
+        q = st[ts.n + args[0]]
+        return q[args[1]] if len(q) > args[1] else None
+    if what == "has":
+        return args[1] in st[ts.n + args[0]]
+    return st[ts.mon_off + args[0]]  # "mon"
+
+
+def _feature_is(enc: Encoding, s, feature, value):
+    """The same as a formula: the feature has `value` in symbolic state `s`."""
+    what, args = feature
+    if what == "loc":
+        return s["loc", args[0], args[1]] == value
+    if what == "len":
+        return s["len", args[0]] == value
+    if what == "slot":
+        return s["slot", args[0], args[1]] == (enc.empty if value is None else value)
+    if what == "has":
+        return s["has", args[0], args[1]] == value
+    k = args[0]
+    if value == -1:
+        return s["err", k]
+    return z3.And([z3.Not(s["err", k])] + [s["bit", k, b] == bool((value >> b) & 1) for b in range(enc.mon_bits[k])])
+
+
+class Exclusion:
+    """A fact "not (f1 = v1 and f2 = v2)" (or "f1 != v1" alone): a value, or a pair of values of
+    two features, that no sample state has.  The finest facts mined, so a strengthening keeps
+    exactly the ones a proof needs; "while the pool binds identity 5 to WIC 3, no 200 with
+    identity 5 is on its way to WIC 4" is one of them."""
+
+    __slots__ = ("enc", "lits", "what", "args")
+
+    def __init__(self, enc, lits):
+        self.enc, self.lits = enc, tuple(lits)
+        self.what, self.args = "excl", self.lits
+
+    def __call__(self, s, enc=None):
+        return z3.Not(z3.And([_feature_is(self.enc, s, f, v) for f, v in self.lits]))
+
+    def holds(self, st, ts) -> bool:
+        return not all(_feature_value(self.enc, st, f) == v for f, v in self.lits)
+
+    def monitors(self) -> set:
+        """The monitors this fact is about (facts about another property's monitor cannot help
+        a proof: monitors only observe)."""
+        return {f[1][0] for f, _ in self.lits if f[0] == "mon"}
+
+    def moved(self, pre, post) -> bool:
+        """Does a step from `pre` to `post` change one of the features this fact is about?"""
+        return any(_feature_value(self.enc, pre, f) != _feature_value(self.enc, post, f) for f, _ in self.lits)
+
+
+def _domain(enc: Encoding, what, args, size):
+    if what in ("loc", "len"):
+        return range(size)
+    if what == "slot":
+        return list(enc.chan_msgs[args[0]]) + [None]
+    if what == "has":
+        return (False, True)
+    return (-1,)  # "mon": only "never erred" is worth a fact of its own
+
+
+def _bitsets(values: list) -> dict:
+    """value -> an int with a non-zero byte i exactly where values[i] is that value (one byte
+    per state rather than one bit: built by bytes.translate, in C; `a & b` is non-zero just
+    when two values occur in one state)."""
+    index: dict = {}
+    for v in set(values):
+        index[v] = len(index)
+    if len(index) > 255:
+        rows: dict = {}
+        for i, v in enumerate(values):
+            rows.setdefault(v, bytearray(len(values)))[i] = 1
+        return {v: int.from_bytes(row, "little") for v, row in rows.items()}
+    coded = bytes(map(index.__getitem__, values))
+    out = {}
+    for v, k in index.items():
+        table = bytes(1 if x == k else 0 for x in range(256))
+        out[v] = int.from_bytes(coded.translate(table), "little")
+    return out
+
+
+def exclusions(enc: Encoding, states, *, max_facts: int = 200_000) -> list:
+    """Exclusion facts true of every sample: each value a feature never takes, then each pair
+    of values two varying features never take together.  With every reachable state sampled
+    each one is an invariant (the proof still checks it); pairs are found with one bitset per
+    (feature, value), an AND per pair of values."""
+    states = states.states if isinstance(states, Samples) else states
+    if not states:
+        return []
+    out = []
+    varying = []
+    for what, args, values, size in _columns(enc, states):
+        feature = (what, args)
+        seen = set(values)
+        out += [Exclusion(enc, [(feature, v)]) for v in _domain(enc, what, args, size) if v not in seen]
+        if len(seen) > 1:
+            varying.append((feature, sorted(_bitsets(values).items(), key=lambda kv: repr(kv[0]))))
+    # Pairs with a monitor first (they carry the precedence properties), then the rest.
+    varying.sort(key=lambda fv: fv[0][0] != "mon")
+    for i, (fa, va) in enumerate(varying):
+        for fb, vb in varying[i + 1:]:
+            for x, bx in va:
+                for y, by in vb:
+                    if not bx & by:
+                        out.append(Exclusion(enc, [(fa, x), (fb, y)]))
+            if len(out) >= max_facts:
+                return out[:max_facts]
+    return out
