@@ -2,8 +2,16 @@
 configurations where only Z3 gives an answer (explicit search cut short by its budget).
 
     .venv/bin/python benchmarks/z3_vs_explicit.py                  # every flow, --wics 1
+    .venv/bin/python benchmarks/z3_vs_explicit.py --flow F1 --wics 4 \
+        --property password-stays-with-owner --property keys-stay-in-the-core \
+        --property no-websocket-from-rogue-origin                  # where Z3 wins
     .venv/bin/python benchmarks/z3_vs_explicit.py --flow F5 --wics 4 --max-states 300000 \
         --timeout 600 --property pool-identity-bound-once --explicit-timeout 120 -v
+
+Recorded (2-core machine): at 1 WIC the explicit engine is faster on every flow by two to four
+orders of magnitude.  F1 at 4 WICs, the three absence properties: explicit 53.7 s / 254 MB
+(56,753 states), Z3 9.8 s / 145 MB by 1-induction - Z3 5.5 times faster.  F5 at 4 WICs, every
+safety property but deadlock-free proved by Z3 in about 290 s (--timeout 600); explicit 1.7 s.
 
 Prints one row per flow: explicit seconds and verdict counts, Z3 seconds and verdict counts,
 the ratio, and any disagreement (two different conclusive verdicts), which would be a bug;
