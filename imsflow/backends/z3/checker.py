@@ -10,8 +10,9 @@ over the same TransitionSystem.  The phases, cheapest first, each on what is sti
   3. simulation: a budgeted walk of the system proposes runs to the triggers, goals and bad
      states BMC has not reached; a run counts only once it replays step by step in the Z3
      encoding (bmc.replays), and the result says it was found this way;
-  4. strengthening: candidate lemmas mined from the simulated states, pruned Houdini-style to
-     an inductive invariant, then k-induction (k <= 4) with it;
+  4. strengthening, one property at a time: exclusion facts mined from the simulated states
+     that block the property's counterexamples to induction (induction.cti_strengthen_many),
+     then Houdini over candidate lemmas and k-induction (k <= 4) for what is left;
   5. deep BMC, depth by depth, with what is left of the budget.
 
 Per property kind:
