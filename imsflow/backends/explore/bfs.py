@@ -58,12 +58,7 @@ class Exploration:
 
     def path_to(self, sid: int) -> list[int]:
         """Action ids from the initial state to state `sid` (a shortest path)."""
-        actions = []
-        while sid > 0:
-            actions.append(self.via[sid])
-            sid = self.parent[sid]
-        actions.reverse()
-        return actions
+        return run_to(self.parent, self.via, sid)
 
     def depth_of(self, sid: int) -> int:
         d = 0
@@ -71,6 +66,17 @@ class Exploration:
             sid = self.parent[sid]
             d += 1
         return d
+
+
+def run_to(parent: list, via: list, sid: int) -> list[int]:
+    """The action ids from state 0 to state `sid`, following parent links (state i was first
+    reached from parent[i] by action via[i])."""
+    actions = []
+    while sid > 0:
+        actions.append(via[sid])
+        sid = parent[sid]
+    actions.reverse()
+    return actions
 
 
 @contextlib.contextmanager
@@ -163,16 +169,19 @@ def _explore(ts, max_states, timeout, progress, reducer, keep_edges) -> Explorat
 
     def step_py(s, i, index, taken, keep):
         """One expansion, sorted out against the states seen so far (what the C `step` of
-        system/_expand.c does): (successors, [(aid, j)] seen, [(aid, t)] new, back, unhandled)."""
+        system/_expand.c does): (successors, [(aid, j)] seen, [(aid, t, key)] new, back,
+        unhandled).  The new successors carry their key, so a reducer's canonical form is
+        computed once per successor."""
         succ, unh = expand(s)
         if unh:
             return len(succ), [], [], 0, unh
         seen, new, back = [], [], 0
         for aid, t in succ:
             taken.add(aid)
-            j = index_get(t if canon is None else canon(t))
+            key = t if canon is None else canon(t)
+            j = index_get(key)
             if j is None:
-                new.append((aid, t))
+                new.append((aid, t, key))
                 continue
             if j <= i:
                 back += 1
@@ -210,8 +219,9 @@ def _explore(ts, max_states, timeout, progress, reducer, keep_edges) -> Explorat
                 deadlocks.append(i)
         transitions += count
         back_edges += back
-        for aid, t in new:
-            key = t if canon is None else canon(t)
+        for entry in new:  # (aid, t) from the C step, (aid, t, key) from step_py
+            aid, t = entry[0], entry[1]
+            key = t if canon is None else entry[2]  # with a reducer the step is always step_py
             seen = index_get(key)
             if seen is not None:  # two actions of this expansion reach the same new state
                 if keep:

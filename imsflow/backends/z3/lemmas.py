@@ -25,6 +25,7 @@ from operator import itemgetter
 
 import z3
 
+from ..explore.bfs import run_to
 from .encode import Encoding
 
 
@@ -53,12 +54,7 @@ class Samples:
         return i
 
     def path_to(self, i: int) -> list:
-        path = []
-        while i > 0:
-            path.append(self.via[i])
-            i = self.parent[i]
-        path.reverse()
-        return path
+        return run_to(self.parent, self.via, i)
 
     def path_taking(self, aids) -> list | None:
         """The shortest known run whose last action is one of `aids`, or None."""
