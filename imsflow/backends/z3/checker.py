@@ -323,8 +323,7 @@ class Z3Checker:
         need_lemmas = self.strengthen and any(r != "ordered" for _, r, _ in todo)
         if not todo and not need_lemmas:
             return
-        seconds = min(10.0, max(0.5, sess.left() / 6))
-        sess.samples = samples = sample_states(sess.ts, limit=self.sample_limit, seconds=seconds)
+        samples = self._samples(sess)
         ts = sess.ts
         for _plan, role, q in todo:
             if q.ordered:
@@ -348,6 +347,14 @@ class Z3Checker:
             q.hit = Trace(path, highlight=len(path) - 1 if path else None)
             q.hit_depth, q.how = len(path), "simulation"
 
+    def _samples(self, sess):
+        """The simulated states of this check, walked once (at most 10 s, a sixth of what is
+        left) and shared by the simulated runs and the mined facts."""
+        if sess.samples is None:
+            sess.samples = sample_states(sess.ts, limit=self.sample_limit,
+                                         seconds=min(10.0, max(0.5, sess.left() / 6)))
+        return sess.samples
+
     def _strengthen(self, sess, plans) -> None:
         """Proofs for what is open: plain k-induction with what is proved so far as lemmas,
         then with an inductive invariant mined from the samples (Houdini); bad states not
@@ -357,9 +364,7 @@ class Z3Checker:
             self._prove(sess, todo, PLAIN_K, "k-induction")
             todo = [(p, r) for p, r in todo if (p["prop"].id, r) not in sess.proved]
         if todo and self.strengthen:
-            if sess.samples is None:
-                sess.samples = sample_states(sess.ts, limit=self.sample_limit,
-                                             seconds=min(10.0, max(0.5, sess.left() / 6)))
+            self._samples(sess)
             # Property-directed first: a few facts blocking each property's own
             # counterexamples to induction are much cheaper to prove than all of them.  The
             # facts are the finest mined: value pairs no sample state has.
@@ -447,11 +452,8 @@ class Z3Checker:
                 if how:
                     proved[(pid, role)] = how
         main = q.get("bad") or q.get("ordered") or q.get("goal")
-        bound = main.searched
-        limit = (f"BMC searched every run of up to {bound} steps" if bound >= 0 else "no BMC depth fully searched")
-        if sess.budget_note:
-            limit += f"; {sess.budget_note}"
-        details = {"depth": bound}
+        limit = _limit(main, sess)
+        details = {"depth": main.searched}
         if kind in ("reachability", "flow-reachable"):
             return self._reach_verdict(sess, plan, limit, details)
         bad = q["bad"]

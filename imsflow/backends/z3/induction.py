@@ -160,7 +160,7 @@ class Inductor:
         return kept
 
     def cti_strengthen_many(self, goods: dict, pool: list, init: tuple, *, seconds: float = 60.0,
-                            per_cti: int = 40, seed: list = ()) -> tuple:
+                            per_cti: int = 40) -> tuple:
         """Property-directed strengthening of several properties at once: (keys of `goods`
         proved, the facts of `pool` that prove them).  The facts (lemmas.Exclusion or
         Candidate, true on every sample) are the ones that block counterexamples to induction,
@@ -175,7 +175,6 @@ class Inductor:
         lost).  With no such fact left the first state may be reachable: the broken facts are
         dropped, and a broken good has no proof this way and leaves the live set.  When no step
         breaks anything, the live goods and the set are inductive together.
-        `seed` (facts of the pool, e.g. what proved other properties) starts the set.
         Sound whatever the pool: the final check is Z3's, and every fact holds in `init`."""
         enc = self.enc
         stop = time.perf_counter() + seconds
@@ -195,9 +194,8 @@ class Inductor:
             solver.add(z3.Implies(goal_lit[key], goods[key](s)))
             goal_after[key] = goods[key](t)
         lit_of: dict = {}  # pool index -> (literal, Not(fact(t)))
-        seeded = {id(c) for c in seed}
-        chosen: list = [i for i, c in enumerate(pool) if id(c) in seeded]
-        chosen_set: set = set(chosen)
+        chosen: list = []
+        chosen_set: set = set()
         dropped: set = set()
         while live:
             if time.perf_counter() > stop:
