@@ -15,6 +15,8 @@ from .compiler import compile_model
 from .errors import UsageError
 from .loader import LoadedModel, default_model_dir, load
 from .patterns.bind import bind
+from .patterns.lowering import lower, needs_flow
+from .patterns.obligations import Budget
 from .patterns.verdict import ExitCode, Result, Verdict
 from .system.trace import to_entries
 
@@ -44,6 +46,7 @@ class Run:
     warnings: list
     systems: dict = field(default_factory=dict)  # flow -> TransitionSystem (for renderers)
     traces: dict = field(default_factory=dict)  # (property, flow) -> Trace
+    obligations: dict = field(default_factory=dict)  # flow -> the obligations decided on its system
 
     @property
     def exit_code(self) -> ExitCode:
@@ -82,7 +85,7 @@ def selected_flows(loaded: LoadedModel, flows) -> list:
 def selected_properties(loaded: LoadedModel, config, ids) -> list:
     props = [p for p in loaded.properties if p.applies_to(config)]
     if config.flow is None:
-        props = [p for p in props if p.kind != "flow-reachable"]
+        props = [p for p in props if not needs_flow(p)]
     if ids:
         known = {p.id for p in loaded.properties}
         for pid in ids:
@@ -98,13 +101,19 @@ def compile_for(loaded: LoadedModel, config, props, *, eager: bool = True):
     return compile_model(loaded.model, config, props, bind=bind, eager=eager)
 
 
+def obligations_for(loaded: LoadedModel, request: CheckRequest | None, flow, ts, props) -> list:
+    """The properties, lowered once into the obligations every back-end decides."""
+    budget = Budget(request.max_states, request.timeout, request.depth) if request is not None else Budget()
+    return lower(props, ts, flow=loaded.model.flows[flow] if flow else None, budget=budget)
+
+
 def check(request: CheckRequest) -> Run:
     loaded = load(request.model_dir)
     model = loaded.model
     engine = engine_named(request.engine, request)
     results, warnings = [], []
     totals = {"states": 0, "transitions": 0, "seconds": 0.0}
-    systems, traces = {}, {}
+    systems, traces, lowered = {}, {}, {}
     started = time.perf_counter()
     for flow in selected_flows(loaded, request.flows):
         config = model.config(flow, request.settings, request.wics)
@@ -114,10 +123,8 @@ def check(request: CheckRequest) -> Run:
         ts = compile_for(loaded, config, props, eager=request.engine != "explicit")
         systems[flow] = ts
         warnings.extend(f"{flow}: {w}" if flow else w for w in ts.warnings)
-        goals = {"flow-reachable": model.flows[flow].goal} if flow else {}
-        if flow:
-            ts.extra["restart_after"] = model.flows[flow].restart_after
-        outcomes, stats = engine.check(ts, props, goals=goals, label=f"{flow or model.name}")
+        obligations = lowered[flow] = obligations_for(loaded, request, flow, ts, props)
+        outcomes, stats = engine.check(ts, obligations, label=f"{flow or model.name}")
         unreached = ts.unreached_states()
         if unreached:
             warnings.append(f"{flow}: states no run reaches in this configuration: {', '.join(unreached)}")
@@ -143,7 +150,7 @@ def check(request: CheckRequest) -> Run:
                 )
             )
     totals["seconds"] = round(time.perf_counter() - started, 3)
-    return Run(loaded, request, results, totals, warnings, systems, traces)
+    return Run(loaded, request, results, totals, warnings, systems, traces, lowered)
 
 
 def replay_command(loaded: LoadedModel, request: CheckRequest, flow, pid: str, config) -> str:

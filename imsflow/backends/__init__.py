@@ -1,14 +1,16 @@
-"""Verification back-ends.  Each reads only the TransitionSystem and the properties and
-returns (outcomes, stats); none imports `transitions` or the model.
+"""Verification back-ends.  Each implements the Backend protocol (protocol.py): it reads only
+the TransitionSystem and the obligations lowered from the properties, and returns (outcomes,
+stats); none imports `transitions`, the model or the binder.
 
-Engines register here by name; `--engine both` runs the explicit engine and Z3 and compares.
+Engines register here by name; `--engine both` runs the explicit engine and Z3 and compares;
+`spin` runs the Promela export through SPIN.
 """
 
 from __future__ import annotations
 
 from ..errors import UsageError
 
-ENGINES = ("explicit", "z3", "both")
+ENGINES = ("explicit", "z3", "both", "spin")
 
 
 def engine_named(name: str, request):
@@ -29,4 +31,11 @@ def engine_named(name: str, request):
         from .compare import BothChecker
 
         return BothChecker(explicit, z3)
+    if name == "spin":
+        from .promela.backend import SpinChecker, spin_available
+
+        if not spin_available():
+            raise UsageError("the SPIN engine needs `spin` and `gcc` on PATH",
+                             hint="install them with scripts/setup.sh (apt-get install spin gcc)")
+        return SpinChecker(timeout=request.timeout)
     raise UsageError(f"unknown engine {name!r}", known=ENGINES)

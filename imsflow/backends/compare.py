@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..errors import TraceError
 from ..patterns.verdict import Verdict
-from .explore.checker import Outcome
+from .protocol import Outcome
 
 UNDECIDED = Verdict.INCONCLUSIVE
 
@@ -37,9 +37,10 @@ class BothChecker:
         self.explicit = explicit
         self.z3 = z3
 
-    def check(self, ts, properties, *, goals=None, label: str = ""):
-        ex_out, ex_stats = self.explicit.check(ts, properties, goals=goals, label=label)
-        z_out, z_stats = self.z3.check(ts, properties, goals=goals, label=label)
+    def check(self, ts, obligations, *, label: str = ""):
+        obligations = list(obligations)
+        ex_out, ex_stats = self.explicit.check(ts, obligations, label=label)
+        z_out, z_stats = self.z3.check(ts, obligations, label=label)
         by_id = {o.property: o for o in z_out}
         outcomes = [self.combine(ts, e, by_id[e.property]) for e in ex_out]
         stats = dict(ex_stats)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from ..backends import ENGINES
 from ..pipeline import CheckRequest, check
 from ..render.text import render_run
 from ._common import add_config_args, add_model_arg, dump_json, parse_settings, write_atomically
@@ -19,7 +20,8 @@ def register(sub) -> None:
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="flow id (repeatable); default: all")
     p.add_argument("--property", action="append", default=None, metavar="ID", help="property id (repeatable)")
     add_config_args(p)
-    p.add_argument("--engine", choices=("explicit", "z3", "both"), default="explicit")
+    p.add_argument("--engine", choices=ENGINES, default="explicit",
+                   help="explicit (default), z3, both (explicit and Z3 compared) or spin (the Promela export through SPIN)")
     p.add_argument("--depth", type=int, default=None, metavar="K", help="bound for the Z3 engine's BMC")
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--out", metavar="DIR", default=None, help="write result.json, traces and diagrams here")

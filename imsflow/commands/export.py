@@ -14,7 +14,7 @@ import sys
 
 from ..errors import UsageError
 from ..loader import load
-from ..pipeline import compile_for, selected_properties
+from ..pipeline import compile_for, obligations_for, selected_properties
 from ._common import add_config_args, add_model_arg, parse_settings, write_atomically
 
 FORMATS = ("promela",)
@@ -55,8 +55,8 @@ def run(args) -> int:
         exp = explore(ts)  # fills the tables with every pair a reachable state meets
         if not exp.complete:
             raise UsageError("the search did not complete; export without --reachable")
-    goals = {"flow-reachable": model.flows[flow].goal} if flow else {}
-    pm = emit(ts, props, goals=goals, title=f"{model.name} {flow or ''}".strip(), reachable=args.reachable)
+    obligations = obligations_for(loaded, None, flow, ts, props)
+    pm = emit(ts, obligations, title=f"{model.name} {flow or ''}".strip(), reachable=args.reachable)
     if args.out:
         write_atomically(args.out, pm.text)
     else:

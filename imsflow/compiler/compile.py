@@ -56,8 +56,8 @@ def compile_model(model: Model, config: Config, properties=(), *, bind=None, eag
     def build(monitors=(), invariants=()):
         return TransitionSystem(
             model=model.name, config=config, processes=processes, channels=tuple(channels),
-            monitors=tuple(monitors), invariants=tuple(invariants), resolver=resolver,
-            extra={"entities": entities},
+            monitors=tuple(monitors), invariants=tuple(invariants), on_demand=resolver,
+            definitions=tuple(entities),
         )
 
     ts = build()

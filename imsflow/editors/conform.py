@@ -275,7 +275,7 @@ def _internal_names(ts, entity: str) -> set:
 
     out = set()
     for p in ts.processes_named(entity):
-        e = ts.extra["entities"][p]
+        e = ts.definitions[p]
         for t in e.transitions:
             if t.name:
                 out.add(t.name)

@@ -272,7 +272,7 @@ class MonitorBinder:
             entries = _entries(prop)
             if entries is None:
                 continue
-            self.monitors.append(Monitor(prop.id, prop.kind))
+            self.monitors.append(Monitor(prop.id))
             self.entries.append(entries)
             self.bits.append({})
 

@@ -33,6 +33,7 @@ import yaml
 
 from ..errors import PropertyError
 
+FLOW_REACHABLE = "flow-reachable"  # the built-in property (and its kind): the flow can run to its end
 KINDS = (
     "invariant", "absence", "precedence", "response", "only-from",
     "reachability", "flow-reachable", "deadlock", "handled",

@@ -12,13 +12,12 @@ exists within the budget, the figure uses the witness as it is.
 from __future__ import annotations
 
 from ..backends.explore.witness import step_key
-from ..patterns.bind import match_event
 from ..system.trace import Trace
 
 BUDGET = 400_000  # search nodes; beyond it the plain witness is drawn
 
 
-def fullest_run(ts, witness: Trace, goal: dict, optional_steps, *, restart_after=(),
+def fullest_run(ts, witness: Trace, goal, optional_steps, *, restart_after=(),
                 budget: int = BUDGET) -> Trace | None:
     """A Trace to `goal` in step order that takes every step label of `witness` plus every
     optional step, or None.  After a step in `restart_after` the order may start again, as
@@ -36,7 +35,6 @@ def fullest_run(ts, witness: Trace, goal: dict, optional_steps, *, restart_after
     bit = {label: 1 << i for i, label in enumerate(want)}
     full = (1 << len(want)) - 1
     keys: dict = {}
-    goals: dict = {}
 
     def key_of(aid):
         k = keys.get(aid)
@@ -44,11 +42,8 @@ def fullest_run(ts, witness: Trace, goal: dict, optional_steps, *, restart_after
             k = keys[aid] = (step_key(ts.actions[aid].step), bit.get(ts.actions[aid].step, 0))
         return k
 
-    def is_goal(aid):
-        g = goals.get(aid)
-        if g is None:
-            g = goals[aid] = match_event(goal, ts, aid) is not None
-        return g
+    def is_goal(aid):  # `goal` is a Reach obligation's GoalActions
+        return aid in goal
 
     init = (ts.initial_state(), -1, 0)
     nodes = [init]

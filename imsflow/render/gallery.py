@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from ..errors import ImsflowError
 from ..loader import default_model_dir, load
+from ..patterns.obligations import Reach
+from ..patterns.spec import FLOW_REACHABLE
 from ..patterns.verdict import Verdict
 from ..pipeline import CheckRequest, check
 from ..system.trace import to_entries
@@ -95,15 +97,15 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
             g.problems.append(f"{flow_id}: no property applies, so nothing was explored")
             continue
         systems.append(ts)
-        reach = next((r for r in run.results if r.property == "flow-reachable"), None)
-        trace = run.traces.get(("flow-reachable", flow_id))
+        reach = next((r for r in run.results if r.property == FLOW_REACHABLE), None)
+        trace = run.traces.get((FLOW_REACHABLE, flow_id))
         if reach is None or reach.verdict is not Verdict.HOLDS or trace is None or not trace.actions:
             why = reach.reason if reach is not None else "flow-reachable was not checked"
             g.problems.append(f"{flow_id}: no witness to draw ({why})")
         else:
             flow = model.flows[flow_id]
-            fuller = fullest.fullest_run(ts, trace, flow.goal, flow.optional_steps,
-                                         restart_after=getattr(flow, "restart_after", ()))
+            goal = next(ob for ob in run.obligations[flow_id] if isinstance(ob, Reach) and ob.ordered)
+            fuller = fullest.fullest_run(ts, trace, goal.goal, flow.optional_steps, restart_after=goal.restart_after)
             if fuller is not None:
                 trace = fuller
             sc = flow_scene(model, flow_id, ts, trace, with_optional=fuller is not None)

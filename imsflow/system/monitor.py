@@ -1,15 +1,14 @@
 """Property monitors: small bitset automata composed with the system.
 
-Every event pattern (absence, precedence, response, only-from) compiles to the same kind of
-monitor: a bitset, one bit per key value (per identity, per WIC...), and for each action a few
+Every event pattern of a property compiles to the same kind of monitor: a bitset, one bit per key value (per identity, per WIC...), and for each action a few
 operations on it.  Because the monitor is part of the TransitionSystem, the explorer, the Z3
 encoding and the Promela export all see a property the same way.
 
-    ARM b      set bit b                      (precedence: "A happened for key b")
-    CHECK b    error unless bit b is set      (precedence: "B needs A first")
+    ARM b      set bit b                      ("A happened for key b")
+    CHECK b    error unless bit b is set      ("B needs A first")
     CONSUME b  CHECK b, then clear it         ("each challenge answered at most once")
-    DISARM b   clear bit b                    (response: "B answered the pending A")
-    FAIL       error                          (absence, only-from)
+    DISARM b   clear bit b                    ("B answered the pending A")
+    FAIL       error                          ("this never happens")
 
 Within one action the operations run in that order (ARM first), so an action that is both the
 cause and the effect - the WST receiving the IMS 200 and sending 200 to the WIC in one atomic
@@ -31,8 +30,7 @@ class Monitor:
     """Filled in as actions are compiled (tables are built on demand): `ops` and `triggers`
     grow with them, and `keys` gains a bit for each new key value."""
 
-    property: str
-    kind: str  # "absence" | "precedence" | "response" | "only-from"
+    property: str  # the id of the property it observes
     ops: dict = field(default_factory=dict)  # action id -> ((op, bit), ...) in OP_ORDER
     keys: list = field(default_factory=list)  # bit -> key label
     triggers: set = field(default_factory=set)  # actions that make it non-vacuous
@@ -59,5 +57,5 @@ class Monitor:
         return state
 
     def pending(self, state: int) -> bool:
-        """For a response monitor: some request is still waiting for its answer."""
+        """Some armed request is still waiting for its answer."""
         return state != ERR and state != 0

@@ -15,17 +15,19 @@ Every step is one compiled Action: a process consumes the head of one of its inp
 to a full channel blocks the whole action, as in Promela.  A message at the head of a channel
 that the receiver has no action for is *unhandled* - an error state, like P's unhandled events.
 
-Tables are filled on demand.  The compiler attaches a resolver that evaluates an entity for a
-(local state, input) pair the first time the explorer meets it, so a search only pays for
-what is reachable (with several WICs the over-approximating closure is a product of per-WIC
-contexts).  `saturate()` completes the tables for back-ends that need all of them (Z3,
-Promela); after it, `actions`, `recv_table` and `event_table` are final.
+Tables are filled on demand.  The compiler hands the system one explicit `OnDemandTables`
+object (`on_demand`) that evaluates an entity for a (local state, input) pair the first time
+the explorer meets it, so a search only pays for what is reachable (with several WICs the
+over-approximating closure is a product of per-WIC contexts).  `saturate()` completes the
+tables for back-ends that need all of them (Z3, Promela) and *seals* the system: the
+on-demand object is dropped, and `actions`, `recv_table` and `event_table` are final.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import compress
+from typing import Protocol
 
 from ..authoring.messages import Msg
 from . import fast
@@ -126,6 +128,19 @@ class Action:
     context: int | None = None  # which per-WIC context acted (entities with contexts)
 
 
+class OnDemandTables(Protocol):
+    """What builds a system's table entries when a search first needs them."""
+
+    def resolve_events(self, ts: "TransitionSystem", p: int, local: int) -> tuple:
+        """Action ids of process p's internal events in local state `local` (added to ts)."""
+
+    def resolve_recv(self, ts: "TransitionSystem", p: int, local: int, c: int, mid: int) -> int:
+        """The action id of p in `local` receiving message `mid` on channel c, or NONE."""
+
+    def saturate(self, ts: "TransitionSystem") -> None:
+        """Evaluate every (local state, possible input) pair."""
+
+
 class _MonitorMemo(dict):
     """monitor value -> value after one action's operations (Monitor.step), computed once."""
 
@@ -151,8 +166,12 @@ class TransitionSystem:
     monitors: tuple = ()
     invariants: tuple = ()  # ((property id, Pred), ...)
     warnings: list = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
-    resolver: object = None  # compiler-side: evaluates entities on demand
+    # The authoring entity of each process, for the renderers and editors that read what an
+    # entity declares (state charts, conform's names); no back-end reads them.
+    definitions: tuple = ()
+    # Builds table entries the first time a search needs them (compiler._Resolver); dropped
+    # when `saturate()` completes the tables and seals the system.
+    on_demand: "OnDemandTables | None" = None
 
     def __post_init__(self):
         self.n = len(self.processes)
@@ -192,7 +211,7 @@ class TransitionSystem:
         self._fast_expand = ctx.expand if ctx is not None else None
         self._fast_step = ctx.step if ctx is not None else None  # the explorer's (bfs.py)
 
-    # ---- building (called by the compiler's resolver) -------------------------------------
+    # ---- building (called by the on-demand tables) ------------------------------------------
     def intern_message(self, msg: Msg) -> int:
         mid = self.message_index.get(msg)
         if mid is None:
@@ -241,10 +260,15 @@ class TransitionSystem:
 
     def saturate(self) -> "TransitionSystem":
         """Evaluate every (local state, possible input) pair: complete, final tables."""
-        if not self.saturated and self.resolver is not None:
-            self.resolver.saturate(self)
+        if not self.saturated and self.on_demand is not None:
+            self.on_demand.saturate(self)
         self.saturated = True
+        self.on_demand = None  # sealed: every entry is in the tables
         return self
+
+    @property
+    def sealed(self) -> bool:
+        return self.saturated
 
     # ---- the three-method core (Stateright's vocabulary) -----------------------------------
     def initial_state(self) -> tuple:
@@ -257,7 +281,7 @@ class TransitionSystem:
     def events_of(self, p: int, local: int) -> tuple:
         events = self.event_table[p].get(local)
         if events is None:
-            events = self.resolver.resolve_events(self, p, local) if self.resolver else ()
+            events = self.on_demand.resolve_events(self, p, local) if self.on_demand else ()
             self.event_table[p][local] = events
         return events
 
@@ -266,7 +290,7 @@ class TransitionSystem:
         key = (local, c, mid)
         aid = self.recv_table[p].get(key, UNKNOWN)
         if aid == UNKNOWN:
-            aid = self.resolver.resolve_recv(self, p, local, c, mid) if self.resolver else NONE
+            aid = self.on_demand.resolve_recv(self, p, local, c, mid) if self.on_demand else NONE
             self.recv_table[p][key] = aid
         return aid
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UsageError
 from ..loader import load
+from ..patterns.spec import FLOW_REACHABLE
 from ..patterns.verdict import ExitCode
 from ..pipeline import selected_flows
 from .jobs import make_job
@@ -137,7 +138,7 @@ def run_diff(request: DiffRequest) -> Diff:
         flips.append({"property": key[0], "flow": key[1], "before": b["verdict"], "after": c["verdict"],
                       "change": change, "statement": c.get("statement", ""), "clause": c.get("clause", ""),
                       "baseline": _result_json(b), "candidate": _result_json(c)})
-        if key[0] == "flow-reachable":
+        if key[0] == FLOW_REACHABLE:
             (unreachable if change == "worse" else reachable).append(key[1])
     flips.sort(key=lambda f: (f["change"] != "worse", f["change"] != "better", str(f["flow"]), f["property"]))
     reach = {}

@@ -98,7 +98,7 @@ def _charts(systems) -> dict:
     systems = list(systems)
     out = {}
     for ts in systems:
-        for entity in ts.extra.get("entities", ()):
+        for entity in ts.definitions:
             if entity.name not in out:
                 out[entity.name] = chart(entity, systems)
     return out

@@ -12,6 +12,7 @@ from imsflow.backends.explore.bfs import explore
 from imsflow.backends.explore.checker import ExplicitChecker
 from imsflow.compiler import compile_model
 from imsflow.patterns.bind import bind
+from imsflow.patterns.lowering import lower
 from imsflow.patterns.spec import Property
 from imsflow.patterns.verdict import Verdict
 from imsflow.system.trace import Trace, replay, to_entries
@@ -78,7 +79,7 @@ def test_bfs_counterexamples_are_shortest(system):
     model, target = system
     prop = _invariant(target)
     ts = compile_model(model, model.config(), [prop], bind=bind, eager=False)
-    outcomes, _ = ExplicitChecker(progress=False, por=False, symmetry=False).check(ts, [prop])
+    outcomes, _ = ExplicitChecker(progress=False, por=False, symmetry=False).check(ts, lower([prop], ts))
     o = outcomes[0]
     if o.verdict is Verdict.VIOLATED:
         bad = ts.invariants[0][1].compile(ts)
@@ -195,7 +196,7 @@ def test_response_verdict_matches_its_definition(system, how, answer):
                     spec={"trigger": {"entity": names[1], "receives": list(MSGS)},
                           "response": {"entity": names[0], how: answer}})
     ts = compile_model(model, model.config(), [prop], bind=bind, eager=False)
-    outcomes, _ = ExplicitChecker(progress=False, por=False, symmetry=False).check(ts, [prop])
+    outcomes, _ = ExplicitChecker(progress=False, por=False, symmetry=False).check(ts, lower([prop], ts))
     verdict = outcomes[0].verdict
     exp = explore(ts, keep_edges=True)
     if exp.unhandled or verdict is Verdict.VACUOUS:

@@ -7,6 +7,7 @@ from imsflow.backends.explore.bfs import explore
 from imsflow.backends.explore.checker import ExplicitChecker
 from imsflow.compiler import compile_model
 from imsflow.patterns.bind import bind
+from imsflow.patterns.lowering import lower
 from imsflow.patterns.spec import BUILTINS, Property
 from imsflow.patterns.verdict import Verdict
 
@@ -19,7 +20,7 @@ EXAMPLES = os.path.join(HERE, "..", "..", "examples")
 def _check(m, props, config=None, **kw):
     config = config or m.config()
     ts = compile_model(m, config, props, bind=bind, eager=False)
-    outcomes, stats = ExplicitChecker(progress=False, por=False, symmetry=False, **kw).check(ts, props)
+    outcomes, stats = ExplicitChecker(progress=False, por=False, symmetry=False, **kw).check(ts, lower(props, ts))
     return {o.property: o for o in outcomes}, stats, ts
 
 

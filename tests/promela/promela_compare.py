@@ -10,7 +10,7 @@ from imsflow.backends.explore.checker import ExplicitChecker
 from imsflow.backends.promela.emit import emit
 from imsflow.backends.promela.run import Spin, verdicts
 from imsflow.loader import load
-from imsflow.pipeline import compile_for, selected_properties
+from imsflow.pipeline import compile_for, obligations_for, selected_properties
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -62,11 +62,11 @@ def compare(model_dir: str, flow, settings: dict, wics: int = 1, reachable: bool
     model = loaded.model
     config = model.config(flow, settings, wics)
     props = selected_properties(loaded, config, None)
-    goals = {"flow-reachable": model.flows[flow].goal} if flow else {}
     ts = compile_for(loaded, config, props, eager=not reachable)
     exp = explore(ts)
-    outcomes, _ = ExplicitChecker(por=False, symmetry=False).check(ts, props, goals=goals)
-    pm = emit(ts, props, goals=goals, reachable=reachable)
+    obligations = obligations_for(loaded, None, flow, ts, props)
+    outcomes, _ = ExplicitChecker(por=False, symmetry=False).check(ts, obligations)
+    pm = emit(ts, obligations, reachable=reachable)
     with Spin(pm) as spin:
         res = spin.check()
     return Comparison(

@@ -8,7 +8,7 @@ from imsflow.backends.promela.emit import emit
 from imsflow.backends.promela.run import Spin, spin_available, verdicts
 from imsflow.cli import main
 from imsflow.loader import load
-from imsflow.pipeline import compile_for, selected_properties
+from imsflow.pipeline import compile_for, obligations_for, selected_properties
 from imsflow.system.monitor import ERR
 
 from promela_compare import PINGPONG, TWO_PHASE
@@ -37,7 +37,7 @@ def test_spin_counterexample_replays_as_an_imsflow_trace():
     config = loaded.model.config("P1", {"spoof": "yes"}, 2)
     props = selected_properties(loaded, config, ["pong-only-after-ping"])
     ts = compile_for(loaded, config, props)
-    pm = emit(ts, props)
+    pm = emit(ts, obligations_for(loaded, None, None, ts, props))
     with Spin(pm) as spin:
         res = spin.check()
         assert verdicts(pm, res)["pong-only-after-ping"] == "violated"

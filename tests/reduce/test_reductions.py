@@ -15,7 +15,7 @@ from imsflow.backends.explore.bfs import explore
 from imsflow.backends.explore.checker import ExplicitChecker
 from imsflow.backends.explore.reduce import detect_symmetry, make_reducer
 from imsflow.loader import load
-from imsflow.pipeline import compile_for, selected_properties
+from imsflow.pipeline import compile_for, obligations_for, selected_properties
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -31,11 +31,10 @@ def run(model_dir, flow, settings, wics, ids=None, modes=MODES, safety_only=True
     props = selected_properties(loaded, config, ids)
     if safety_only:
         props = [p for p in props if p.kind != "response"]
-    goals = {"flow-reachable": model.flows[flow].goal} if flow else {}
     out = {}
     for por, sym in modes:
         ts = compile_for(loaded, config, props, eager=False)
-        outcomes, stats = ExplicitChecker(por=por, symmetry=sym).check(ts, props, goals=goals)
+        outcomes, stats = ExplicitChecker(por=por, symmetry=sym).check(ts, obligations_for(loaded, None, flow, ts, props))
         out[(por, sym)] = ({o.property: o.verdict.value for o in outcomes}, stats, ts, outcomes)
     return out
 
@@ -81,7 +80,7 @@ def test_asymmetric_variant_falls_back_and_says_why():
     config = loaded.model.config("P1", {"spoof": "yes"}, 2)
     props = [p for p in selected_properties(loaded, config, None) if p.kind != "response"]
     ts = compile_for(loaded, config, props)
-    sym, why = detect_symmetry(ts, props, {})
+    sym, why = detect_symmetry(ts, obligations_for(loaded, None, "P1", ts, props))
     assert sym is None and "sends differently from its image" in why
 
 
@@ -91,7 +90,7 @@ def test_response_properties_turn_reductions_off():
     props = selected_properties(loaded, config, None)
     assert any(p.kind == "response" for p in props)
     ts = compile_for(loaded, config, props, eager=False)
-    assert make_reducer(ts, props, {}) is None
+    assert make_reducer(ts, obligations_for(loaded, None, "P1", ts, props)) is None
     out = run(PINGPONG, "P1", {}, 2, safety_only=False)
     assert same_verdicts(out)
     assert {v[1]["reduction"] for v in out.values()} == {"none"}

@@ -18,6 +18,7 @@ from imsflow.backends.z3.bmc import replays
 from imsflow.backends.z3.checker import Z3Checker
 from imsflow.backends.z3.encode import Encoding
 from imsflow.patterns.bind import build_pred, match_event
+from imsflow.patterns.lowering import lower
 from imsflow.patterns.verdict import Verdict
 from imsflow.system.monitor import ERR
 from z3_randsys import build, descriptions, differential_settings
@@ -67,9 +68,10 @@ def replay_explicit(ts, actions):
 @given(descriptions())
 def test_explicit_and_z3_agree(desc):
     ts, props = build(desc)
-    explicit, _ = ExplicitChecker().check(ts, props)  # with its default reductions (POR, symmetry)
+    obligations = lower(props, ts)
+    explicit, _ = ExplicitChecker().check(ts, obligations)  # with its default reductions (POR, symmetry)
     depth = explore(ts).depth + 2  # BMC past every reachable state of the unreduced system
-    z3_out, _ = Z3Checker(depth=depth, timeout=60, simulate=False).check(ts, props)  # the encoding alone
+    z3_out, _ = Z3Checker(depth=depth, timeout=60, simulate=False).check(ts, obligations)  # the encoding alone
     COUNTS["examples"] += 1
     for prop, e, z in zip(props, explicit, z3_out):
         note(f"{prop.id} {prop.kind} {prop.spec}: explicit {e.verdict.value} ({e.reason}); "

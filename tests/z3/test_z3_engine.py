@@ -9,10 +9,12 @@ import z3
 
 from imsflow.authoring import Composition, Entity, MessageType, Model, T, Vocabulary, event, recv
 from imsflow.backends.compare import BothChecker
-from imsflow.backends.explore.checker import ExplicitChecker, Outcome
+from imsflow.backends.explore.checker import ExplicitChecker
+from imsflow.backends.protocol import Outcome
 from imsflow.backends.z3.checker import Z3Checker
 from imsflow.cli import main
 from imsflow.compiler import compile_model
+from imsflow.patterns.lowering import lower
 from imsflow.patterns.bind import bind
 from imsflow.patterns.spec import Property
 from imsflow.patterns.verdict import Verdict
@@ -71,7 +73,7 @@ def counter_system(props):
 def test_bmc_finds_a_shortest_counterexample_that_replays():
     props = [prop("never-six", "invariant", never={"entity": "C", "var": "n", "is": 6})]
     ts = counter_system(props)
-    [o], stats = Z3Checker(depth=10).check(ts, props)
+    [o], stats = Z3Checker(depth=10).check(ts, lower(props, ts))
     assert o.verdict is Verdict.VIOLATED
     assert len(o.trace.actions) == 6  # six increments
     final = o.trace.states(ts)[-1]
@@ -81,7 +83,7 @@ def test_bmc_finds_a_shortest_counterexample_that_replays():
 def test_a_bound_too_small_is_inconclusive_never_holds():
     props = [prop("never-six", "invariant", never={"entity": "C", "var": "n", "is": 6})]
     ts = counter_system(props)
-    [o], _ = Z3Checker(depth=3, simulate=False).check(ts, props)
+    [o], _ = Z3Checker(depth=3, simulate=False).check(ts, lower(props, ts))
     assert o.verdict is Verdict.INCONCLUSIVE
     assert "up to 3 steps" in o.reason
 
@@ -92,8 +94,8 @@ def test_every_run_ending_within_the_bound_is_a_proof():
     props = [prop("got-only-after-five", "invariant",
                   never={"all": [{"entity": "S", "state": "got"}, {"entity": "C", "var": "n", "in": [0, 1, 2, 3, 4]}]})]
     ts = counter_system(props)
-    [o], _ = Z3Checker(depth=20).check(ts, props)
-    ex, _ = ExplicitChecker().check(ts, props)
+    [o], _ = Z3Checker(depth=20).check(ts, lower(props, ts))
+    ex, _ = ExplicitChecker().check(ts, lower(props, ts))
     assert ex[0].verdict is Verdict.HOLDS
     assert o.verdict is Verdict.HOLDS and ("every run" in o.reason or "induction" in o.reason)
 
@@ -107,8 +109,8 @@ def test_reachability_witness_and_vacuous_precedence():
              then={"entity": "S", "receives": "Done"}),
     ]
     ts = counter_system(props)
-    z, _ = Z3Checker(depth=20).check(ts, props)
-    ex, _ = ExplicitChecker().check(ts, props)
+    z, _ = Z3Checker(depth=20).check(ts, lower(props, ts))
+    ex, _ = ExplicitChecker().check(ts, lower(props, ts))
     assert [o.verdict for o in z] == [o.verdict for o in ex] == [Verdict.HOLDS, Verdict.VACUOUS, Verdict.HOLDS]
     assert len(z[0].trace.actions) == 6  # five increments, then the Sink's receipt
     z[0].trace.states(ts)
@@ -118,7 +120,7 @@ def test_known_limit_response_properties_are_inconclusive():
     props = [prop("done-answered", "response", trigger={"entity": "C", "event": "inc"},
                   response={"entity": "C", "event": "stop"})]
     ts = counter_system(props)
-    [o], _ = Z3Checker(depth=5).check(ts, props)
+    [o], _ = Z3Checker(depth=5).check(ts, lower(props, ts))
     assert o.verdict is Verdict.INCONCLUSIVE
     assert "liveness" in o.reason
 
@@ -131,9 +133,9 @@ def test_two_phase_agrees_with_the_explicit_engine():
     config = loaded.model.config("commit", {}, 1)
     props = selected_properties(loaded, config, None)
     ts = compile_for(loaded, config, props)
-    goals = {"flow-reachable": loaded.model.flows["commit"].goal}
-    z, _ = Z3Checker(houdini_seconds=3).check(ts, props, goals=goals)
-    ex, _ = ExplicitChecker().check(ts, props, goals=goals)
+    obligations = lower(props, ts, flow=loaded.model.flows["commit"])
+    z, _ = Z3Checker(houdini_seconds=3).check(ts, obligations)
+    ex, _ = ExplicitChecker().check(ts, obligations)
     for a, b in zip(ex, z):
         assert b.verdict in (a.verdict, Verdict.INCONCLUSIVE), (a.property, a.verdict, b.verdict, b.reason)
     decided = {o.property: o.verdict for o in z}
@@ -201,14 +203,14 @@ def test_a_run_beyond_the_bmc_bound_is_found_by_simulation_and_replayed():
     props = [prop("sink-gets-done", "reachability", goal={"entity": "S", "receives": "Done"}),
              prop("never-six", "invariant", never={"entity": "C", "var": "n", "is": 6})]
     ts = counter_system(props)
-    reach, bad = Z3Checker(depth=2).check(ts, props)[0]
+    reach, bad = Z3Checker(depth=2).check(ts, lower(props, ts))[0]
     assert reach.verdict is Verdict.HOLDS and "simulation" in reach.reason
     assert ts.actions[reach.trace.actions[-1]].trigger == "Done"
     reach.trace.states(ts)
     assert bad.verdict is Verdict.VIOLATED and "simulation" in bad.reason
     assert ts.processes[0].local_label(bad.trace.states(ts)[-1][0]) == "counting{n=6}"
     # Without simulation the bound is the bound: nothing is claimed.
-    reach, bad = Z3Checker(depth=2, simulate=False).check(ts, props)[0]
+    reach, bad = Z3Checker(depth=2, simulate=False).check(ts, lower(props, ts))[0]
     assert reach.verdict is bad.verdict is Verdict.INCONCLUSIVE
 
 

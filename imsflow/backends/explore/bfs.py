@@ -44,6 +44,7 @@ class Exploration:
     # fail by a cycle: the liveness check then skips its cycle search.
     back_edges: int = 0
     cyclic_core: set | None = field(default=None, repr=False)  # liveness.cyclic_core, once computed
+    fairness_units: list = field(default_factory=list, repr=False)  # aid -> fairness class (liveness)
 
     @property
     def stats(self) -> dict:

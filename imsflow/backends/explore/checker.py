@@ -1,32 +1,20 @@
-"""The explicit-state back-end: one exploration, then a verdict for every property.
+"""The explicit-state back-end: one exploration, then a verdict for every obligation.
 
 It reads only the TransitionSystem (with its monitors and invariants already composed) and
-the property list; it never imports `transitions` or the model.
+the obligations lowered from the properties (patterns/obligations.py); it never imports
+`transitions`, the model or the binder.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from ...patterns.bind import match_event
+from ...patterns.obligations import AllHandled, MonitorOk, Never, NoDeadlock, Reach, Respond
 from ...patterns.verdict import Verdict
-from ...system.predicates import Pred
 from ...system.trace import Trace
+from ..protocol import Outcome
 from . import liveness
 from .bfs import Exploration, Progress, explore, gc_paused
 from .reduce import make_reducer
 from .witness import ordered_witness
-
-
-@dataclass
-class Outcome:
-    """An engine's verdict on one property, before expectations are applied."""
-
-    property: str
-    verdict: Verdict
-    reason: str = ""
-    trace: Trace | None = None
-    details: dict = field(default_factory=dict)
 
 
 class ExplicitChecker:
@@ -42,160 +30,139 @@ class ExplicitChecker:
         self.por = por  # partial-order reduction, where sound (reduce.py)
         self.symmetry = symmetry  # symmetry reduction over identical instances, where sound
 
-    def check(self, ts, properties, *, goals: dict | None = None, label: str = "") -> tuple[list[Outcome], dict]:
+    def check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         with gc_paused():
-            return self._check(ts, properties, goals=goals, label=label)
+            return self._check(ts, list(obligations), label=label)
 
-    def _check(self, ts, properties, *, goals: dict | None = None, label: str = "") -> tuple[list[Outcome], dict]:
+    def _check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         progress = Progress(label or ts.model, self.progress)
-        goals = goals or {}
-        reducer = make_reducer(ts, properties, goals, por=self.por, symmetry=self.symmetry)
-        live = any(p.kind == "response" for p in properties)
+        reducer = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry)
+        live = any(isinstance(ob, Respond) for ob in obligations)
         exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
                       keep_edges=live and reducer is None)
-        if reducer is not None and reducer.por and exp.unhandled and any(p.kind != "handled" for p in properties):
+        if reducer is not None and reducer.por and exp.unhandled \
+                and any(not isinstance(ob, AllHandled) for ob in obligations):
             # POR keeps unhandled-message states reachable but not every order around them: search again.
             reducer = reducer.without_por()
             exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
                           keep_edges=live and reducer is None)
-        outcomes = [self._verdict(exp, prop, goals.get(prop.id)) for prop in properties]
+        outcomes = [self._verdict(exp, ob) for ob in obligations]
         stats = exp.stats
         stats["reduction"] = reducer.label if reducer is not None else "none"
         return outcomes, stats
 
-    # ---- per kind -----------------------------------------------------------------------------
-    def _verdict(self, exp: Exploration, prop, goal) -> Outcome:
-        kind = prop.kind
-        if kind == "invariant":
-            return self._invariant(exp, prop)
-        if kind in ("absence", "precedence", "only-from"):
-            return self._monitored(exp, prop)
-        if kind == "response":
-            return self._response(exp, prop)
-        if kind in ("reachability", "flow-reachable"):
-            return self._reachability(exp, prop, goal)
-        if kind == "deadlock":
-            return self._deadlock(exp, prop)
-        if kind == "handled":
-            return self._handled(exp, prop)
-        return Outcome(prop.id, Verdict.INCONCLUSIVE, f"the explicit engine does not check kind {kind!r}")
+    # ---- per obligation -------------------------------------------------------------------------
+    def _verdict(self, exp: Exploration, ob) -> Outcome:
+        match ob:
+            case Never():
+                return self._never(exp, ob)
+            case MonitorOk():
+                return self._monitored(exp, ob)
+            case Respond():
+                return self._response(exp, ob)
+            case Reach():
+                return self._reachability(exp, ob)
+            case NoDeadlock():
+                return self._deadlock(exp, ob)
+            case AllHandled():
+                return self._handled(exp, ob)
+        return Outcome(ob.property, Verdict.INCONCLUSIVE,
+                       f"the explicit engine does not decide {type(ob).__name__} obligations")
 
-    def _incomplete(self, exp, prop) -> Outcome:
+    def _incomplete(self, exp, ob) -> Outcome:
         return Outcome(
-            prop.id, Verdict.INCONCLUSIVE,
+            ob.property, Verdict.INCONCLUSIVE,
             f"no violation within {len(exp.states):,} states (depth {exp.depth}); {exp.stop_reason}",
         )
 
-    def _invariant(self, exp, prop) -> Outcome:
-        sid = exp.invariant_failures.get(prop.id)
+    def _never(self, exp, ob) -> Outcome:
+        sid = exp.invariant_failures.get(ob.property)
         if sid is not None:
             path = exp.path_to(sid)
-            return Outcome(prop.id, Verdict.VIOLATED, "a reachable state satisfies the forbidden condition",
+            return Outcome(ob.property, Verdict.VIOLATED, ob.violation,
                            Trace(path, highlight=len(path) - 1 if path else None))
         if not exp.complete:
-            return self._incomplete(exp, prop)
-        return Outcome(prop.id, Verdict.HOLDS)
+            return self._incomplete(exp, ob)
+        return Outcome(ob.property, Verdict.HOLDS)
 
-    def _monitor_index(self, exp, prop) -> int:
-        for mk, mon in enumerate(exp.ts.monitors):
-            if mon.property == prop.id:
-                return mk
-        return -1
-
-    def _monitored(self, exp, prop) -> Outcome:
-        mk = self._monitor_index(exp, prop)
-        if mk < 0:
-            return Outcome(prop.id, Verdict.INCONCLUSIVE, "the property was not compiled into this system")
-        sid = exp.monitor_errors.get(mk)
+    def _monitored(self, exp, ob) -> Outcome:
+        sid = exp.monitor_errors.get(ob.monitor)
         if sid is not None:
             path = exp.path_to(sid)
-            return Outcome(prop.id, Verdict.VIOLATED, _violation_reason(prop),
-                           Trace(path, highlight=len(path) - 1))
+            return Outcome(ob.property, Verdict.VIOLATED, ob.violation, Trace(path, highlight=len(path) - 1))
         if not exp.complete:
-            return self._incomplete(exp, prop)
-        mon = exp.ts.monitors[mk]
-        if prop.kind != "absence" and not (mon.triggers & exp.taken):
-            return self._vacuous(exp, prop)
-        return Outcome(prop.id, Verdict.HOLDS)
+            return self._incomplete(exp, ob)
+        if ob.needs_trigger and not (exp.ts.monitors[ob.monitor].triggers & exp.taken):
+            return self._vacuous(exp, ob)
+        return Outcome(ob.property, Verdict.HOLDS)
 
-    def _vacuous(self, exp, prop) -> Outcome:
+    def _vacuous(self, exp, ob) -> Outcome:
         trace = None
         if exp.terminals:
             trace = Trace(exp.path_to(exp.terminals[0]), note="a complete run in which the trigger never happens")
-        what = {"precedence": "'then' event", "response": "'trigger' event", "only-from": "'accept' event"}
-        return Outcome(prop.id, Verdict.VACUOUS,
-                       f"the {what.get(prop.kind, 'triggering event')} never happens in any reachable run", trace)
+        return Outcome(ob.property, Verdict.VACUOUS, f"the {ob.trigger} never happens in any reachable run", trace)
 
-    def _response(self, exp, prop) -> Outcome:
-        mk = self._monitor_index(exp, prop)
+    def _response(self, exp, ob) -> Outcome:
         if not exp.complete:
-            return self._incomplete(exp, prop)
-        mon = exp.ts.monitors[mk]
-        if not (mon.triggers & exp.taken):
-            return self._vacuous(exp, prop)
-        lasso = liveness.find_violation(exp, mk)
+            return self._incomplete(exp, ob)
+        if not (exp.ts.monitors[ob.monitor].triggers & exp.taken):
+            return self._vacuous(exp, ob)
+        lasso = liveness.find_violation(exp, ob.monitor)
         if lasso is not None:
-            return Outcome(prop.id, Verdict.VIOLATED, lasso.note, lasso)
-        return Outcome(prop.id, Verdict.HOLDS)
+            return Outcome(ob.property, Verdict.VIOLATED, lasso.note, lasso)
+        return Outcome(ob.property, Verdict.HOLDS)
 
-    def _reachability(self, exp, prop, goal) -> Outcome:
+    def _reachability(self, exp, ob) -> Outcome:
         ts = exp.ts
-        spec = dict(prop.spec)
-        if goal is not None:
-            spec["goal"] = goal
-        ordered = prop.kind == "flow-reachable"
-        if "goal" in spec:
-            goal_aids = {aid for aid in range(len(ts.actions)) if match_event(spec["goal"], ts, aid) is not None}
-            hit = next((sid for sid in range(1, len(exp.states)) if exp.via[sid] in goal_aids), None)
-            if hit is None and goal_aids & exp.taken:
+        pid = ob.property
+        if ob.goal is not None:
+            goal = ob.goal
+            hit = next((sid for sid in range(1, len(exp.states)) if exp.via[sid] in goal), None)
+            if hit is None and goal.among(exp.taken):
                 # The goal action was taken but only into an already-seen state: find one.
                 hit = next(sid for sid, s in enumerate(exp.states)
-                           if any(aid in goal_aids for aid, _ in ts.expand(s)[0]))
+                           if any(aid in goal for aid, _ in ts.expand(s)[0]))
                 path = exp.path_to(hit)
-                aid = next(aid for aid, _ in ts.expand(exp.states[hit])[0] if aid in goal_aids)
+                aid = next(aid for aid, _ in ts.expand(exp.states[hit])[0] if aid in goal)
                 hit_path = path + [aid]
             else:
                 hit_path = exp.path_to(hit) if hit is not None else None
         else:
-            pred = spec["goal_state"]
-            fn = pred.compile(ts) if isinstance(pred, Pred) else None
-            from ...patterns.bind import build_pred
-
-            fn = fn or build_pred(pred, ts, prop).compile(ts)
+            fn = ob.goal_state.compile(ts)
             hit = next((sid for sid, s in enumerate(exp.states) if fn(s)), None)
             hit_path = exp.path_to(hit) if hit is not None else None
-            goal_aids = None
         if hit_path is None:
             if not exp.complete:
-                return Outcome(prop.id, Verdict.INCONCLUSIVE,
+                return Outcome(pid, Verdict.INCONCLUSIVE,
                                f"goal not reached within {len(exp.states):,} states; {exp.stop_reason}")
-            return Outcome(prop.id, Verdict.VIOLATED, "the goal is unreachable: no run gets there")
-        if ordered and goal_aids is not None:
+            return Outcome(pid, Verdict.VIOLATED, ob.violation)
+        if ob.ordered and ob.goal is not None:
+            goal_aids = ob.goal.among(range(len(ts.actions)))
             witness, complete = ordered_witness(ts, goal_aids, max_states=self.max_states, timeout=self.timeout,
-                                                restart_after=ts.extra.get("restart_after", ()))
+                                                restart_after=ob.restart_after)
             if witness is not None:
-                return Outcome(prop.id, Verdict.HOLDS, "", witness)
+                return Outcome(pid, Verdict.HOLDS, "", witness)
             if not complete:
-                return Outcome(prop.id, Verdict.INCONCLUSIVE,
+                return Outcome(pid, Verdict.INCONCLUSIVE,
                                "the goal is reachable, but the search for an in-order witness hit its budget",
                                Trace(hit_path))
-            return Outcome(prop.id, Verdict.VIOLATED,
+            return Outcome(pid, Verdict.VIOLATED,
                            "the flow completes only out of the seed's step order (shortest run shown)",
                            Trace(hit_path, highlight=len(hit_path) - 1))
-        return Outcome(prop.id, Verdict.HOLDS, "", Trace(hit_path, highlight=len(hit_path) - 1))
+        return Outcome(pid, Verdict.HOLDS, "", Trace(hit_path, highlight=len(hit_path) - 1))
 
-    def _deadlock(self, exp, prop) -> Outcome:
+    def _deadlock(self, exp, ob) -> Outcome:
         if exp.deadlocks:
             sid = exp.deadlocks[0]
             path = exp.path_to(sid)
             stuck = _stuck_summary(exp.ts, exp.states[sid])
-            return Outcome(prop.id, Verdict.VIOLATED, f"deadlock: nothing can move, yet {stuck}",
+            return Outcome(ob.property, Verdict.VIOLATED, f"deadlock: nothing can move, yet {stuck}",
                            Trace(path, highlight=len(path) - 1 if path else None))
         if not exp.complete:
-            return self._incomplete(exp, prop)
-        return Outcome(prop.id, Verdict.HOLDS)
+            return self._incomplete(exp, ob)
+        return Outcome(ob.property, Verdict.HOLDS)
 
-    def _handled(self, exp, prop) -> Outcome:
+    def _handled(self, exp, ob) -> Outcome:
         if exp.unhandled:
             (p, c, m), sid = min(exp.unhandled.items(), key=lambda kv: kv[1])
             ts = exp.ts
@@ -204,22 +171,14 @@ class ExplicitChecker:
             sender = ts.processes[ts.channels[c].sender].name
             path = exp.path_to(sid)
             return Outcome(
-                prop.id, Verdict.VIOLATED,
+                ob.property, Verdict.VIOLATED,
                 f"{proc.name} in state {state} has no transition for {ts.messages[m].label()} from {sender}",
                 Trace(path, highlight=len(path) - 1 if path else None),
                 {"unhandled": len(exp.unhandled)},
             )
         if not exp.complete:
-            return self._incomplete(exp, prop)
-        return Outcome(prop.id, Verdict.HOLDS)
-
-
-def _violation_reason(prop) -> str:
-    return {
-        "absence": "the forbidden event happens",
-        "precedence": "the 'then' event happens before its 'first' event",
-        "only-from": "the message is accepted from a sender that is not allowed",
-    }.get(prop.kind, "violated")
+            return self._incomplete(exp, ob)
+        return Outcome(ob.property, Verdict.HOLDS)
 
 
 def _stuck_summary(ts, s) -> str:

@@ -46,7 +46,7 @@ def find_violation(exp, mk: int) -> Trace | None:
         return None
     node_set = set(nodes)
     succ = {sid: [(aid, j) for aid, j in _out(exp, sid) if j in node_set] for sid in nodes}
-    unit = _units(ts)
+    unit = _units(exp)
     for comp in _sccs(nodes, succ):
         comp_set = set(comp)
         edges = [(u, aid, v) for u in comp for aid, v in succ[u] if v in comp_set]
@@ -113,9 +113,9 @@ def cyclic_core(exp) -> set:
     return core
 
 
-def _units(ts):
-    """aid -> fairness class, from a table built once per system (it grows with the actions)."""
-    table = ts.extra.setdefault("fairness_units", [])
+def _units(exp):
+    """aid -> fairness class, from a table built once per exploration (it grows with the actions)."""
+    ts, table = exp.ts, exp.fairness_units
     for aid in range(len(table), len(ts.actions)):
         table.append(_unit(ts, aid))
     return table.__getitem__

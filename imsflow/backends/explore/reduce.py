@@ -1,7 +1,7 @@
 """State-space reductions for the explicit explorer: partial-order reduction and symmetry.
 
 Both are optional (`imsflow check --no-por --no-symmetry`) and on by default where sound.
-`make_reducer(ts, properties, goals)` says which apply and why not; `explore(ts,
+`make_reducer(ts, obligations)` says which apply and why not; `explore(ts,
 reducer=...)` then expands each state through `Reducer.expand` and files it under
 `Reducer.key` (its orbit's representative).  The explorer keeps the *concrete* state it
 first met for each key, so parent links stay real runs and counterexamples need no
@@ -46,8 +46,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from ...patterns.bind import build_pred, match_event
-from ...system.predicates import And, AtLeast, ChannelHolds, LocalIn, Not, Or, Pred
+from ...patterns.obligations import Reach, Respond
+from ...system.predicates import And, AtLeast, ChannelHolds, LocalIn, Not, Or
 
 MAX_SYMMETRY_ACTIONS = 400_000  # beyond this, detecting symmetry costs more than it saves
 
@@ -160,25 +160,24 @@ class Reducer:
             self._out[a.proc].setdefault(a.source, []).append(a.id)
 
 
-def make_reducer(ts, properties, goals=None, *, por: bool = True, symmetry: bool = True) -> Reducer | None:
-    """The reductions that are sound for checking `properties` on `ts`, or None."""
-    goals = goals or {}
-    props = list(properties)
+def make_reducer(ts, obligations, *, por: bool = True, symmetry: bool = True) -> Reducer | None:
+    """The reductions that are sound for deciding `obligations` on `ts`, or None."""
+    obs = list(obligations)
     notes = []
-    if any(p.kind == "response" for p in props):
+    if any(isinstance(ob, Respond) for ob in obs):
         if por or symmetry:
             notes.append("reductions off: a response property is checked under weak fairness")
         return None
     sym = None
     if symmetry:
-        sym, why = detect_symmetry(ts, props, goals)
+        sym, why = detect_symmetry(ts, obs)
         if sym is None and why:
             notes.append(f"symmetry off: {why}")
     if not por and sym is None:
         return None
     red = Reducer(ts, por=por, symmetry=sym, notes=notes)
     if por:
-        red.visible = _Visibility(ts, props, goals)
+        red.visible = _Visibility(ts, obs)
         red.prepare_por()
     return red
 
@@ -186,22 +185,18 @@ def make_reducer(ts, properties, goals=None, *, por: bool = True, symmetry: bool
 class _Visibility:
     """Which actions the properties observe (C2), decided once per action as it appears."""
 
-    def __init__(self, ts, props, goals):
+    def __init__(self, ts, obligations):
         self.ts = ts
         self.cache: dict = {}
-        self.goal_pats = []
+        self.goals = []  # GoalActions of the reachability obligations
         self.preds = [pred for _, pred in ts.invariants]
-        for prop in props:
-            if prop.kind not in ("reachability", "flow-reachable"):
+        for ob in obligations:
+            if not isinstance(ob, Reach):
                 continue
-            spec = dict(prop.spec)
-            if prop.id in goals:
-                spec["goal"] = goals[prop.id]
-            if "goal" in spec:
-                self.goal_pats.append(spec["goal"])
-            elif "goal_state" in spec:
-                g = spec["goal_state"]
-                self.preds.append(g if isinstance(g, Pred) else build_pred(g, ts, prop))
+            if ob.goal is not None:
+                self.goals.append(ob.goal)
+            else:
+                self.preds.append(ob.goal_state)
         self.indices: dict = {}
 
     def __call__(self, aid: int) -> bool:
@@ -216,7 +211,7 @@ class _Visibility:
             return True
         if any(aid in mon.triggers for mon in ts.monitors):
             return True
-        if any(match_event(pat, ts, aid) is not None for pat in self.goal_pats):
+        if any(aid in goal for goal in self.goals):
             return True
         a = ts.actions[aid]
         return any(self._touches(pred, a) for pred in self.preds)
@@ -344,7 +339,7 @@ class Symmetry:
         return best
 
 
-def detect_symmetry(ts, props, goals):
+def detect_symmetry(ts, obligations):
     """(Symmetry, None) when the tables are invariant under permuting same-template instances,
     else (None, reason)."""
     by_template: dict = {}
@@ -373,7 +368,7 @@ def detect_symmetry(ts, props, goals):
                 ps = groups[t]
                 for i, p in enumerate(ps):
                     proc[p] = ps[sigma[i]]
-            g, why = _propagate(ts, proc, sigma, props, goals)
+            g, why = _propagate(ts, proc, sigma, obligations)
             if g is None:
                 return None, f"permuting {', '.join(ts.processes[p].name for p in groups[templates[0]])}: {why}"
             elems.append(g)
@@ -384,7 +379,7 @@ def detect_symmetry(ts, props, goals):
     return Symmetry(ts, perms[0], named), None
 
 
-def _propagate(ts, proc, sigma, props, goals):
+def _propagate(ts, proc, sigma, obligations):
     """The symmetry that maps process p to proc[p], or (None, why)."""
     n = ts.n
     chan_of = {(c.sender, c.receiver): c.index for c in ts.channels}
@@ -501,20 +496,15 @@ def _propagate(ts, proc, sigma, props, goals):
     for pid, pred in ts.invariants:
         if not _pred_symmetric(ts, pred, g):
             return None, f"invariant {pid} is not symmetric"
-    for prop in props:
-        if prop.kind in ("reachability", "flow-reachable"):
-            spec = dict(prop.spec)
-            if prop.id in goals:
-                spec["goal"] = goals[prop.id]
-            if "goal" in spec:
-                hits = {aid for aid in range(len(ts.actions)) if match_event(spec["goal"], ts, aid) is not None}
-                if {action[a] for a in hits} != hits:
-                    return None, f"the goal of {prop.id} is not symmetric"
-            elif "goal_state" in spec:
-                gs = spec["goal_state"]
-                pred = gs if isinstance(gs, Pred) else build_pred(gs, ts, prop)
-                if not _pred_symmetric(ts, pred, g):
-                    return None, f"the goal state of {prop.id} is not symmetric"
+    for ob in obligations:
+        if not isinstance(ob, Reach):
+            continue
+        if ob.goal is not None:
+            hits = ob.goal.among(range(len(ts.actions)))
+            if {action[a] for a in hits} != hits:
+                return None, f"the goal of {ob.property} is not symmetric"
+        elif not _pred_symmetric(ts, ob.goal_state, g):
+            return None, f"the goal state of {ob.property} is not symmetric"
     return g, None
 
 

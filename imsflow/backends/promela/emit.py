@@ -38,9 +38,9 @@ import re
 from dataclasses import dataclass, field
 
 from ...errors import UsageError
-from ...patterns.bind import match_event
+from ...patterns.obligations import AllHandled, MonitorOk, Never, NoDeadlock, Reach, Respond
 from ...system.monitor import ARM, CHECK, CONSUME, DISARM, FAIL
-from ...system.predicates import And, AtLeast, ChannelHolds, LocalIn, Not, Or, Pred
+from ...system.predicates import And, AtLeast, ChannelHolds, LocalIn, Not, Or
 
 ACTION_TAG = "IMSFLOW_ACTION"
 
@@ -50,7 +50,7 @@ class PromelaModel:
     text: str
     markers: dict = field(default_factory=dict)  # marker -> (property id, role)
     claims: dict = field(default_factory=dict)  # ltl name -> property id
-    checked: dict = field(default_factory=dict)  # property id -> kind, for what was exported
+    checked: dict = field(default_factory=dict)  # property id -> its obligation, for what was exported
     initially_violated: list = field(default_factory=list)  # invariants false in the initial state
     notes: list = field(default_factory=list)
 
@@ -80,8 +80,8 @@ class _Names:
                 self.set_bit[(c.index, mid)] = bit
 
 
-def emit(ts, properties=(), *, goals: dict | None = None, title: str = "", reachable: bool = False) -> PromelaModel:
-    """The Promela model of `ts` with a check for each of `properties` (patterns.spec.Property).
+def emit(ts, obligations=(), *, title: str = "", reachable: bool = False) -> PromelaModel:
+    """The Promela model of `ts` with a check for each of `obligations` (patterns/obligations.py).
 
     By default the tables are saturated first: every (local state, input) pair the compiler can
     see, so SPIN judges the compiled system independently of the explorer.  `reachable=True`
@@ -97,61 +97,45 @@ def emit(ts, properties=(), *, goals: dict | None = None, title: str = "", reach
             raise UsageError(f"monitor of {mon.property!r} has {width} bits; the Promela export keeps a "
                              "monitor in a 31-bit int")
     names = _Names(ts)
-    goals = goals or {}
     pm = PromelaModel(text="")
-    props = list(properties)
-    by_kind: dict = {}
-    for prop in props:
-        by_kind.setdefault(prop.kind, []).append(prop)
-        pm.checked[prop.id] = prop.kind
+    obs = list(obligations)
+    for ob in obs:
+        pm.checked[ob.property] = ob
 
     def marker(pid: str, role: str) -> str:
         name = f"MARK_{ident(pid)}" + ("" if role == "violation" else f"_{role}")
         pm.markers[name] = (pid, role)
         return name
 
-    mon_index = {mon.property: k for k, mon in enumerate(ts.monitors)}
     # Per action: extra statements (asserts) appended after its update.
     after: list[list[str]] = [[] for _ in ts.actions]
-    for prop in by_kind.get("absence", []) + by_kind.get("precedence", []) + by_kind.get("only-from", []):
-        k = mon_index.get(prop.id)
-        if k is None:
-            continue
-        mark = marker(prop.id, "violation")
-        for aid, ops in ts.monitors[k].ops.items():
-            if any(op in (CHECK, CONSUME, FAIL) for op, _ in ops):
-                after[aid].append(f"assert({names.mon[k]} != ERR || {mark})")
-    for prop in props:
-        k = mon_index.get(prop.id)
-        if k is None or prop.kind not in ("precedence", "response", "only-from"):
-            continue
-        mark = marker(prop.id, "trigger")
-        for aid in sorted(ts.monitors[k].triggers):
-            after[aid].append(f"assert({mark})")
-    for prop in by_kind.get("reachability", []) + by_kind.get("flow-reachable", []):
-        spec = dict(prop.spec)
-        if prop.id in goals:
-            spec["goal"] = goals[prop.id]
-        mark = marker(prop.id, "goal")
-        if "goal" in spec:
-            for aid in range(len(ts.actions)):
-                if match_event(spec["goal"], ts, aid) is not None:
-                    after[aid].append(f"assert({mark})")
-        elif isinstance(spec.get("goal_state"), Pred):
-            _assert_pred(ts, names, spec["goal_state"], mark, after, pm, negate=False)
-        else:
-            from ...patterns.bind import build_pred
-
-            pred = build_pred(spec["goal_state"], ts, prop)
-            _assert_pred(ts, names, pred, mark, after, pm, negate=False)
-    inv = dict(ts.invariants)
-    for prop in by_kind.get("invariant", []):
-        if prop.id in inv:
-            _assert_pred(ts, names, inv[prop.id], marker(prop.id, "violation"), after, pm, negate=False)
-    handled = by_kind.get("handled", [])
-    handled_mark = marker(handled[0].id, "violation") if handled else None
-    deadlock = by_kind.get("deadlock", [])
-    deadlock_mark = marker(deadlock[0].id, "violation") if deadlock else None
+    handled_mark = deadlock_mark = None
+    responses = []
+    for ob in obs:
+        match ob:
+            case MonitorOk(monitor=k):
+                mark = marker(ob.property, "violation")
+                for aid, ops in ts.monitors[k].ops.items():
+                    if any(op in (CHECK, CONSUME, FAIL) for op, _ in ops):
+                        after[aid].append(f"assert({names.mon[k]} != ERR || {mark})")
+                if ob.needs_trigger:
+                    _assert_triggers(ts, ob, marker(ob.property, "trigger"), after)
+            case Respond(monitor=k):
+                _assert_triggers(ts, ob, marker(ob.property, "trigger"), after)
+                responses.append(ob)
+            case Reach(goal=goal) if goal is not None:
+                mark = marker(ob.property, "goal")
+                for aid in range(len(ts.actions)):
+                    if aid in goal:
+                        after[aid].append(f"assert({mark})")
+            case Reach(goal_state=pred):
+                _assert_pred(ts, names, pred, marker(ob.property, "goal"), after, pm, negate=False)
+            case Never(predicate=pred):
+                _assert_pred(ts, names, pred, marker(ob.property, "violation"), after, pm, negate=False)
+            case AllHandled() if handled_mark is None:
+                handled_mark = marker(ob.property, "violation")
+            case NoDeadlock() if deadlock_mark is None:
+                deadlock_mark = marker(ob.property, "violation")
 
     out = []
     w = out.append
@@ -173,7 +157,7 @@ def emit(ts, properties=(), *, goals: dict | None = None, title: str = "", reach
                 raise UsageError(f"channel {c.name} has capacity {c.capacity}; the export needs at least 1")
             w(f"chan {names.chan[c.index]} = [{c.capacity}] of {{ {mtype} }};  /* {c.name} */")
     for k, mon in enumerate(ts.monitors):
-        w(f"int {names.mon[k]} = 0;  /* monitor of {mon.property} ({mon.kind}) */")
+        w(f"int {names.mon[k]} = 0;  /* monitor of {mon.property} */")
     w("bit unh = 0;  /* an unhandled message is at a channel head: an error state, not expanded */")
     for mark in pm.markers:
         w(f"hidden byte {mark};  /* always 0: names {pm.markers[mark][0]} in SPIN's report */")
@@ -206,18 +190,21 @@ def emit(ts, properties=(), *, goals: dict | None = None, title: str = "", reach
         w("  od")
         w("}")
         w("")
-    for prop in by_kind.get("response", []):
-        k = mon_index.get(prop.id)
-        if k is None:
-            continue
-        name = f"R_{ident(prop.id)}"
-        pm.claims[name] = prop.id
-        w(f"ltl {name} {{ [] <> ({names.mon[k]} == 0 || unh) }}  /* {prop.statement[:80]} */")
+    for ob in responses:
+        name = f"R_{ident(ob.property)}"
+        pm.claims[name] = ob.property
+        w(f"ltl {name} {{ [] <> ({names.mon[ob.monitor]} == 0 || unh) }}  /* {ob.property} */")
     for pid, pred in ts.invariants:
         if pid in pm.checked and pred.compile(ts)(ts.initial_state()):
             pm.initially_violated.append(pid)
     pm.text = "\n".join(out) + "\n"
     return pm
+
+
+def _assert_triggers(ts, ob, mark: str, after) -> None:
+    """SPIN 'violates' the marker when a trigger action runs: the trigger is reachable."""
+    for aid in sorted(ts.monitors[ob.monitor].triggers):
+        after[aid].append(f"assert({mark})")
 
 
 def _int_type(n: int) -> str:

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 
 from ...errors import ImsflowError
+from ...patterns.obligations import AllHandled, MonitorOk, Never, NoDeadlock, Reach, Respond
 from ...system.trace import Trace
 from .emit import ACTION_TAG, PromelaModel
 
@@ -197,29 +198,30 @@ def verdicts(model: PromelaModel, res: SpinResult) -> dict:
     hit = {model.markers[m] for m in res.violated if m in model.markers}
     claims = {model.claims[c] for c in res.violated if c in model.claims}
     out = {}
-    for pid, kind in model.checked.items():
+    for pid, ob in model.checked.items():
         violated = (pid, "violation") in hit or pid in model.initially_violated
-        if kind in ("invariant", "absence", "precedence", "only-from", "deadlock", "handled"):
-            if violated:
-                out[pid] = "violated"
-            elif not res.complete:
+        match ob:
+            case Never() | MonitorOk() | NoDeadlock() | AllHandled():
+                if violated:
+                    out[pid] = "violated"
+                elif not res.complete:
+                    out[pid] = "inconclusive"
+                elif isinstance(ob, MonitorOk) and ob.needs_trigger and (pid, "trigger") not in hit:
+                    out[pid] = "vacuous"
+                else:
+                    out[pid] = "holds"
+            case Respond():
+                if not res.complete:
+                    out[pid] = "inconclusive"
+                elif (pid, "trigger") not in hit:
+                    out[pid] = "vacuous"
+                else:
+                    out[pid] = "violated" if pid in claims else "holds"
+            case Reach():
+                if (pid, "goal") in hit:
+                    out[pid] = "holds"
+                else:
+                    out[pid] = "inconclusive" if not res.complete else "violated"
+            case _:
                 out[pid] = "inconclusive"
-            elif kind in ("precedence", "only-from") and (pid, "trigger") not in hit:
-                out[pid] = "vacuous"
-            else:
-                out[pid] = "holds"
-        elif kind == "response":
-            if not res.complete:
-                out[pid] = "inconclusive"
-            elif (pid, "trigger") not in hit:
-                out[pid] = "vacuous"
-            else:
-                out[pid] = "violated" if pid in claims else "holds"
-        elif kind in ("reachability", "flow-reachable"):
-            if (pid, "goal") in hit:
-                out[pid] = "holds"
-            else:
-                out[pid] = "inconclusive" if not res.complete else "violated"
-        else:
-            out[pid] = "inconclusive"
     return out

@@ -1,7 +1,7 @@
 """The Z3 back-end: k-induction for proofs, bounded model checking for violations and witnesses.
 
-Same interface as the explicit engine (`check(ts, properties, goals=...) -> (outcomes, stats)`)
-over the same TransitionSystem.  The phases, cheapest first, each on what is still open:
+The Backend protocol (`check(ts, obligations) -> (outcomes, stats)`, backends/protocol.py) over
+the same TransitionSystem as the explicit engine.  The phases, cheapest first, each on what is still open:
 
   1. plain k-induction (k <= 2) on every safety property;
   2. shallow BMC, depth by depth (shortest counterexamples and witnesses), for a slice of the
@@ -15,19 +15,19 @@ over the same TransitionSystem.  The phases, cheapest first, each on what is sti
      then Houdini over candidate lemmas and k-induction (k <= 4) for what is left;
   5. deep BMC, depth by depth, with what is left of the budget.
 
-Per property kind:
+Per obligation (patterns/obligations.py):
 
-  invariant, absence, deadlock, handled
+  Never, MonitorOk without a trigger, NoDeadlock, AllHandled
       a bad state reached -> violated (with the run); proved -> holds, with method and k;
       otherwise inconclusive, saying how deep BMC searched.
-  precedence, only-from
+  MonitorOk with `needs_trigger` (precedence, only-from)
       as above for the monitor's error; `holds` also needs a run that takes a *trigger*
       action - if induction proves no trigger is ever enabled, the verdict is vacuous, as the
       explicit engine says when its complete search never took a trigger.
-  reachability, flow-reachable
-      a run to the goal (flow-reachable: in the seed's step order) -> holds; the goal proved
+  Reach
+      a run to the goal (`ordered`: in the seed's step order) -> holds; the goal proved
       never enabled -> violated; otherwise inconclusive.
-  response (liveness under fairness)
+  Respond (liveness under fairness)
       not encoded: always inconclusive, with that reason.
 
 Where every run ends within the BMC bound, the search has seen every reachable state: that
@@ -42,11 +42,11 @@ from dataclasses import dataclass, field
 
 import z3
 
-from ...patterns.bind import match_event
+from ...patterns.obligations import AllHandled, MonitorOk, Never, NoDeadlock, Reach, Respond
 from ...patterns.verdict import Verdict
 from ...system.monitor import ERR
 from ...system.trace import Trace
-from ..explore.checker import Outcome
+from ..protocol import Outcome
 from .bmc import BudgetExceeded, PhaseOver, Unrolling, replays
 from .encode import Encoding
 from .induction import Inductor
@@ -98,6 +98,7 @@ class _Session:
     lemma_count: int | None = None
     samples: object = None
     notes: dict = field(default_factory=dict)  # good-key -> why a proof attempt failed
+    restart_after: frozenset = frozenset()  # of the in-order reachability obligation, if any
     _ordered: tuple | None = None
 
     def __post_init__(self):
@@ -108,7 +109,7 @@ class _Session:
     def ordered(self) -> tuple:
         """(Encoding with the step order, its Unrolling), built on first use."""
         if self._ordered is None:
-            enc = Encoding(self.ts, ordered=True)
+            enc = Encoding(self.ts, ordered=True, restart_after=self.restart_after)
             self._ordered = (enc, Unrolling(enc, deadline=self.deadline))
         return self._ordered
 
@@ -132,13 +133,14 @@ class Z3Checker:
         self.sample_limit = sample_limit
         self.houdini_seconds = houdini_seconds
 
-    def check(self, ts, properties, *, goals: dict | None = None, label: str = ""):
+    def check(self, ts, obligations, *, label: str = ""):
         start = time.perf_counter()
         budget = self.timeout if self.timeout and self.timeout > 0 else None
         deadline = start + budget if budget else None
-        sess = _Session(ts, deadline, self.depth)
-        goals = goals or {}
-        plans = [self._plan(sess, prop, goals.get(prop.id)) for prop in properties]
+        obligations = list(obligations)
+        restart = next((ob.restart_after for ob in obligations if isinstance(ob, Reach) and ob.ordered), frozenset())
+        sess = _Session(ts, deadline, self.depth, restart_after=restart)
+        plans = [self._plan(sess, ob) for ob in obligations]
         phases = {}
         try:
             t = time.perf_counter()
@@ -172,63 +174,49 @@ class Z3Checker:
         return outcomes, stats
 
     # ---- what each property asks ---------------------------------------------------------------
-    def _plan(self, sess: _Session, prop, goal) -> dict:
+    def _plan(self, sess: _Session, ob) -> dict:
         enc, ts = sess.enc, sess.ts
-        plan = {"prop": prop, "queries": {}, "goods": {}}
-        kind = prop.kind
+        plan = {"ob": ob, "queries": {}, "goods": {}}
+        pid = ob.property
 
         def safety(bad, test=None):
-            plan["queries"]["bad"] = _Query((prop.id, "bad"), "state", bad, test=test)
+            plan["queries"]["bad"] = _Query((pid, "bad"), "state", bad, test=test)
             plan["goods"]["bad"] = lambda s: z3.Not(bad(s))
 
-        if kind == "invariant":
-            pred = dict(ts.invariants).get(prop.id)
-            if pred is None:
-                plan["skip"] = "the property was not compiled into this system"
-            else:
+        match ob:
+            case Never(predicate=pred):
                 safety(lambda s, pred=pred: enc.pred(s, pred), pred.compile(ts))
-        elif kind in ("absence", "precedence", "only-from"):
-            mk = next((i for i, m in enumerate(ts.monitors) if m.property == prop.id), None)
-            if mk is None:
-                plan["skip"] = "the property was not compiled into this system"
-            else:
+            case MonitorOk(monitor=mk):
                 slot = ts.mon_off + mk
                 safety(lambda s, mk=mk: enc.monitor_error(s, mk), lambda st, slot=slot: st[slot] == ERR)
-                if kind != "absence":
+                if ob.needs_trigger:
                     self._reach(plan, "trigger", ts.monitors[mk].triggers, enc)
-        elif kind == "deadlock":
-            safety(enc.deadlock)
-        elif kind == "handled":
-            safety(enc.unhandled)
-        elif kind in ("reachability", "flow-reachable"):
-            spec = dict(prop.spec)
-            if goal is not None:
-                spec["goal"] = goal
-            if "goal" in spec:
-                aids = frozenset(a for a in range(len(ts.actions)) if match_event(spec["goal"], ts, a) is not None)
+            case NoDeadlock():
+                safety(enc.deadlock)
+            case AllHandled():
+                safety(enc.unhandled)
+            case Reach(goal=goal) if goal is not None:
+                aids = goal.among(range(len(ts.actions)))
                 self._reach(plan, "goal", aids, enc)
-                if kind == "flow-reachable":
-                    plan["queries"]["ordered"] = _Query((prop.id, "ordered"), "action", aids=aids, min_depth=1,
+                if ob.ordered:
+                    plan["queries"]["ordered"] = _Query((pid, "ordered"), "action", aids=aids, min_depth=1,
                                                         ordered=True)
-            else:
-                from ...patterns.bind import build_pred
-
-                pred = build_pred(spec["goal_state"], ts, prop)
-                plan["queries"]["goal"] = _Query((prop.id, "goal"), "state", lambda s, p=pred: enc.pred(s, p),
+            case Reach(goal_state=pred):
+                plan["queries"]["goal"] = _Query((pid, "goal"), "state", lambda s, p=pred: enc.pred(s, p),
                                                  test=pred.compile(ts))
                 plan["goods"]["goal"] = lambda s, p=pred: z3.Not(enc.pred(s, p))
-        elif kind == "response":
-            plan["skip"] = ("the Z3 engine does not decide response properties: they are liveness under "
-                            "fairness (every trigger is eventually answered), which needs lasso-shaped "
-                            "runs and fairness constraints this encoding does not have")
-        else:
-            plan["skip"] = f"the Z3 engine does not check kind {kind!r}"
+            case Respond():
+                plan["skip"] = ("the Z3 engine does not decide response properties: they are liveness under "
+                                "fairness (every trigger is eventually answered), which needs lasso-shaped "
+                                "runs and fairness constraints this encoding does not have")
+            case _:
+                plan["skip"] = f"the Z3 engine does not decide {type(ob).__name__} obligations"
         return plan
 
     @staticmethod
     def _reach(plan, role, aids, enc):
         """A query 'some action of aids is taken', and the invariant 'none is ever enabled'."""
-        plan["queries"][role] = _Query((plan["prop"].id, role), "action", aids=frozenset(aids), min_depth=1)
+        plan["queries"][role] = _Query((plan["ob"].property, role), "action", aids=frozenset(aids), min_depth=1)
         plan["goods"][role] = lambda s, aids=sorted(aids): z3.Not(z3.And(
             z3.Not(enc.unhandled(s)), enc.some_enabled(s, aids)))
 
@@ -238,7 +226,7 @@ class Z3Checker:
         out = []
         for plan in plans:
             q = plan["queries"]
-            pid = plan["prop"].id
+            pid = plan["ob"].property
             for role, query in q.items():
                 if query.hit is not None or (pid, role) in sess.proved:
                     continue
@@ -253,8 +241,8 @@ class Z3Checker:
     def _prove(self, sess, items, k_max, method) -> None:
         """k-induction for (plan, role) items at once; the base case by BMC; each proof
         becomes a lemma for the next attempts."""
-        goods = {(plan["prop"].id, role): plan["goods"][role] for plan, role in items
-                 if (plan["prop"].id, role) not in sess.proved}
+        goods = {(plan["ob"].property, role): plan["goods"][role] for plan, role in items
+                 if (plan["ob"].property, role) not in sess.proved}
         if not goods:
             return
         ks = sess.ind.step_cases(goods, k_max, tag=f"{len(sess.ind.lemmas)}.")
@@ -362,7 +350,7 @@ class Z3Checker:
         todo = [(plan, role) for plan, role, _q in self._open(sess, plans) if role != "ordered"]
         if todo:
             self._prove(sess, todo, PLAIN_K, "k-induction")
-            todo = [(p, r) for p, r in todo if (p["prop"].id, r) not in sess.proved]
+            todo = [(p, r) for p, r in todo if (p["ob"].property, r) not in sess.proved]
         if todo and self.strengthen:
             self._samples(sess)
             # Property-directed first: a few facts blocking each property's own
@@ -375,10 +363,9 @@ class Z3Checker:
             # Deadlock-freedom and every-message-handled need far stronger invariants and come
             # last.  Each attempt may take half of what is left: the first properties are the
             # ones the catalogue names, and a proof needs its time in one piece.
-            order = {"invariant": 0, "absence": 1, "only-from": 2, "precedence": 3}
-            todo.sort(key=lambda item: (order.get(item[0]["prop"].kind, 9), item[1] != "bad"))
+            todo.sort(key=lambda item: (_proof_order(item[0]["ob"]), item[1] != "bad"))
             for plan, role in todo:
-                key = (plan["prop"].id, role)
+                key = (plan["ob"].property, role)
                 if key in sess.proved:
                     continue
                 good = plan["goods"][role]
@@ -386,7 +373,7 @@ class Z3Checker:
                     continue
                 seconds = 0.5 * sess.left() if sess.deadline is not None else 300.0
                 # Monitors only observe: facts about another property's monitor cannot help.
-                own = {mk for mk, mon in enumerate(sess.ts.monitors) if mon.property == plan["prop"].id}
+                own = {mk for mk, mon in enumerate(sess.ts.monitors) if mon.property == plan["ob"].property}
                 mine = [c for c in pool if c.monitors() <= own]
                 proved, kept = sess.ind.cti_strengthen_many({key: good}, mine, init, seconds=max(5.0, seconds))
                 if key not in proved:
@@ -397,7 +384,7 @@ class Z3Checker:
                 sess.ind.lemmas.append(good)
                 if kept:
                     sess.ind.lemmas.append(lambda s, kept=kept: z3.And([c(s) for c in kept]))
-            todo = [(p, r) for p, r in todo if (p["prop"].id, r) not in sess.proved]
+            todo = [(p, r) for p, r in todo if (p["ob"].property, r) not in sess.proved]
         if todo and self.strengthen:
             seconds = self.houdini_seconds
             if seconds is None:
@@ -418,7 +405,7 @@ class Z3Checker:
         def good(s):
             return z3.Not(z3.And(z3.Not(enc.unhandled(s)), enc.some_enabled(s, aids)))
 
-        k = ind.step_case(good, STRONG_K, tag=f"{plan['prop'].id}.ord.")
+        k = ind.step_case(good, STRONG_K, tag=f"{plan['ob'].property}.ord.")
         if k is None:
             return
         unrolling = sess.ordered()[1]
@@ -426,7 +413,7 @@ class Z3Checker:
             unrolling.ensure(d)
             if unrolling.query(z3.Not(good(unrolling.states[d])), d, model=False):
                 return
-        sess.proved[(plan["prop"].id, "ordered")] = f"k-induction, k={k}"
+        sess.proved[(plan["ob"].property, "ordered")] = f"k-induction, k={k}"
 
     # ---- verdicts ----------------------------------------------------------------------------------
     @staticmethod
@@ -440,8 +427,8 @@ class Z3Checker:
         return None
 
     def _verdict(self, sess, plan) -> Outcome:
-        prop = plan["prop"]
-        pid, kind = prop.id, prop.kind
+        ob = plan["ob"]
+        pid = ob.property
         if "skip" in plan:
             return Outcome(pid, Verdict.INCONCLUSIVE, plan["skip"])
         q = plan["queries"]
@@ -454,13 +441,13 @@ class Z3Checker:
         main = q.get("bad") or q.get("ordered") or q.get("goal")
         limit = _limit(main, sess)
         details = {"depth": main.searched}
-        if kind in ("reachability", "flow-reachable"):
+        if isinstance(ob, Reach):
             return self._reach_verdict(sess, plan, limit, details)
         bad = q["bad"]
         if bad.hit is not None:
-            return Outcome(pid, Verdict.VIOLATED, _violation_reason(kind, sess, bad), bad.hit,
+            return Outcome(pid, Verdict.VIOLATED, _violation_reason(ob, sess, bad), bad.hit,
                            dict(details, method=bad.how, at_depth=bad.hit_depth))
-        if kind in ("precedence", "only-from"):
+        if isinstance(ob, MonitorOk) and ob.needs_trigger:
             trig = q["trigger"]
             if (pid, "trigger") in proved:
                 return Outcome(pid, Verdict.VACUOUS,
@@ -484,7 +471,7 @@ class Z3Checker:
                        None, details)
 
     def _reach_verdict(self, sess, plan, limit, details) -> Outcome:
-        pid = plan["prop"].id
+        pid = plan["ob"].property
         q = plan["queries"]
         proved = sess.proved
         if "ordered" in q:
@@ -531,15 +518,18 @@ def _limit(q, sess) -> str:
     return text
 
 
-def _violation_reason(kind, sess, query) -> str:
-    base = {
-        "invariant": "a reachable state satisfies the forbidden condition",
-        "absence": "the forbidden event happens",
-        "precedence": "the 'then' event happens before its 'first' event",
-        "only-from": "the message is accepted from a sender that is not allowed",
-        "deadlock": "deadlock: nothing can move and not every process is in an end state",
-        "handled": "a message arrives that its receiver has no transition for",
-    }.get(kind, "violated")
+def _proof_order(ob) -> int:
+    """Strengthening order: invariants, then monitors without triggers, then the rest;
+    deadlock-freedom and every-message-handled need far stronger invariants and come last."""
+    if isinstance(ob, Never):
+        return 0
+    if isinstance(ob, MonitorOk):
+        return 2 if ob.needs_trigger else 1
+    return 9
+
+
+def _violation_reason(ob, sess, query) -> str:
+    base = ob.violation
     if query.how == "simulation":
         return (f"{base} (a run of {query.hit_depth} steps found by simulation and replayed in the Z3 encoding; "
                 f"BMC found none of up to {query.searched} steps)")

@@ -113,6 +113,7 @@ class Group:
 class Encoding:
     ts: object
     ordered: bool = False  # add `last` and the seed's step order (flow-reachable witnesses)
+    restart_after: frozenset = frozenset()  # step labels after which the order starts again
     chan_msgs: dict = field(default_factory=dict)  # channel -> sorted message ids ever sent on it
     mon_bits: list = field(default_factory=list)  # monitor -> number of bits its ops use
     recv_locals: dict = field(default_factory=dict)  # (channel, msg) -> local indices handling it
@@ -140,7 +141,7 @@ class Encoding:
             if a.kind == "recv":
                 self.recv_locals.setdefault((a.channel, a.msg), set()).add(a.source)
         self.step_keys = [step_key(a.step) for a in ts.actions]
-        self.restart = frozenset(ts.extra.get("restart_after", ()))
+        self.restart = frozenset(self.restart_after)
         self.codes, self.domains, self.code_index, self.universe = [], [], [], []
         for proc in ts.processes:
             codes, domains = local_components(proc)
