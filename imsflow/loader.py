@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .authoring.model import Model
 from .errors import ModelError
-from .patterns.bind import validate
+from .patterns.validate import validate
 from .patterns.spec import Property, load_properties
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

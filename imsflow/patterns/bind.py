@@ -1,16 +1,15 @@
 """Properties -> monitors and predicates over one compiled TransitionSystem.
 
-`validate(properties, model)` checks every name a property uses against the model (once, at
-load time, so a typo is exit 2 before any search); `bind(ts, properties)` turns the event
-patterns into bitset monitors and the state patterns into predicates, for one configuration.
+`bind(ts, properties)` turns the event patterns into bitset monitors and the state patterns
+into predicates, for one configuration.  The names the patterns use were checked against the
+model when it was loaded (patterns/validate.py).
 """
 
 from __future__ import annotations
 
-from ..errors import PropertyError
 from ..system.monitor import ARM, CHECK, CONSUME, DISARM, FAIL, OP_ORDER, Monitor
 from ..system.predicates import FALSE, And, AtLeast, ChannelHolds, LocalIn, Not, Or, Pred
-from .spec import PRED_ATOM_KEYS, Property
+from .spec import Property
 
 MONITORED = ("absence", "precedence", "response", "only-from")
 
@@ -19,134 +18,6 @@ def _as_list(v) -> list:
     if v is None:
         return []
     return list(v) if isinstance(v, (list, tuple)) else [v]
-
-
-# ---- validation against the model ----------------------------------------------------------
-
-def validate(properties: list[Property], model) -> None:
-    entities = {cls.name: cls for cls in model.entities}
-    tags = set()
-    for cls in model.entities:
-        for t in cls.transitions:
-            tags.update(t.tags)
-    tags.update(getattr(model, "tags", {}) or {})
-    for prop in properties:
-        v = _Validator(prop, entities, model, tags)
-        v.run()
-
-
-class _Validator:
-    def __init__(self, prop, entities, model, tags):
-        self.prop, self.entities, self.model, self.tags = prop, entities, model, tags
-
-    def fail(self, what: str, known=None):
-        raise PropertyError(f"property {self.prop.id!r}: {what}", where=self.prop.source, known=known)
-
-    def run(self):
-        prop = self.prop
-        for flow in prop.flows:
-            if flow not in self.model.flows:
-                self.fail(f"unknown flow {flow!r}", known=list(self.model.flows))
-        for rule in prop.expected:
-            self.when(rule.get("when", {}))
-        self.when(prop.applies)
-        spec = prop.spec
-        for role in ("first", "then", "reset", "trigger", "response", "event", "accept", "goal"):
-            for pat in _as_list(spec.get(role)):
-                self.event(pat, role)
-        if "allowed" in spec:
-            for name in _as_list(spec["allowed"]):
-                self.entity(name)
-        if "never" in spec:
-            self.pred(spec["never"])
-        if "goal_state" in spec:
-            self.pred(spec["goal_state"])
-
-    def when(self, when: dict):
-        for key, value in when.items():
-            if key in ("flow", "wics"):
-                continue
-            if key not in self.model.variants:
-                self.fail(f"condition on unknown variant {key!r}", known=list(self.model.variants))
-            for v in _as_list(value):
-                if v not in self.model.variants[key].values and str(v) not in map(str, self.model.variants[key].values):
-                    self.fail(f"variant {key} has no value {v!r}", known=list(self.model.variants[key].values))
-
-    def entity(self, name: str):
-        """An entity name, or an instance name ('WIC2': the template and an index)."""
-        base = str(name).rstrip("0123456789") if str(name) not in self.entities else str(name)
-        if base not in self.entities:
-            self.fail(f"unknown entity {name!r}", known=list(self.entities))
-        return self.entities[base]
-
-    def message(self, name: str):
-        if name not in self.model.vocabulary:
-            self.fail(f"unknown message {name!r}", known=self.model.vocabulary.names())
-
-    def event(self, pat: dict, role: str):
-        names = _as_list(pat.get("entity"))
-        classes = [self.entity(n) for n in names]
-        cls = classes[0] if len(classes) == 1 else None
-        for key in ("from", "not_from", "to"):
-            for name in _as_list(pat.get(key)):
-                self.entity(name)
-        for key in ("receives", "sends"):
-            for name in _as_list(pat.get(key)):
-                self.message(name)
-        for key in ("tag", "not_tag"):
-            for tag in _as_list(pat.get(key)):
-                if tag not in self.tags:
-                    self.fail(f"'{role}' names unknown tag {tag!r}", known=sorted(self.tags))
-        if cls is not None:
-            for key in ("state", "source"):
-                for st in _as_list(pat.get(key)):
-                    if st not in cls.states:
-                        self.fail(f"'{role}': {cls.name} has no state {st!r}", known=list(cls.states))
-            events = {t.on.name for t in cls.transitions if hasattr(t.on, "name")}
-            for ev in _as_list(pat.get("event")):
-                if ev not in events:
-                    self.fail(f"'{role}': {cls.name} has no event {ev!r}", known=sorted(events))
-        key = pat.get("key")
-        if key is not None and key not in ("peer", "self") and not str(key).startswith("field:"):
-            self.fail(f"'{role}': key must be 'peer', 'self' or 'field:NAME', not {key!r}")
-        where = pat.get("where", {})
-        if where and not isinstance(where, dict):
-            self.fail(f"'{role}': 'where' must map message fields to values")
-
-    def pred(self, spec):
-        if not isinstance(spec, dict):
-            self.fail(f"a state predicate must be a mapping, not {spec!r}")
-        if "all" in spec or "any" in spec:
-            for part in _as_list(spec.get("all") or spec.get("any")):
-                self.pred(part)
-            return
-        if "not" in spec:
-            self.pred(spec["not"])
-            return
-        if "at_least" in spec:
-            self.pred(spec["of"])
-            return
-        if "channel" in spec:
-            self.message(spec["holds"])
-            return
-        bad = set(spec) - PRED_ATOM_KEYS
-        if bad:
-            self.fail(f"unknown predicate key(s) {sorted(bad)}", known=sorted(PRED_ATOM_KEYS | {"all", "any", "not", "at_least", "channel"}))
-        cls = self.entity(spec.get("entity", "?"))
-        for st in _as_list(spec.get("state")):
-            if st not in cls.states:
-                self.fail(f"{cls.name} has no state {st!r}", known=list(cls.states))
-        if "var" in spec:
-            var = spec["var"]
-            if var not in cls.variables and var not in getattr(cls, "shared", {}):
-                self.fail(f"{cls.name} has no variable {var!r}", known=list(cls.variables) + list(cls.shared))
-            domain = cls.variables[var] if var in cls.variables else cls.shared[var]
-            if "index" in spec:
-                domain = sorted({t[spec["index"]] for t in domain}, key=str)
-            values = _as_list(spec.get("in")) + ([spec["is"]] if "is" in spec else [])
-            for value in values:
-                if value not in domain:
-                    self.fail(f"{cls.name}.{var} has no value {value!r}", known=list(domain))
 
 
 # ---- matching compiled actions -------------------------------------------------------------
@@ -193,7 +64,8 @@ def match_event(pat: dict, ts, aid: int):
     about = True
     received = ts.messages[a.msg] if a.msg is not None else None
     sender = ts.processes[ts.channels[a.channel].sender] if a.channel is not None else None
-    if "receives" in pat or "from" in pat or "not_from" in pat:
+    receives = "receives" in pat or "from" in pat or "not_from" in pat
+    if receives:
         if a.kind != "recv":
             return None
         if "receives" in pat and received.name not in _as_list(pat["receives"]):
@@ -202,12 +74,15 @@ def match_event(pat: dict, ts, aid: int):
             return None
         if "not_from" in pat and _names_match(sender, _as_list(pat["not_from"])):
             return None
+        # `where` is written under the received message (patterns/spec.py).
+        if pat.get("where") and not _fields_match(received, pat["where"]):
+            return None
         about = received
-    where = pat.get("where") or {}
     if "sends" in pat or "to" in pat:
         names = _as_list(pat.get("sends"))
         dests = _as_list(pat.get("to"))
-        hit = None
+        # The sent message is read by `sent_where`, and by `where` in a pattern that only sends.
+        sent_where = pat.get("sent_where") or ({} if receives else pat.get("where")) or {}
         for c, m in a.sends:
             msg = ts.messages[m]
             dest = ts.processes[ts.channels[c].receiver]
@@ -215,15 +90,12 @@ def match_event(pat: dict, ts, aid: int):
                 continue
             if dests and not _names_match(dest, dests):
                 continue
-            if where and not _fields_match(msg, where):
+            if sent_where and not _fields_match(msg, sent_where):
                 continue
-            hit = _Sent(msg, dest)
-            break
-        if hit is None:
-            return None
-        return hit
-    if where:
-        if received is None or not _fields_match(received, where):
+            return _Sent(msg, dest)
+        return None
+    if not receives and pat.get("where"):
+        if received is None or not _fields_match(received, pat["where"]):
             return None
     return about
 

@@ -15,9 +15,20 @@ A property is a named pattern with the seed clause it comes from:
           reason: ...
 
 Event patterns match compiled actions: `entity` (a name or template), `receives`, `from`,
-`not_from`, `sends`, `to`, `event`, `tag`, `where` (message fields), `state` (target
-state), `source` (source state); `key` says which bit of the monitor the event concerns:
-`field:NAME` (a field of the matched message), `peer` (the other party's index), `self`.
+`not_from`, `sends`, `to`, `event`, `tag`, `where` / `sent_where` (message fields), `state`
+(target state), `source` (source state); `key` says which bit of the monitor the event
+concerns: `field:NAME` (a field of the matched message), `peer` (the other party's index),
+`self`.
+
+Which message a field condition reads is said by where it is written:
+- `where` constrains the message the pattern *receives* when the pattern has `receives`
+  (or `from` / `not_from`); in a pattern that only sends, it constrains the sent message;
+- `sent_where` always constrains the message the pattern *sends* (it needs `sends`).
+So `{receives: REGISTER, where: {tna: asserted}, sends: MAR}` is "a MAR sent on receipt of a
+REGISTER whose tna is asserted", and `{receives: REGISTER, sends: SAR, sent_where: {kind:
+register}}` reads the SAR.  `key: field:NAME` reads the sent message when the pattern has
+`sends`, else the received one.  Every message, field, value, entity, state, tag and variant
+a property names is checked against the model when it is loaded (patterns/validate.py).
 
 State predicates (`never:` of an invariant, `goal_state:` of a reachability) are atoms
 `{entity, state, var, is | in, index}` (`index` picks an element of a tuple-valued variable), `{channel: "A->B", holds: MSG}`, combined with `all`, `any`,
@@ -26,6 +37,7 @@ State predicates (`never:` of an invariant, `goal_state:` of a reachability) are
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 
@@ -40,7 +52,7 @@ KINDS = (
 )
 EVENT_KEYS = {
     "entity", "receives", "from", "not_from", "sends", "to", "event", "tag", "not_tag", "where",
-    "state", "source", "key",
+    "sent_where", "state", "source", "key",
 }
 PRED_ATOM_KEYS = {"entity", "state", "var", "is", "in", "index"}
 
@@ -58,6 +70,14 @@ class Property:
     source: str = ""  # file:line
     builtin: bool = False
     note: str = ""
+    lines: dict = field(default_factory=dict, compare=False)  # path inside the property -> line
+
+    def where(self, *path) -> str:
+        """'file:line' of the field at `path` (('first', 'where', 'cred')), or of the nearest
+        enclosing field the file has a line for; the property's own line when nothing closer."""
+        if not self.lines:
+            return self.source
+        return _where(self.source.rsplit(":", 1)[0], self.lines, path)
 
     def applies_to(self, config) -> bool:
         if self.flows and config.flow not in self.flows:
@@ -70,6 +90,14 @@ class Property:
             if _matches(rule.get("when", {}), config):
                 return rule["verdict"], rule.get("reason", "")
         return "holds", ""
+
+
+def did_you_mean(name, known) -> str | None:
+    """A hint naming the known names closest to a misspelt one (difflib), or None."""
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=3, cutoff=0.6)
+    if not close:
+        return None
+    return "Did you mean " + " or ".join(repr(c) for c in close) + "?"
 
 
 def _matches(when: dict, config) -> bool:
@@ -130,68 +158,93 @@ def _copy(p: Property) -> Property:
     return Property(**{k: getattr(p, k) for k in p.__dataclass_fields__})
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping (for error messages)."""
+def _load_yaml(path: str, rel: str):
+    """(data, lines): the document, and the line of every mapping key and sequence element by
+    its path from the root - ('properties', 3, 'first', 'where', 'cred') - so that an error
+    names the line of the offending field, not only the property's first line."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            loader = yaml.SafeLoader(fh)
+            try:
+                node = loader.get_single_node()
+                data = loader.construct_document(node) if node is not None else None
+            finally:
+                loader.dispose()
+    except yaml.YAMLError as exc:
+        raise PropertyError(f"{rel} is not valid YAML: {exc}") from None
+    lines: dict = {}
+    if node is not None:
+        _record_lines(loader, node, (), lines)
+    return data, lines
 
 
-def _construct_mapping(loader, node, deep=False):
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _strip_lines(obj):
-    if isinstance(obj, dict):
-        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
-    if isinstance(obj, list):
-        return [_strip_lines(v) for v in obj]
-    return obj
+def _record_lines(loader, node, path: tuple, lines: dict) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                continue
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _record_lines(loader, value_node, path + (key,), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _record_lines(loader, item, path + (i,), lines)
 
 
 def _load_file(path: str) -> list[Property]:
     rel = os.path.relpath(path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        raise PropertyError(f"{rel} is not valid YAML: {exc}") from None
+    data, lines = _load_yaml(path, rel)
     if data is None:
         return []
+    prefix: tuple = ()
     if isinstance(data, dict) and "properties" in data:
-        data = data["properties"]
+        data, prefix = data["properties"], ("properties",)
     if not isinstance(data, list):
-        raise PropertyError(f"{rel} must hold a list of properties")
+        raise PropertyError(f"{rel} must hold a list of properties", where=f"{rel}:{lines.get(prefix, 1)}")
     out = []
-    for item in data:
+    for i, item in enumerate(data):
+        root = prefix + (i,)
         if not isinstance(item, dict):
-            raise PropertyError(f"{rel}: every property must be a mapping")
-        where = f"{rel}:{item.get('__line__', '?')}"
-        out.append(_parse(_strip_lines(item), where))
+            raise PropertyError(f"{rel}: every property must be a mapping", where=f"{rel}:{lines.get(root, '?')}")
+        own = {path[len(root):]: line for path, line in lines.items() if path[: len(root)] == root}
+        out.append(_parse(item, rel, own))
     return out
 
 
-def _parse(item: dict, where: str) -> Property:
+def _parse(item: dict, rel: str, lines: dict) -> Property:
+    at = lambda *path: _where(rel, lines, path)  # noqa: E731
     for required in ("id", "kind", "statement", "clause"):
         if required not in item:
-            raise PropertyError(f"property {item.get('id', '?')!r} has no {required!r}", where=where)
+            raise PropertyError(f"property {item.get('id', '?')!r} has no {required!r}", where=at())
     pid = item["id"]
     kind = item["kind"]
     if kind not in KINDS:
-        raise PropertyError(f"property {pid!r}: unknown kind {kind!r}", where=where, known=KINDS)
+        raise PropertyError(f"property {pid!r}: unknown kind {kind!r}", where=at("kind"), known=KINDS,
+                            hint=did_you_mean(kind, KINDS))
     common = {"id", "kind", "statement", "clause", "flows", "expected", "applies", "note"}
     spec = {k: v for k, v in item.items() if k not in common}
-    _check_shape(pid, kind, spec, where)
     expected = item.get("expected", [])
     if isinstance(expected, str):
         expected = [{"when": {}, "verdict": expected, "reason": item.get("reason", "")}]
         spec.pop("reason", None)
-    for rule in expected:
+    _check_shape(pid, kind, spec, at)
+    if not isinstance(expected, list):
+        raise PropertyError(f"property {pid!r}: 'expected' must be a list of {{when, verdict, reason}}",
+                            where=at("expected"))
+    for i, rule in enumerate(expected):
+        if not isinstance(rule, dict):
+            raise PropertyError(f"property {pid!r}: each 'expected' entry must be a mapping", where=at("expected", i))
+        unknown = set(rule) - {"when", "verdict", "reason"}
+        if unknown:
+            bad = sorted(unknown, key=str)[0]
+            raise PropertyError(f"property {pid!r}: 'expected' has unknown field {bad!r}",
+                                where=at("expected", i, bad), known=["when", "verdict", "reason"],
+                                hint=did_you_mean(bad, ["when", "verdict", "reason"]))
         if rule.get("verdict") not in ("holds", "violated", "vacuous"):
             raise PropertyError(
-                f"property {pid!r}: expected verdict must be 'holds', 'violated' or 'vacuous'", where=where
+                f"property {pid!r}: expected verdict must be 'holds', 'violated' or 'vacuous', not {rule.get('verdict')!r}",
+                where=at("expected", i, "verdict"),
             )
         rule.setdefault("when", {})
     flows = item.get("flows", [])
@@ -200,8 +253,15 @@ def _parse(item: dict, where: str) -> Property:
     return Property(
         id=pid, statement=item["statement"], kind=kind, clause=str(item["clause"]),
         flows=tuple(flows), spec=spec, expected=expected, applies=item.get("applies", {}),
-        source=where, note=item.get("note", ""),
+        source=at(), note=item.get("note", ""), lines=dict(lines),
     )
+
+
+def _where(rel: str, lines: dict, path: tuple) -> str:
+    for n in range(len(path), -1, -1):
+        if tuple(path[:n]) in lines:
+            return f"{rel}:{lines[tuple(path[:n])]}"
+    return f"{rel}:?"
 
 
 _SHAPES = {
@@ -215,30 +275,35 @@ _SHAPES = {
     "deadlock": (set(), set()),
     "handled": (set(), set()),
 }
+EVENT_ROLES = ("first", "then", "reset", "trigger", "response", "event", "accept", "goal")
 
 
-def _check_shape(pid: str, kind: str, spec: dict, where: str) -> None:
+def _check_shape(pid: str, kind: str, spec: dict, at) -> None:
     required, optional = _SHAPES[kind]
     missing = required - set(spec)
     if missing:
-        raise PropertyError(f"property {pid!r} ({kind}) needs {sorted(missing)}", where=where)
+        raise PropertyError(f"property {pid!r} ({kind}) needs {sorted(missing)}", where=at())
     unknown = set(spec) - required - optional
     if unknown:
+        bad = sorted(unknown, key=str)[0]
+        known = sorted(required | optional | {"flows", "expected", "applies", "note"})
         raise PropertyError(
-            f"property {pid!r} ({kind}): unknown field(s) {sorted(unknown)}", where=where,
-            known=sorted(required | optional),
+            f"property {pid!r} ({kind}): unknown field {bad!r}", where=at(bad), known=known,
+            hint=did_you_mean(bad, known),
         )
     if kind == "reachability" and not ({"goal", "goal_state"} & set(spec)):
-        raise PropertyError(f"property {pid!r}: reachability needs 'goal' or 'goal_state'", where=where)
-    for role in ("first", "then", "reset", "trigger", "response", "event", "accept", "goal"):
+        raise PropertyError(f"property {pid!r}: reachability needs 'goal' or 'goal_state'", where=at())
+    for role in EVENT_ROLES:
         if role in spec:
-            patterns = spec[role] if isinstance(spec[role], list) else [spec[role]]
-            for pat in patterns:
+            many = isinstance(spec[role], list)
+            for i, pat in enumerate(spec[role] if many else [spec[role]]):
+                path = (role, i) if many else (role,)
                 if not isinstance(pat, dict):
-                    raise PropertyError(f"property {pid!r}: '{role}' must be an event pattern", where=where)
+                    raise PropertyError(f"property {pid!r}: '{role}' must be an event pattern", where=at(*path))
                 bad = set(pat) - EVENT_KEYS
                 if bad:
+                    name = sorted(bad, key=str)[0]
                     raise PropertyError(
-                        f"property {pid!r}: '{role}' has unknown key(s) {sorted(bad)}", where=where,
-                        known=sorted(EVENT_KEYS),
+                        f"property {pid!r}: '{role}' has unknown key {name!r}", where=at(*path, name),
+                        known=sorted(EVENT_KEYS), hint=did_you_mean(name, EVENT_KEYS),
                     )

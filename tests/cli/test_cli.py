@@ -59,12 +59,13 @@ def _copy_model(tmp_path):
 
 
 def test_property_naming_a_missing_state_names_file_line_and_item(capsys, tmp_path):
+    # The line of the offending field (5: `never:`), not the property's first line.
     dst = _copy_model(tmp_path)
     (dst / "properties" / "typo.yaml").write_text(
         "- id: typo\n  kind: invariant\n  statement: x\n  clause: y\n  never: {entity: RM, state: comitted}\n")
     code, out, err = run(capsys, "check", "--model", str(dst))
     assert code == 2 and out == ""
-    assert "typo.yaml:1" in err and "'typo'" in err and "comitted" in err and "committed" in err
+    assert "typo.yaml:5" in err and "'typo'" in err and "comitted" in err and "committed" in err
 
 
 def test_model_with_a_transition_to_an_unknown_state_is_exit_2(capsys, tmp_path):

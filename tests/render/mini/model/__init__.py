@@ -8,7 +8,7 @@ optional step (12) and lifelines declared out of the reference-architecture orde
 from imsflow.authoring import Composition, Entity, Flow, MessageType, Model, T, Vocabulary, event, recv
 
 VOCABULARY = Vocabulary([
-    MessageType("REGISTER", "SIP", "register", {"impu": (1,)}),
+    MessageType("REGISTER", "SIP", "register", {"impu": (1, 2)}),  # 2: never sent (a vacuous property)
     MessageType("MAR", "Cx", "multimedia auth request"),
     MessageType("MAA", "Cx", "multimedia auth answer"),
     MessageType("200", "SIP", "OK"),

@@ -1,0 +1,242 @@
+"""Each property that was changed to observe behaviour (and the two whose `where` used to read
+the wrong message) is shown to FAIL on a deliberately broken seed model and to hold on the
+seed itself: a property that no broken model can violate proves nothing."""
+
+import pytest
+
+from imsflow.pipeline import CheckRequest, check
+
+from . import breakage as b
+
+
+def _verdict(prop, flow, settings):
+    run = check(CheckRequest(flows=[flow], properties=[prop], settings=settings, progress=False))
+    (result,) = [r for r in run.results if r.property == prop]
+    return result
+
+
+# ---- the breakages ----------------------------------------------------------------------------
+
+def scscf_asks_vectors_for_tna(mp):
+    """The S-CSCF answers a trusted-node REGISTER with MAR (it should go straight to SAR)."""
+
+    def ask(self):
+        self.v.impu = self.msg.impu
+        self.send("HSS", "MAR", wic=self.context, impu=self.msg.impu)
+
+    b.patch_method(mp, "S-CSCF", "trusted_node", ask)
+
+
+def wst_accepts_rogue_origin(mp):
+    """The WST accepts the ROGUE's WebSocket from an unauthorised origin."""
+    b.patch_transitions(mp, "WST", b.receipt("ROGUE", "WSS_CONNECT"), do="accept_ws")
+
+
+def scscf_skips_authentication(mp):
+    """The S-CSCF registers a REGISTER without credentials straight away (SAR, no MAR/401) -
+    and, as a broken function would, still marks itself 'tna_accepted'."""
+    b.patch_transitions(mp, "S-CSCF", lambda t: t.do == "ask_vectors", do="trusted_node", dest="saving")
+
+
+def wst_binds_range_identity_on_any_result(mp):
+    """The WST binds a WIC to a range identity and confirms it whatever the IWAIS answered."""
+    b.patch_transitions(mp, "WST", lambda t: t.do == "bind_range_identity", when=None)
+
+
+def wst_registers_on_any_token_result(mp):
+    """The WST sends the trusted-node REGISTER whatever the IWAIS answered about the token."""
+    b.patch_transitions(mp, "WST", lambda t: t.do == "register_as_trusted_node", when=None)
+
+
+def iwais_accepts_every_token(mp):
+    """The IWAIS answers 'valid' (with the WIC's identity) for any token."""
+    b.patch_method(mp, "IWAIS", "verify",
+                   lambda self: self.reply("TOKEN_RESULT", wic=self.context, result="valid", impu=self.context))
+
+
+def wst_registers_another_identity(mp):
+    """The WST's trusted-node REGISTER carries an identity other than the one the token maps to."""
+
+    def register(self):
+        self.v.impu = 2 if self.msg.impu != 2 else 3
+        self.mark("identity_mapped")
+        self.forward_register(tna="claimed")
+
+    b.patch_method(mp, "WST", "register_as_trusted_node", register)
+
+
+def wst_forgets_pool_release(mp):
+    """The WST does not tell the IWAIS that a WIC holding a range identity has gone."""
+
+    def gone(self):
+        self.mark("ws_closed")
+        self.release()
+
+    b.patch_method(mp, "WST", "ws_gone", gone)
+
+
+def wst_swallows_ims_200(mp):
+    """The WST takes the IMS 200 (REGISTER) and tells its WIC nothing."""
+    b.patch_method(mp, "WST", "registered_ok", lambda self: self.mark("wst_sent_200_register"))
+
+
+def pcscf_trusts_every_sender(mp):
+    """The P-CSCF asserts trusted-node authentication for any sender (the ROGUE included)."""
+    b.patch_method(mp, "P-CSCF", "trusts_sender", lambda self: True)
+
+
+def pcscf_asserts_tna_for_anyone_silently(mp):
+    """The P-CSCF asserts TNA for whoever claims it - without marking 'tna_asserted', as a
+    function that forgot the bookkeeping would: only the REGISTER on Mw shows it."""
+
+    def forward(self):
+        self.v.peer = self.sender
+        tna = "asserted" if self.msg.tna == "claimed" else "no"
+        self.send("I-CSCF", "REGISTER", wic=self.context, impu=self.msg.impu, cred=self.msg.cred,
+                  token=self.msg.token, tna=tna)
+
+    b.patch_method(mp, "P-CSCF", "forward_register", forward)
+
+
+def pcscf_takes_any_invite_silently(mp):
+    """The P-CSCF takes an originating INVITE from a node that did not register the contact,
+    without marking 'originating_invite_accepted'."""
+    b.patch_method(mp, "P-CSCF", "from_registered_peer", lambda self: self.v.reg == "yes")
+
+    def hold(self):
+        self.v.agw = "yes"
+        self.v.caller, self.v.profile, self.v.codec = self.msg.caller, self.msg.profile, self.msg.codec
+        self.send("AGW", "AGW_RESERVE", wic=self.context)
+
+    b.patch_method(mp, "P-CSCF", "hold_invite", hold)
+
+
+def uicc_gives_res_unasked(mp):
+    """The UICC hands out a RES with the identity, without any AUTHENTICATE."""
+
+    def identity(self):
+        self.reply("IDENTITY", impu=self.index or 1)
+        self.reply("AUTH_RESULT", cred="res")
+
+    b.patch_method(mp, "UICC", "identity", identity)
+
+
+def wst_takes_sip_on_a_refused_websocket(mp):
+    """The WST refuses the WebSocket (WSS_REJECT) yet opens it and takes the WIC's SIP; the WIC
+    goes on regardless."""
+    b.patch_method(mp, "WST", "accept_ws", lambda self: self.reply("WSS_REJECT", wic=self.context))
+    b.patch_transitions(mp, "WIC", b.receipt("WST", "WSS_REJECT"), dest="connected")
+
+
+def pcscf_takes_any_invite(mp):
+    """The P-CSCF accepts an originating INVITE from a node that did not register the contact."""
+    b.patch_method(mp, "P-CSCF", "from_registered_peer", lambda self: self.v.reg == "yes")
+
+
+def pcscf_opens_gate_on_183(mp):
+    """The IMS-ALG confirms the AGW's final resources on the 183 (media before the 200 OK)."""
+
+    def authorise(self):
+        if self.v.rx == "no":
+            self.v.rx = "yes"
+            self.send("PCRF", "AAR", wic=self.context, qos="ims")
+        self.send("AGW", "AGW_CONFIRM", wic=self.context)
+
+    b.patch_method(mp, "P-CSCF", "authorise_qos", authorise)
+
+
+def scscf_updates_before_init(mp):
+    """The S-CSCF updates the media IWF before initialising it."""
+
+    def init(self):
+        self.mark("media_mismatch")
+        self.v.mrf = "yes"
+        self.send("MRF", "MRF_UPDATE", wic=self.context, codec="amrwb")
+        self.send("MRF", "MRF_INIT", wic=self.context, a=self.v.a, b=self.msg.profile)
+
+    b.patch_method(mp, "S-CSCF", "init_mrf", init)
+
+
+def scscf_skips_mrf_update(mp):
+    """The S-CSCF does the codec negotiation but never updates the media IWF."""
+    b.patch_method(mp, "S-CSCF", "update_mrf", lambda self: None)
+
+
+def scscf_forgets_mrf_final(mp):
+    """The S-CSCF marks the IWF final but never tells the MRF (MRF_FINAL) before the 200."""
+    b.patch_method(mp, "S-CSCF", "mrf_final", lambda self: self.mark("iwf_final"))
+
+
+def wst_forgets_iwf_final(mp):
+    """The WST marks the external IWF final but never sends IWF_FINAL before the 200."""
+    b.patch_method(mp, "WST", "iwf_final", lambda self: self.mark("iwf_final"))
+
+
+def pcscf_keeps_agw_resources(mp):
+    """The P-CSCF ends the call without releasing the AGW."""
+
+    def release(self):
+        self.v.agw = "no"
+        if self.v.rx == "yes":
+            self.send("PCRF", "STR", wic=self.context)
+            self.v.rx = "no"
+
+    b.patch_method(mp, "P-CSCF", "release", release)
+
+
+def scscf_keeps_mrf_resources(mp):
+    """The S-CSCF ends the call without releasing the MRF."""
+    b.patch_method(mp, "S-CSCF", "release", lambda self: setattr(self.v, "mrf", "no"))
+
+
+def wst_drops_ack(mp):
+    """The WST takes the WIC's ACK and does not pass it on towards IMS."""
+    b.patch_method(mp, "WST", "ack_out", lambda self: None)
+
+
+def wst_swallows_200_invite(mp):
+    """The WST takes the 200 (INVITE) from IMS and tells the WIC nothing."""
+    b.patch_method(mp, "WST", "answered_out", lambda self: self.mark("wst_sent_200_invite_to_wic"))
+
+
+CASES = [
+    # (property, flow, settings, breakage)
+    ("no-mar-on-tna-path", "F3", {}, scscf_asks_vectors_for_tna),
+    ("no-websocket-from-rogue-origin", "F1", {"rogue": "yes"}, wst_accepts_rogue_origin),
+    ("no-websocket-from-rogue-origin", "F3", {"rogue": "yes"}, wst_accepts_rogue_origin),
+    ("scscf-200-only-after-authentication", "F1", {}, scscf_skips_authentication),
+    ("scscf-200-only-after-authentication", "F2", {}, scscf_skips_authentication),
+    ("range-200-after-valid-token", "F5", {"faults": "bad_token"}, wst_binds_range_identity_on_any_result),
+    ("token-verified-before-mapping", "F3", {"faults": "bad_token"}, wst_registers_on_any_token_result),
+    ("token-verified-before-mapping", "F5", {"faults": "bad_token"}, wst_binds_range_identity_on_any_result),
+    ("iwais-accepts-only-valid-tokens", "F3", {"faults": "bad_token"}, iwais_accepts_every_token),
+    ("mapping-before-register", "F3", {}, wst_registers_another_identity),
+    ("pool-identity-released", "F5", {"faults": "ws_drop"}, wst_forgets_pool_release),
+    ("register-answered", "F1", {}, wst_swallows_ims_200),
+    ("tna-only-from-translator", "F3", {"rogue": "yes"}, pcscf_trusts_every_sender),
+    ("tna-only-from-translator", "F3", {"rogue": "yes"}, pcscf_asserts_tna_for_anyone_silently),
+    ("res-only-after-autn", "F1", {}, uicc_gives_res_unasked),
+    ("sip-only-after-secure-websocket", "F1", {}, wst_takes_sip_on_a_refused_websocket),
+    ("invite-only-from-registered-wic", "F6", {"rogue": "yes"}, pcscf_takes_any_invite),
+    ("invite-only-from-registered-wic", "F6", {"rogue": "yes"}, pcscf_takes_any_invite_silently),
+    ("no-media-before-200ok", "F6", {}, pcscf_opens_gate_on_183),
+    ("iwf-initialised-before-update", "F6", {}, scscf_updates_before_init),
+    ("iwf-updated-before-final", "F6", {}, scscf_skips_mrf_update),
+    ("mrf-final-before-200-forwarded", "F6", {}, scscf_forgets_mrf_final),
+    ("external-iwf-final-before-200-forwarded", "F8", {}, wst_forgets_iwf_final),
+    ("agw-resources-released", "F6", {}, pcscf_keeps_agw_resources),
+    ("iwf-resources-released", "F6", {}, scscf_keeps_mrf_resources),
+    ("every-2xx-acked", "F6", {}, wst_drops_ack),
+    ("invite-answered", "F6", {}, wst_swallows_200_invite),
+]
+
+
+@pytest.mark.parametrize("prop, flow, settings, breakage", CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[3].__name__}" for c in CASES])
+def test_property_holds_on_the_seed_and_fails_on_a_broken_model(monkeypatch, prop, flow, settings, breakage):
+    seed = _verdict(prop, flow, settings)
+    assert seed.verdict.value == "holds", (prop, flow, seed.reason)
+    breakage(monkeypatch)
+    broken = _verdict(prop, flow, settings)
+    assert broken.verdict.value == "violated", (prop, flow, breakage.__doc__, broken.reason)
+    assert broken.trace, "a violation comes with its counterexample"
