@@ -98,6 +98,18 @@ def compile_for(loaded: LoadedModel, config, props, *, eager: bool = True):
     return compile_model(loaded.model, config, props, bind=bind, eager=eager)
 
 
+def lower(loaded: LoadedModel, flow, config, props, *, eager: bool = True):
+    """(TransitionSystem, goals) for one flow, exactly as `imsflow check` hands them to an
+    engine: the compiled system, the flow's goal for flow-reachable, and the steps after which
+    the flow may start again.  Benchmarks and cross-checks call this too, so that they measure
+    and compare the same problem the command solves."""
+    ts = compile_for(loaded, config, props, eager=eager)
+    goals = {"flow-reachable": loaded.model.flows[flow].goal} if flow else {}
+    if flow:
+        ts.extra["restart_after"] = loaded.model.flows[flow].restart_after
+    return ts, goals
+
+
 def check(request: CheckRequest) -> Run:
     loaded = load(request.model_dir)
     model = loaded.model
@@ -111,12 +123,9 @@ def check(request: CheckRequest) -> Run:
         props = selected_properties(loaded, config, request.properties)
         if not props:
             continue
-        ts = compile_for(loaded, config, props, eager=request.engine != "explicit")
+        ts, goals = lower(loaded, flow, config, props, eager=request.engine != "explicit")
         systems[flow] = ts
         warnings.extend(f"{flow}: {w}" if flow else w for w in ts.warnings)
-        goals = {"flow-reachable": model.flows[flow].goal} if flow else {}
-        if flow:
-            ts.extra["restart_after"] = model.flows[flow].restart_after
         outcomes, stats = engine.check(ts, props, goals=goals, label=f"{flow or model.name}")
         unreached = ts.unreached_states()
         if unreached:

@@ -10,7 +10,7 @@ from imsflow.backends.explore.checker import ExplicitChecker
 from imsflow.backends.promela.emit import emit
 from imsflow.backends.promela.run import Spin, verdicts
 from imsflow.loader import load
-from imsflow.pipeline import compile_for, selected_properties
+from imsflow.pipeline import lower, selected_properties
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -64,13 +64,10 @@ def compare(model_dir: str, flow, settings: dict, wics: int = 1, reachable: bool
     model = loaded.model
     config = model.config(flow, settings, wics)
     props = selected_properties(loaded, config, None)
-    goals = {"flow-reachable": model.flows[flow].goal} if flow else {}
-    ts = compile_for(loaded, config, props, eager=not reachable)
-    ts.extra["restart_after"] = model.flows[flow].restart_after if flow else ()  # as `imsflow check` does
+    ts, goals = lower(loaded, flow, config, props, eager=not reachable)  # as `imsflow check` does
     exp = explore(ts)
     outcomes, _ = ExplicitChecker(por=False, symmetry=False).check(ts, props, goals=goals)
-    fresh = compile_for(loaded, config, props, eager=False)
-    fresh.extra["restart_after"] = model.flows[flow].restart_after if flow else ()
+    fresh, _ = lower(loaded, flow, config, props, eager=False)
     reduced, _ = ExplicitChecker().check(fresh, props, goals=goals)
     pm = emit(ts, props, goals=goals, reachable=reachable)
     with Spin(pm) as spin:
