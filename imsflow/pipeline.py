@@ -149,6 +149,7 @@ def check(request: CheckRequest) -> Run:
                     engines=o.details.get("engines"), wics=config.wics, statement=prop.statement,
                     kind=prop.kind, clause=prop.clause,
                     replay=replay_command(loaded, request, flow, prop.id, config),
+                    assumptions=list(o.details.get("assumptions", ())),
                 )
             )
     totals["seconds"] = round(time.perf_counter() - started, 3)
@@ -171,4 +172,14 @@ def replay_command(loaded: LoadedModel, request: CheckRequest, flow, pid: str, c
         parts += ["--wics", str(config.wics)]
     if request.engine != "explicit":
         parts += ["--engine", request.engine]
+    # Everything else that can change the verdict, so that the line reproduces the run: a
+    # violation found with --no-por must not replay as `ok` under the default reductions.
+    if not request.por:
+        parts.append("--no-por")
+    if not request.symmetry:
+        parts.append("--no-symmetry")
+    for flag, value in (("--max-states", request.max_states), ("--timeout", request.timeout),
+                        ("--depth", request.depth)):
+        if value is not None:
+            parts += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
     return " ".join(shlex.quote(p) for p in parts)

@@ -59,6 +59,10 @@ class ExplicitChecker:
             exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
                           keep_edges=live and reducer is None)
         outcomes = [self._verdict(exp, prop, goals.get(prop.id)) for prop in properties]
+        for prop, o in zip(properties, outcomes):
+            assumed = assumptions(exp, prop, o)
+            if assumed:
+                o.details["assumptions"] = assumed
         stats = exp.stats
         stats["reduction"] = reducer.label if reducer is not None else "none"
         return outcomes, stats
@@ -212,6 +216,27 @@ class ExplicitChecker:
         if not exp.complete:
             return self._incomplete(exp, prop)
         return Outcome(prop.id, Verdict.HOLDS)
+
+
+FAIRNESS = ("under weak fairness: an internal event of a process, or the receipt of the message at the "
+            "head of one input channel, that stays enabled is eventually taken")
+
+
+def assumptions(exp: Exploration, prop, o: Outcome) -> list[str]:
+    """What a verdict takes for granted, when it applies to this search: the output says so.
+
+    A state with an unhandled message is an error state with no successor, so every other
+    property is checked over the runs that do not run into one: a `holds` then says nothing
+    about what would follow such a message.  A response property holds under weak fairness."""
+    out = []
+    if exp.unhandled and prop.kind != "handled" and o.verdict in (Verdict.HOLDS, Verdict.VACUOUS):
+        n = len(exp.unhandled)
+        out.append(f"{o.verdict.value} in every run in which every message is handled: a state with an "
+                   f"unhandled message has no successor ({n} such message/state pair{'s' if n > 1 else ''} "
+                   f"reached; see every-message-handled)")
+    if prop.kind == "response" and o.verdict is Verdict.HOLDS:
+        out.append(FAIRNESS)
+    return out
 
 
 def _violation_reason(prop) -> str:
