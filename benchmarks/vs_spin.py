@@ -34,7 +34,7 @@ from imsflow.backends.explore.bfs import explore  # noqa: E402
 from imsflow.backends.promela.emit import emit  # noqa: E402
 from imsflow.backends.promela.run import Spin, spin_available  # noqa: E402
 from imsflow.loader import load  # noqa: E402
-from imsflow.pipeline import compile_for, obligations_for, selected_properties  # noqa: E402
+from imsflow.pipeline import system_for, selected_properties  # noqa: E402
 
 
 def imsflow_exe() -> list:
@@ -66,12 +66,12 @@ def run_spin(model_dir, flow, wics, timeout) -> dict:
     model = loaded.model
     config = model.config(flow, {}, wics)
     props = selected_properties(loaded, config, None)
-    ts = compile_for(loaded, config, props, eager=False)
+    ts, obligations = system_for(loaded, flow, config, props, eager=False)  # as `imsflow check` does
     exp = explore(ts, timeout=timeout)  # the reachable tables: the smallest model to give SPIN (not timed)
     if not exp.complete:
         return {"seconds": None, "states": None, "note": "no export: the search for the reachable tables "
                                                          f"took over {timeout:g} s"}
-    pm = emit(ts, obligations_for(loaded, None, flow, ts, props), reachable=True)
+    pm = emit(ts, obligations, reachable=True)
     with Spin(pm, por=True, optimize="-O0") as spin:
         spin.gcc_timeout = timeout
         res = spin.check(timeout=timeout)

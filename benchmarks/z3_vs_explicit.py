@@ -34,7 +34,7 @@ from imsflow.backends.compare import disagree  # noqa: E402
 from imsflow.backends.explore.checker import ExplicitChecker  # noqa: E402
 from imsflow.backends.z3.checker import Z3Checker  # noqa: E402
 from imsflow.loader import load  # noqa: E402
-from imsflow.pipeline import compile_for, obligations_for, selected_flows, selected_properties  # noqa: E402
+from imsflow.pipeline import system_for, selected_flows, selected_properties  # noqa: E402
 
 
 def counts(outcomes) -> str:
@@ -63,8 +63,7 @@ def main(argv=None) -> int:
     for flow in selected_flows(loaded, args.flow):
         config = loaded.model.config(flow, {}, args.wics)
         props = selected_properties(loaded, config, args.property)
-        ts = compile_for(loaded, config, props)
-        obligations = obligations_for(loaded, None, flow, ts, props)  # the command's own lowering
+        ts, obligations = system_for(loaded, flow, config, props)  # as `imsflow check` does (restart_after too)
         t = time.perf_counter()
         ex, _ = ExplicitChecker(max_states=args.max_states, timeout=args.explicit_timeout).check(ts, obligations)
         te = time.perf_counter() - t

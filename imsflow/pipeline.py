@@ -107,6 +107,15 @@ def obligations_for(loaded: LoadedModel, request: CheckRequest | None, flow, ts,
     return lower(props, ts, flow=loaded.model.flows[flow] if flow else None, budget=budget)
 
 
+def system_for(loaded: LoadedModel, flow, config, props, *, request: CheckRequest | None = None,
+               eager: bool = True):
+    """(TransitionSystem, obligations) for one flow, exactly as `imsflow check` hands them to
+    an engine.  Benchmarks and cross-checks call this too, so that they measure and compare
+    the same problem the command solves."""
+    ts = compile_for(loaded, config, props, eager=eager)
+    return ts, obligations_for(loaded, request, flow, ts, props)
+
+
 def check(request: CheckRequest) -> Run:
     loaded = load(request.model_dir)
     model = loaded.model
@@ -120,10 +129,11 @@ def check(request: CheckRequest) -> Run:
         props = selected_properties(loaded, config, request.properties)
         if not props:
             continue
-        ts = compile_for(loaded, config, props, eager=request.engine != "explicit")
+        ts, obligations = system_for(loaded, flow, config, props, request=request,
+                                     eager=request.engine != "explicit")
+        lowered[flow] = obligations
         systems[flow] = ts
         warnings.extend(f"{flow}: {w}" if flow else w for w in ts.warnings)
-        obligations = lowered[flow] = obligations_for(loaded, request, flow, ts, props)
         outcomes, stats = engine.check(ts, obligations, label=f"{flow or model.name}")
         unreached = ts.unreached_states()
         if unreached:
@@ -147,6 +157,7 @@ def check(request: CheckRequest) -> Run:
                     engines=o.details.get("engines"), wics=config.wics, statement=prop.statement,
                     kind=prop.kind, clause=prop.clause,
                     replay=replay_command(loaded, request, flow, prop.id, config),
+                    assumptions=list(o.details.get("assumptions", ())),
                 )
             )
     totals["seconds"] = round(time.perf_counter() - started, 3)
@@ -169,4 +180,14 @@ def replay_command(loaded: LoadedModel, request: CheckRequest, flow, pid: str, c
         parts += ["--wics", str(config.wics)]
     if request.engine != "explicit":
         parts += ["--engine", request.engine]
+    # Everything else that can change the verdict, so that the line reproduces the run: a
+    # violation found with --no-por must not replay as `ok` under the default reductions.
+    if not request.por:
+        parts.append("--no-por")
+    if not request.symmetry:
+        parts.append("--no-symmetry")
+    for flag, value in (("--max-states", request.max_states), ("--timeout", request.timeout),
+                        ("--depth", request.depth)):
+        if value is not None:
+            parts += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
     return " ".join(shlex.quote(p) for p in parts)

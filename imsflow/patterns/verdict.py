@@ -51,6 +51,7 @@ class Result:
     kind: str = ""
     clause: str = ""
     replay: str = ""  # the command that replays this result
+    assumptions: list = field(default_factory=list)  # what the verdict takes for granted, when it applies
 
     @property
     def as_expected(self) -> bool:
@@ -78,4 +79,6 @@ class Result:
             out["engines"] = self.engines
         if self.replay:
             out["replay"] = self.replay
+        if self.assumptions:
+            out["assumptions"] = self.assumptions
         return out

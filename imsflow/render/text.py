@@ -51,6 +51,7 @@ def findings(run, *, show_traces: bool = True, limit: int = 60) -> str:
         out.append(f"   clause: {r.clause}")
         if r.reason:
             out.append(f"   why: {r.reason}")
+        out.extend(f"   assuming: {a}" for a in r.assumptions)
         trace = run.traces.get((r.property, r.flow))
         ts = run.systems.get(r.flow)
         if show_traces and trace is not None and ts is not None and trace.actions:
@@ -63,6 +64,25 @@ def findings(run, *, show_traces: bool = True, limit: int = 60) -> str:
             out.append(f"   replay: {r.replay}")
         out.append("")
     return "\n".join(out)
+
+
+def assumptions(run) -> str:
+    """The assumptions the verdicts rest on, once each, with the flows and how many verdicts
+    (the table shows a `holds` as `ok`; this says what that `ok` takes for granted)."""
+    seen: dict = {}
+    for r in run.results:
+        for text in r.assumptions:
+            flows, count = seen.get(text, ([], 0))
+            if r.flow not in flows:
+                flows.append(r.flow)
+            seen[text] = (flows, count + 1)
+    if not seen:
+        return ""
+    lines = ["assumptions:"]
+    for text, (flows, count) in seen.items():
+        where = ", ".join(str(f or "the model") for f in flows)
+        lines.append(f"  - {count} verdict{'s' if count > 1 else ''} ({where}): {text}")
+    return "\n".join(lines) + "\n"
 
 
 def summary(run) -> str:
@@ -101,6 +121,9 @@ def render_run(run, *, verbose: bool = False) -> str:
     f = findings(run)
     if f:
         parts.append(f)
+    a = assumptions(run)
+    if a:
+        parts.append(a)
     if verbose and run.warnings:
         parts.append("compiler warnings:")
         parts.extend(f"  - {w}" for w in run.warnings)

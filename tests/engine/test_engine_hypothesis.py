@@ -202,3 +202,33 @@ def test_response_verdict_matches_its_definition(system, how, answer):
     if exp.unhandled or verdict is Verdict.VACUOUS:
         return
     assert (verdict is Verdict.VIOLATED) == _naive_response_violated(exp, 0)
+    if verdict is Verdict.VIOLATED:
+        assert_fair_counterexample(ts, outcomes[0].trace, 0)
+
+
+def assert_fair_counterexample(ts, trace, mk):
+    """A response counterexample shows what the definition asks, re-checked from scratch: it
+    replays; a finite one ends where nothing is enabled with a request pending; a lasso's cycle
+    returns to where it starts, one request (one monitor bit) stays pending all along it, and
+    every fairness class - one event of one process, or the receipts on one channel - that is
+    enabled in every state of the cycle is taken on it (weak fairness)."""
+    states = trace.states(ts)
+    slot = ts.mon_off + mk
+    if trace.loop_start is None:
+        succ, _ = ts.expand(states[-1])
+        assert not succ and states[-1][slot] > 0
+        return
+    loop = states[trace.loop_start:]
+    assert loop[0] == loop[-1] and len(loop) >= 2, "the cycle does not close"
+    held = -1
+    for s in loop:
+        held &= s[slot] if s[slot] > 0 else 0
+    assert held, "no single request stays pending along the whole cycle"
+
+    def unit(aid):
+        a = ts.actions[aid]
+        return (a.proc, a.trigger) if a.channel is None else (a.proc, "recv", a.channel)
+
+    along = set.intersection(*({unit(aid) for aid, _ in ts.expand(s)[0]} for s in loop[:-1]))
+    taken = {unit(aid) for aid in trace.actions[trace.loop_start:]}
+    assert along <= taken, f"classes enabled all along the cycle and never taken: {along - taken}"

@@ -22,7 +22,10 @@ def test_export_writes_one_d_step_per_compiled_action(tmp_path):
     config = loaded.model.config("commit", {}, 1)
     ts = compile_for(loaded, config, selected_properties(loaded, config, None))
     assert text.count(":: d_step {") == len(ts.actions)
-    assert text.count("active proctype") == len(ts.processes)
+    # one proctype per fairness class (SPIN's per-process fairness is then imsflow's per-class one)
+    from imsflow.backends.promela.emit import fairness_class
+
+    assert text.count("active proctype") == len({fairness_class(a) for a in ts.actions})
     assert "MARK_tc_consistent" in text and "MARK_deadlock_free" in text
 
 
@@ -45,3 +48,36 @@ def test_spin_counterexample_replays_as_an_imsflow_trace():
     assert trace is not None and trace.actions
     last = trace.states(ts)[-1]  # raises if SPIN's run is not a run of the transition system
     assert ts.monitor_state(last, 0) == ERR
+
+
+def test_a_pan_error_is_an_error_of_the_cross_check_never_a_verdict():
+    from imsflow.backends.promela.run import SpinError, _refuse_incomplete
+
+    for text in ("pan: error: too many processes -- current max is 6 procs (-DNFAIR=2)",
+                 "Warning: Search not completed\n  12 states, stored",
+                 "error: max search depth too small\n  12 states, stored"):
+        with pytest.raises(SpinError):
+            _refuse_incomplete(text, "pan", stopped_on_error=False)
+    # a finished search, and one that stopped at its first acceptance cycle, are results
+    _refuse_incomplete("State-vector 28 byte, depth reached 9, errors: 0\n  12 states, stored", "pan",
+                       stopped_on_error=False)
+    _refuse_incomplete("pan:1: acceptance cycle (at depth 6)\nWarning: Search not completed\nerrors: 1", "pan",
+                       stopped_on_error=True)
+
+
+@pytest.mark.skipif(not spin_available(), reason="needs spin and gcc")
+def test_liveness_run_with_too_few_fair_processes_fails_loudly(monkeypatch):
+    """Issue 15: `pan -a -f` compiled with pan's default -DNFAIR=2 stops at once with "too many
+    processes"; that used to be read as "no acceptance cycle", i.e. holds."""
+    from imsflow.backends.promela import run
+    from imsflow.backends.promela.run import SpinError
+
+    loaded = load(PINGPONG)
+    config = loaded.model.config("P1", {}, 3)
+    props = selected_properties(loaded, config, ["every-ping-answered"])
+    ts = compile_for(loaded, config, props)
+    pm = emit(ts, obligations_for(loaded, None, "P1", ts, props))
+    assert pm.processes > 6 and run.nfair(pm.processes) > 2
+    monkeypatch.setattr(run, "nfair", lambda n: 2)
+    with Spin(pm) as spin, pytest.raises(SpinError, match="too many processes"):
+        spin.check()

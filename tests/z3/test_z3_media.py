@@ -37,3 +37,16 @@ def test_no_decision_point_when_the_iwf_is_external():
     loaded = load(None)
     ts = compile_for(loaded, loaded.model.config("F8", {}, 1), [])
     assert media.check(ts) == ([], {})
+
+
+def test_imsflow_media_runs_the_check_from_the_command_line(capsys):
+    import json
+
+    from imsflow.cli import main
+
+    assert main(["media", "--flow", "F6", "--flow", "F8", "--format", "json"]) == 0
+    doc = {r["flow"]: r for r in json.loads(capsys.readouterr().out)["flows"]}
+    assert doc["F6"]["checked"] and doc["F6"]["violations"] == []
+    assert doc["F6"]["rule"][0]["invokes_iwf"] and doc["F6"]["unspecified"]
+    assert not doc["F8"]["checked"]  # iwf=external: no decision point
+    assert main(["media", "--flow", "nope"]) == 2

@@ -47,6 +47,10 @@ class ExplicitChecker:
             exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
                           keep_edges=live and reducer is None)
         outcomes = [self._verdict(exp, ob) for ob in obligations]
+        for ob, o in zip(obligations, outcomes):
+            assumed = assumptions(exp, ob, o)
+            if assumed:
+                o.details["assumptions"] = assumed
         stats = exp.stats
         stats["reduction"] = reducer.label if reducer is not None else "none"
         return outcomes, stats
@@ -179,6 +183,27 @@ class ExplicitChecker:
         if not exp.complete:
             return self._incomplete(exp, ob)
         return Outcome(ob.property, Verdict.HOLDS)
+
+
+FAIRNESS = ("under weak fairness: an internal event of a process, or the receipt of the message at the "
+            "head of one input channel, that stays enabled is eventually taken")
+
+
+def assumptions(exp: Exploration, ob, o: Outcome) -> list[str]:
+    """What a verdict takes for granted, when it applies to this search: the output says so.
+
+    A state with an unhandled message is an error state with no successor, so every other
+    obligation is decided over the runs that do not run into one: a `holds` then says nothing
+    about what would follow such a message.  A response obligation holds under weak fairness."""
+    out = []
+    if exp.unhandled and not isinstance(ob, AllHandled) and o.verdict in (Verdict.HOLDS, Verdict.VACUOUS):
+        n = len(exp.unhandled)
+        out.append(f"{o.verdict.value} in every run in which every message is handled: a state with an "
+                   f"unhandled message has no successor ({n} such message/state pair{'s' if n > 1 else ''} "
+                   f"reached; see every-message-handled)")
+    if isinstance(ob, Respond) and o.verdict is Verdict.HOLDS:
+        out.append(FAIRNESS)
+    return out
 
 
 def _stuck_summary(ts, s) -> str:

@@ -23,10 +23,39 @@ from ...system.trace import Trace
 
 
 def find_violation(exp, mk: int) -> Trace | None:
+    """A fair run in which one request stays unanswered for ever, or None.
+
+    The property is checked per request: a response monitor keeps one bit per key (per WIC,
+    per per-WIC context, per call - whatever the property's `key` names), and request b is
+    unanswered for ever exactly when bit b stays set from some point on (a repeated request
+    while b is pending is the same request: ARM is idempotent).  So each bit has its own
+    pending subgraph; "eventually nothing is pending at all" would wrongly fail a system in
+    which requests of different keys overlap for ever while each is answered."""
     ts = exp.ts
     slot = ts.mon_off + mk
     states = exp.states
-    pending = [sid for sid, s in enumerate(states) if s[slot] not in (0, -1)]
+    seen = 0
+    for s in states:
+        v = s[slot]
+        if v > 0:
+            seen |= v
+    if not seen:
+        return None
+    keys = ts.monitors[mk].keys
+    for bit in range(seen.bit_length()):
+        if seen >> bit & 1:
+            lasso = _violation_for_bit(exp, slot, 1 << bit)
+            if lasso is not None:
+                label = keys[bit] if bit < len(keys) else str(bit)
+                if label != "*":
+                    lasso.note += f" (the request for key {label})"
+                return lasso
+    return None
+
+
+def _violation_for_bit(exp, slot: int, mask: int) -> Trace | None:
+    states = exp.states
+    pending = [sid for sid, s in enumerate(states) if s[slot] > 0 and s[slot] & mask]
     if not pending:
         return None
     pend_set = set(pending)
@@ -47,18 +76,20 @@ def find_violation(exp, mk: int) -> Trace | None:
     node_set = set(nodes)
     succ = {sid: [(aid, j) for aid, j in _out(exp, sid) if j in node_set] for sid in nodes}
     unit = _units(exp)
+    enabled = {}  # state -> fairness classes enabled there (every successor, pending or not)
     for comp in _sccs(nodes, succ):
         comp_set = set(comp)
         edges = [(u, aid, v) for u in comp for aid, v in succ[u] if v in comp_set]
         if not edges:
             continue  # a single state without a self-loop
-        # Fairness needs every successor of the component's states, pending or not.
-        always = set.intersection(*({unit(aid) for aid, _ in _out(exp, u)} for u in comp))
+        for u in comp:
+            enabled[u] = {unit(aid) for aid, _ in _out(exp, u)}
+        always = set.intersection(*(enabled[u] for u in comp))
         moved = {unit(aid) for _, aid, _ in edges}
         if always - moved:
-            continue  # unfair: some process is always enabled and never moves here
+            continue  # unfair: some class is always enabled and never taken here
         entry = min(comp)
-        cycle = _fair_cycle(unit, entry, comp_set, succ, always)
+        cycle = _fair_cycle(unit, entry, comp_set, succ, enabled)
         prefix = exp.path_to(entry)
         return Trace(prefix + cycle, loop_start=len(prefix),
                      note="the cycle repeats forever under weak fairness and the request stays unanswered")
@@ -195,15 +226,36 @@ def _path_within(start, goal_test, comp, succ):
     return None
 
 
-def _fair_cycle(unit_of, entry, comp, succ, required_units) -> list[int]:
-    """A cycle from `entry` back to itself in which every class of `required_units` is taken
-    (`unit_of`: action id -> fairness class, see `_units`)."""
-    cycle, here = [], entry
-    for unit in sorted(required_units, key=repr):
-        path = _path_within(here, lambda u, aid, v, w=unit: unit_of(aid) == w, comp, succ)
-        if path:
-            cycle += [aid for aid, _ in path]
-            here = path[-1][1]
-    back = _path_within(here, lambda u, aid, v: v == entry, comp, succ) if (here != entry or not cycle) else []
-    cycle += [aid for aid, _ in back or []]
-    return cycle
+def _fair_cycle(unit_of, entry, comp, succ, enabled: dict) -> list[int]:
+    """A cycle from `entry` back to itself, inside the fair component `comp`, that is fair by
+    construction: every fairness class enabled in *every state the cycle visits* is taken on
+    it (`unit_of`: action id -> class; `enabled`: state -> classes enabled there).
+
+    Forcing only the classes enabled in every state of the component is not enough: the cycle
+    printed visits some of its states, and a class enabled in all of those may never be taken
+    - a run imsflow's own fairness excludes.  So the cycle grows until it is fair: for each
+    class continuously enabled along it and not taken, a detour through an edge of that class
+    if the component has one, else through a state of the component where it is disabled
+    (one exists: the component is fair, so a class it never takes is not always enabled).
+    Each detour either takes the class or makes it not continuously enabled, and a class
+    dealt with stays dealt with (detours only add states and edges), so this ends."""
+    cycle: list = []  # [(aid, state after)]
+    here = entry
+    while True:
+        visited = [entry] + [v for _, v in cycle]
+        along = set.intersection(*(enabled[v] for v in visited))
+        taken = {unit_of(aid) for aid, _ in cycle}
+        missing = sorted(along - taken, key=repr)
+        if not missing and cycle and here == entry:
+            return [aid for aid, _ in cycle]
+        if missing:
+            want = missing[0]
+            path = _path_within(here, lambda u, aid, v, w=want: unit_of(aid) == w, comp, succ)
+            if path is None:
+                path = _path_within(here, lambda u, aid, v, w=want: w not in enabled[v], comp, succ)
+            if path is None:  # cannot happen in a fair component; fail loudly rather than print an unfair run
+                raise AssertionError(f"no fair cycle through {entry}: class {want} is stuck enabled")
+        else:
+            path = _path_within(here, lambda u, aid, v: v == entry, comp, succ)
+        cycle += path
+        here = path[-1][1]

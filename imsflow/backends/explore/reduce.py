@@ -18,7 +18,10 @@ actions of ONE process p, taken only when
       it before p moves (read from the complete tables: the sender's reachable sends, without
       reading p's empty channel to it, which only p can fill); a "set" input likewise gets
       nothing new; and every action p's tables offer in this local state is enabled (none waits
-      for room);
+      for room) - for a set input, the action for *every* message the set holds, enabled now
+      or not: a read in place that changes nothing while a monitor bit is armed is no
+      successor, but another process's reset turns it into a violating one (`_offers_only`;
+      tests/reduce/soundness/c1_set_reset);
   C2  every one of those actions is invisible: no monitor operation, no monitor trigger, no
       reachability goal, and no change to an atom of an invariant or goal predicate;
   C3  (BFS cycle proviso) none of their successors has been seen before - otherwise the state
@@ -101,19 +104,9 @@ class Reducer:
         for p, mine in sorted(by_proc.items(), key=lambda kv: len(kv[1])):
             if any(visible(aid) for aid, _ in mine):
                 continue
-            ok = True
-            offered = len(ts.events_of(p, s[p]))
-            for c in ts.in_channels[p]:
-                if c in ts.set_channels:
-                    offered += sum(1 for aid, _ in mine if ts.actions[aid].channel == c)
-                elif s[n + c]:
-                    offered += 1  # the head has an action (else the state would be unhandled)
-                    continue
-                if self._may_arrive(s, p, c):
-                    ok = False
-                    break
-            if not ok or offered != len(mine):
+            if not self._offers_only(s, p, {aid for aid, _ in mine}):
                 continue
+            ok = True
             for _, t in mine:
                 if (t if canon is None else canon(t)) in index:
                     ok = False
@@ -121,6 +114,41 @@ class Reducer:
             if ok:
                 return mine
         return None
+
+    def _offers_only(self, s, p, mine: set) -> bool:
+        """C1 for process p: every action p's tables offer in this state is in `mine` (enabled
+        now) and nothing the others do can give p a new one before p moves.
+
+        p's local state is fixed while p does not move, so its offer is: its events; the
+        action for the head of each non-empty FIFO (fixed until p reads it); and, for each
+        set input, the action for *every* message in the set - enabled now or not.  A set read
+        that changes nothing now (the explorer drops it as a self-loop) is not a successor,
+        but if it has a monitor operation another process can make it one: a CHECK on an armed
+        bit is a no-op until someone DISARMs (a precedence `reset`), an ARM on a set bit until
+        someone clears it.  Such a read must keep p's moves out of an ample set (or the
+        violating read is pruned).  Only a read with no monitor operation that is a no-op now
+        stays one for as long as p does not move (its target is its source, its sends go to
+        sets that already hold them and sets never shrink), and only those are left out.
+        A table action that is not enabled now waits for room in a channel someone else is
+        emptying: it is offered and not in `mine`, so p is not taken either.  A new message
+        (a new head of an empty FIFO, a new member of a set) is excluded by `_may_arrive`."""
+        ts = self.ts
+        n = ts.n
+        local = s[p]
+        offered = set(ts.events_of(p, local))
+        for c in ts.in_channels[p]:
+            q = s[n + c]
+            if c in ts.set_channels:
+                for mid in q:
+                    aid = ts.recv_action(p, local, c, mid)
+                    if aid >= 0 and (aid in mine or ts._mon[aid] or ts.apply(s, aid) != s):
+                        offered.add(aid)
+            elif q:
+                offered.add(ts.recv_action(p, local, c, q[0]))  # handled, else s is unhandled
+                continue
+            if self._may_arrive(s, p, c):
+                return False
+        return offered == mine
 
     def _may_arrive(self, s, p, c) -> bool:
         """Can a new message reach p on channel c while p does not move?  Its sender q would

@@ -3,8 +3,11 @@
 The export is a transcription of the compiled tables, not of the model source, so SPIN checks
 exactly the system the explicit explorer checks:
 
-* one `active proctype` per process; its local-state index is a global `L_<proc>` (globals,
-  so that invariants and claims can read every process without remote references);
+* one `active proctype` per fairness class of a process (one internal event, or the receipts
+  on one input channel), so that SPIN's weak fairness, which is per Promela process, is
+  imsflow's per-class weak fairness; a process's local-state index is a global `L_<proc>`
+  that all of its proctypes read and write (globals also let invariants and claims read every
+  process without remote references);
 * one Promela channel per FIFO channel, same capacity, carrying message ids; a channel of kind
   "set" (persistent, read in place) is an `int` bitmask `S_<chan>` over the messages it can hold;
 * every compiled action is ONE `d_step` option of its process's `do` loop: its guard is the
@@ -23,8 +26,9 @@ exactly the system the explicit explorer checks:
   `every-message-handled` asserts `!unh`; `deadlock-free` is a `timeout` option asserting
   that the stuck state is a valid end state; a reachability goal or a monitor trigger is an
   assertion that fails when the goal/trigger action runs (SPIN "violates" it = it is
-  reachable); a response property is an `ltl` formula `[]<>(M_k == 0 || unh)` checked with
-  weak fairness (`pan -a -f -N name`).
+  reachable); a response property is one `ltl` formula per request - per monitor bit, i.e.
+  per key - `[]<>((M_k & bit) == 0 || unh)`, each checked with weak fairness
+  (`pan -a -f -N name`); the property is violated when one of them is.
 
 Known limits (pinned by tests/promela): an invariant already false in the initial state is
 not asserted (SPIN never evaluates a state no step leads to; run.py reports it from the
@@ -53,6 +57,7 @@ class PromelaModel:
     checked: dict = field(default_factory=dict)  # property id -> its obligation, for what was exported
     initially_violated: list = field(default_factory=list)  # invariants false in the initial state
     notes: list = field(default_factory=list)
+    processes: int = 0  # Promela processes (one per fairness class), for pan's -DNFAIR
 
 
 def ident(name: str) -> str:
@@ -166,14 +171,27 @@ def emit(ts, obligations=(), *, title: str = "", reachable: bool = False) -> Pro
     w("")
 
     unh_exprs = _UnhandledChecks(ts, names)
-    by_proc: dict = {p: [] for p in range(ts.n)}
+    # One proctype per fairness class, not per process: SPIN's weak fairness (`pan -f`) is
+    # per Promela process, imsflow's per class (one event of one process, or the receipts on
+    # one input channel: liveness.py).  With a proctype per class the two are the same notion.
+    # Every proctype sits at its loop head between steps, so the states are still imsflow's.
+    classes: dict = {}
     for a in ts.actions:
-        by_proc[a.proc].append(a)
-    for p, proc in enumerate(ts.processes):
-        w(f"active proctype P_{ident(proc.name)}() {{")
+        classes.setdefault(fairness_class(a), []).append(a)
+    if deadlock_mark and not any(cls[0] == 0 for cls in classes):
+        classes[(0, "deadlock")] = []
+    pm.processes = len(classes)
+    first_of_p0 = min((cls for cls in classes if cls[0] == 0), default=None, key=repr)
+    used: set = set()
+    for cls in sorted(classes, key=repr):
+        pname = _proctype_name(ts, cls)
+        while pname in used:  # two classes whose names read the same once made identifiers
+            pname += "_"
+        used.add(pname)
+        w(f"active proctype {pname}() {{  /* fairness class {_class_text(ts, cls)} */")
         w("end:")
         w("  do")
-        for a in by_proc[p]:
+        for a in classes[cls]:
             guard, body = _step(ts, names, a)
             body += after[a.id]
             u = unh_exprs.after(a)
@@ -183,17 +201,22 @@ def emit(ts, obligations=(), *, title: str = "", reachable: bool = False) -> Pro
                     body.append(f"assert(!unh || {handled_mark})")
             body.append(f'printf("{ACTION_TAG} {a.id}\\n")')
             w(f"  :: d_step {{ {guard} -> {'; '.join(body)} }}  /* {_comment(ts.action_text(a.id))} */")
-        if p == 0 and deadlock_mark:
+        if cls == first_of_p0 and deadlock_mark:
             w(f"  :: atomic {{ timeout && !(unh || {_end_expr(ts, names)}) -> assert({deadlock_mark}) }}")
-        if not by_proc[p] and not (p == 0 and deadlock_mark):
-            w("  :: false")
         w("  od")
         w("}")
         w("")
     for ob in responses:
-        name = f"R_{ident(ob.property)}"
-        pm.claims[name] = ob.property
-        w(f"ltl {name} {{ [] <> ({names.mon[ob.monitor]} == 0 || unh) }}  /* {ob.property} */")
+        k = ob.monitor
+        # One claim per request (per monitor bit: per key), not "eventually nothing pending"
+        # over the whole bitset, which fails when requests of different keys overlap for ever.
+        bits = sorted({bit for ops in ts.monitors[k].ops.values() for _, bit in ops})
+        for bit in bits:
+            name = f"R_{ident(ob.property)}" + (f"_{bit}" if len(bits) > 1 else "")
+            pm.claims[name] = ob.property
+            key = ts.monitors[k].keys[bit] if bit < len(ts.monitors[k].keys) else str(bit)
+            w(f"ltl {name} {{ [] <> (({names.mon[k]} & {1 << bit}) == 0 || unh) }}  "
+              f"/* {_comment(ob.property)}; key {_comment(key)} */")
     for pid, pred in ts.invariants:
         if pid in pm.checked and pred.compile(ts)(ts.initial_state()):
             pm.initially_violated.append(pid)
@@ -205,6 +228,25 @@ def _assert_triggers(ts, ob, mark: str, after) -> None:
     """SPIN 'violates' the marker when a trigger action runs: the trigger is reachable."""
     for aid in sorted(ts.monitors[ob.monitor].triggers):
         after[aid].append(f"assert({mark})")
+
+
+def fairness_class(a) -> tuple:
+    """The weak-fairness class of an action, as the explicit engine has it (liveness._unit)."""
+    return (a.proc, a.trigger) if a.channel is None else (a.proc, "recv", a.channel)
+
+
+def _proctype_name(ts, cls) -> str:
+    proc = ident(ts.processes[cls[0]].name)
+    if cls[1] == "recv":
+        return f"P_{proc}_from_{ident(ts.processes[ts.channels[cls[2]].sender].name)}"
+    return f"P_{proc}_{ident(cls[1])}"
+
+
+def _class_text(ts, cls) -> str:
+    proc = ts.processes[cls[0]].name
+    if cls[1] == "recv":
+        return f"{proc} receives on {_comment(ts.channels[cls[2]].name)}"
+    return f"{proc} event {_comment(cls[1])}"
 
 
 def _int_type(n: int) -> str:

@@ -1,5 +1,10 @@
 """Drive SPIN on an exported model: `spin -a`, `gcc`, `./pan`, and read the answers back.
 
+Anything pan prints that is not a finished search - an error, a warning, a truncation (e.g.
+"too many processes -- current max is 6 procs (-DNFAIR=2)") - raises SpinError: it is a
+failure of the cross-check, never a verdict.  The liveness binary is compiled with enough
+-DNFAIR for the export's processes (one per fairness class, emit.py).
+
 One safety binary (-DNOCLAIM -DSAFETY) runs with `-c0` so that the search goes on after an
 error and covers the whole state space: every `assertion violated ... MARK_x` line it prints
 names a property (emit.py), and "states, stored" is the number to compare with the explicit
@@ -118,6 +123,9 @@ class Spin:
 
     # ---- checks -----------------------------------------------------------------------------
     def check(self, *, liveness: bool = True, timeout: float | None = None) -> SpinResult:
+        """Both runs.  Whatever pan says that is not a finished search - an error, a warning,
+        a truncated search - is a SpinError, never a verdict: "no acceptance cycle" read off a
+        run that stopped at once ("too many processes") would be a vacuous `holds`."""
         res = SpinResult()
         self.generate(res.seconds)
         pan = self.compile("pan_safety", ["NOCLAIM", "SAFETY"], res.seconds, "gcc")
@@ -128,19 +136,31 @@ class Spin:
             out = self._run([pan, "-c0", f"-m{self.max_depth}"], "pan", timeout=timeout)
         res.seconds["pan"] = time.perf_counter() - t
         res.output = out
+        _refuse_incomplete(out, "pan (safety)", stopped_on_error=False)
         self._read_safety(out, res)
         if liveness and self.model.claims:
-            live = self.compile("pan_live", [], res.seconds, "gcc_ltl")
+            # Weak fairness (-f) keeps a copy of the state per process; pan refuses to start
+            # ("too many processes -- current max is 6 procs (-DNFAIR=2)") unless
+            # 4 * NFAIR > processes + 1, where the never claim is a process too.
+            live = self.compile("pan_live", [f"NFAIR={nfair(self.model.processes)}"], res.seconds, "gcc_ltl")
             t = time.perf_counter()
             for claim in self.model.claims:
-                lout = self._run([live, "-a", "-f", "-A", f"-m{self.max_depth}", "-N", claim], "pan -a", timeout=timeout)
+                lout = self._live(live, claim, timeout)
                 res.output += lout
-                if re.search(r"errors: [1-9]", lout):
-                    res.violated.add(claim)  # pan stops at the first cycle: "not completed" is fine
-                elif "Search not completed" in lout or "max search depth too small" in lout:
-                    res.complete = False
+                found = re.search(r"errors: [1-9]", lout) is not None
+                # pan stops at the first acceptance cycle: a search cut short by it is fine
+                _refuse_incomplete(lout, f"pan -a -f -N {claim}", stopped_on_error=found)
+                if found:
+                    res.violated.add(claim)
             res.seconds["pan_ltl"] = time.perf_counter() - t
         return res
+
+    def _live(self, pan: str, claim: str, timeout) -> str:
+        out = self._run([pan, "-a", "-f", "-A", f"-m{self.max_depth}", "-N", claim], "pan -a", timeout=timeout)
+        while "max search depth too small" in out and self.max_depth < 100_000_000:
+            self.max_depth *= 10
+            out = self._run([pan, "-a", "-f", "-A", f"-m{self.max_depth}", "-N", claim], "pan -a", timeout=timeout)
+        return out
 
     def _read_safety(self, out: str, res: SpinResult) -> None:
         m = _STORED.search(out)
@@ -177,6 +197,37 @@ class Spin:
         if not os.path.exists(os.path.join(self.dir, "model.pml.trail")):
             return None
         return parse_replay(self._run(replay, "spin -t"))
+
+
+def nfair(processes: int) -> int:
+    """The -DNFAIR a weak-fairness run needs: pan refuses when processes + claim + 1 reaches
+    8 * NFAIR / 2 (the check in pan.c's addproc)."""
+    return max(2, (processes + 2) // 4 + 1)
+
+
+# What a finished search prints and nothing else may say: any other "error" or "warning" line
+# of pan, or a search it did not complete, makes the cross-check fail rather than answer.
+_PAN_TROUBLE = re.compile(r"error|warning|not completed|too small|out of memory|is full|too many", re.I)
+_PAN_EXPECTED = ("pan: wrote", "assertion violated", "acceptance cycle", "errors: 0", "errors: 1",
+                 "assertion violations", "pan: ltl formula")
+
+
+def _refuse_incomplete(out: str, what: str, *, stopped_on_error: bool) -> None:
+    trouble = []
+    for line in out.splitlines():
+        line = line.strip()
+        if not _PAN_TROUBLE.search(line) or any(ok in line for ok in _PAN_EXPECTED):
+            continue
+        if re.match(r"pan:\d+: ", line) or line.startswith("State-vector"):
+            continue  # an error pan found in the model ("pan:1: assertion violated ..."): a result
+        if stopped_on_error and "search not completed" in line.lower():
+            continue  # pan stops at the first acceptance cycle
+        trouble.append(line)
+    if "states, stored" not in out and not stopped_on_error:
+        trouble.append("no state count: the search did not run")
+    if trouble:
+        raise SpinError(f"{what} did not complete a search, so it gives no verdict: {'; '.join(trouble[:3])}",
+                        hint="the Promela export or the pan options need fixing; see backends/promela/run.py")
 
 
 def parse_replay(text: str) -> Trace:
