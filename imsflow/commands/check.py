@@ -19,7 +19,9 @@ def register(sub) -> None:
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="flow id (repeatable); default: all")
     p.add_argument("--property", action="append", default=None, metavar="ID", help="property id (repeatable)")
     add_config_args(p)
-    p.add_argument("--engine", choices=("explicit", "z3", "both"), default="explicit")
+    p.add_argument("--engine", choices=("explicit", "z3", "both", "all"), default="explicit",
+                   help="explicit search, Z3, both compared, or all: explicit, Z3 and SPIN on the same "
+                        "compiled system (a verdict is 'confirmed' when two or more engines decide it alike)")
     p.add_argument("--depth", type=int, default=None, metavar="K", help="bound for the Z3 engine's BMC")
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--out", metavar="DIR", default=None, help="write result.json, traces and diagrams here")
