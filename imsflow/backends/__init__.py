@@ -2,15 +2,16 @@
 the TransitionSystem and the obligations lowered from the properties, and returns (outcomes,
 stats); none imports `transitions`, the model or the binder.
 
-Engines register here by name; `--engine both` runs the explicit engine and Z3 and compares;
-`spin` runs the Promela export through SPIN.
+Engines register here by name; `--engine both` runs the explicit engine and Z3 and compares,
+`--engine all` adds SPIN (skipped, with a note, when spin or gcc is not installed); `spin`
+runs the Promela export through SPIN alone.
 """
 
 from __future__ import annotations
 
 from ..errors import UsageError
 
-ENGINES = ("explicit", "z3", "both", "spin")
+ENGINES = ("explicit", "z3", "both", "all", "spin")
 
 
 def engine_named(name: str, request):
@@ -20,7 +21,7 @@ def engine_named(name: str, request):
                                por=getattr(request, "por", True), symmetry=getattr(request, "symmetry", True))
     if name == "explicit":
         return explicit
-    if name in ("z3", "both"):
+    if name in ("z3", "both", "all"):
         try:
             from .z3.checker import Z3Checker
         except ImportError as exc:
@@ -28,9 +29,21 @@ def engine_named(name: str, request):
         z3 = Z3Checker(depth=request.depth, timeout=request.timeout)
         if name == "z3":
             return z3
-        from .compare import BothChecker
+        from .compare import BothChecker, MultiChecker
 
-        return BothChecker(explicit, z3)
+        if name == "both":
+            return BothChecker(explicit, z3)
+        from .promela.backend import SpinChecker, spin_available
+
+        engines = {"explicit": explicit, "z3": z3}
+        skipped = {}
+        if spin_available():
+            engines["spin"] = SpinChecker(timeout=request.timeout)
+        else:
+            skipped["spin"] = "not run: spin or gcc is not on PATH (scripts/setup.sh installs them)"
+        multi = MultiChecker(engines, skipped)
+        multi.name = "all"
+        return multi
     if name == "spin":
         from .promela.backend import SpinChecker, spin_available
 

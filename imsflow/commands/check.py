@@ -21,7 +21,9 @@ def register(sub) -> None:
     p.add_argument("--property", action="append", default=None, metavar="ID", help="property id (repeatable)")
     add_config_args(p)
     p.add_argument("--engine", choices=ENGINES, default="explicit",
-                   help="explicit (default), z3, both (explicit and Z3 compared) or spin (the Promela export through SPIN)")
+                   help="explicit search (default), z3, both (explicit and Z3 compared), all (explicit, Z3 and "
+                        "SPIN on the same compiled system; a verdict is 'confirmed' when two or more engines "
+                        "decide it alike) or spin (the Promela export through SPIN alone)")
     p.add_argument("--depth", type=int, default=None, metavar="K", help="bound for the Z3 engine's BMC")
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--out", metavar="DIR", default=None, help="write result.json, traces and diagrams here")

@@ -35,6 +35,18 @@ class ExitCode(int, Enum):
     INCONCLUSIVE = 3  # some verdict could not be decided
 
 
+def agreement_of(engines: dict) -> str:
+    """How several engines' verdicts on one property relate (backends/compare.py):
+    confirmed (>= 2 decided, all alike), single-engine (one decided), conflicting, undecided.
+    Engines skipped altogether are simply not in `engines`."""
+    decided = [v for v in engines.values() if v != "inconclusive"]
+    if len(set(decided)) > 1:
+        return "conflicting"
+    if len(decided) >= 2:
+        return "confirmed"
+    return "single-engine" if decided else "undecided"
+
+
 @dataclass
 class Result:
     property: str
@@ -77,6 +89,7 @@ class Result:
         }
         if self.engines is not None:
             out["engines"] = self.engines
+            out["agreement"] = agreement_of(self.engines)
         if self.replay:
             out["replay"] = self.replay
         if self.assumptions:

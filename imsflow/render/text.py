@@ -99,19 +99,48 @@ def summary(run) -> str:
 
 
 def engines_line(results) -> str:
-    """--engine both: how many verdicts each engine decided; an `inconclusive` from one engine
-    is no disagreement, but a verdict only one engine reached is shown as such."""
-    pairs = [r.engines for r in results if r.engines]
-    if not pairs:
+    """--engine both / all: how many verdicts are confirmed (two or more engines decided them
+    alike), decided by a single engine, conflicting or undecided - in total and per flow - and
+    any engine that was skipped.  A `holds` from one engine next to an `inconclusive` from
+    another is single-engine, not agreement."""
+    from ..patterns.verdict import agreement_of
+
+    multi = [r for r in results if r.engines]
+    if not multi:
         return ""
-    undecided = "inconclusive"
-    both = sum(1 for e in pairs if undecided not in e.values() and len(set(e.values())) == 1)
-    differ = sum(1 for e in pairs if len(set(e.values()) - {undecided}) > 1)
-    only = {name: sum(1 for e in pairs if e[name] != undecided and undecided in e.values()) for name in pairs[0]}
-    neither = sum(1 for e in pairs if set(e.values()) == {undecided})
-    solo = ", ".join(f"{n} by {name} only" for name, n in only.items())
-    return (f"\nengines: {both} verdicts decided by both alike, {solo}, {neither} by neither; "
-            f"{differ} disagreements")
+
+    def counts(rs) -> str:
+        kinds = [agreement_of(r.engines) for r in rs]
+        by = {}
+        for r, k in zip(rs, kinds):
+            if k == "confirmed":
+                n = sum(1 for v in r.engines.values() if v != "inconclusive")
+                by[n] = by.get(n, 0) + 1
+        solo = {}
+        for r, k in zip(rs, kinds):
+            if k == "single-engine":
+                name = next(n for n, v in r.engines.items() if v != "inconclusive")
+                solo[name] = solo.get(name, 0) + 1
+        conf = kinds.count("confirmed")
+        conf_text = f"{conf} confirmed" + (" (" + ", ".join(f"{n} by {k} engines" for k, n in sorted(by.items(),
+                                                                                               reverse=True)) + ")"
+                                           if by else "")
+        solo_text = f"{kinds.count('single-engine')} single-engine" + (
+            " (" + ", ".join(f"{n} {name} only" for name, n in solo.items()) + ")" if solo else "")
+        return (f"{conf_text}, {solo_text}, {kinds.count('conflicting')} conflicting, "
+                f"{kinds.count('undecided')} undecided")
+
+    lines = [f"engines: {counts(multi)}"]
+    flows = list(dict.fromkeys(r.flow for r in multi))
+    if len(flows) > 1:
+        lines += [f"  {flow or 'the model'}: {counts([r for r in multi if r.flow == flow])}" for flow in flows]
+    skipped = {}
+    for r in multi:
+        for name, st in (r.stats.get("engines") or {}).items():
+            if isinstance(st, dict) and "skipped" in st:
+                skipped[name] = st["skipped"]
+    lines += [f"  {name}: {why}" for name, why in skipped.items()]
+    return "\n" + "\n".join(lines)
 
 
 def render_run(run, *, verbose: bool = False) -> str:
