@@ -179,7 +179,7 @@ def emit(ts, obligations=(), *, title: str = "", reachable: bool = False) -> Pro
     for a in ts.actions:
         classes.setdefault(fairness_class(a), []).append(a)
     if deadlock_mark and not any(cls[0] == 0 for cls in classes):
-        classes[(0, "deadlock")] = []
+        classes[(0, "on_timeout")] = []  # a proctype for the deadlock check alone
     pm.processes = len(classes)
     first_of_p0 = min((cls for cls in classes if cls[0] == 0), default=None, key=repr)
     used: set = set()
