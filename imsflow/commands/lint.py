@@ -11,6 +11,7 @@ import sys
 
 from ..editors.contribution import read
 from ..editors.lint import format_json, format_text, lint
+from ._common import add_model_arg, ensure_out_dir
 
 
 def register(sub) -> None:
@@ -21,12 +22,13 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--extract", metavar="DIR", default=None,
                    help="write each numbered flow as a draft flow file (DIR/<clause>.yaml) for 'imsflow conform'")
-    p.add_argument("--model", metavar="DIR", default=None,
-                   help="model whose flows and messages the drafts are matched to (default: the seed model)")
+    add_model_arg(p, help_text="model whose flows and messages the drafts are matched to (default: the seed model)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
+    if args.extract:
+        ensure_out_dir(args.extract, "--extract")
     doc = read(args.file)
     findings = lint(doc)
     written = []

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..errors import PropertyError
+from ..inputs import read_text, strict_mapping, yaml_problem
 
 KINDS = (
     "invariant", "absence", "precedence", "response", "only-from",
@@ -134,7 +135,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader, node, deep=False):
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping = strict_mapping(loader, node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -153,10 +154,10 @@ def _strip_lines(obj):
 def _load_file(path: str) -> list[Property]:
     rel = os.path.relpath(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_LineLoader)
+        data = yaml.load(read_text(path, "property file", PropertyError), Loader=_LineLoader)
     except yaml.YAMLError as exc:
-        raise PropertyError(f"{rel} is not valid YAML: {exc}") from None
+        problem, line = yaml_problem(exc)
+        raise PropertyError(f"not valid YAML: {problem}", where=f"{rel}:{line}" if line else rel) from None
     if data is None:
         return []
     if isinstance(data, dict) and "properties" in data:
