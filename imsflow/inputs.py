@@ -47,6 +47,22 @@ def read_text(path: str, what: str, error: type) -> str:
                     hint="save it as UTF-8") from None
 
 
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader whose aliases may name scalars only (a shared reason text, as the catalogue
+    writes): an alias of a list or mapping lets a nest of them (the "billion laughs") expand
+    exponentially in the readers that copy what they load."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            target = self.anchors.get(event.anchor)
+            if target is not None and not isinstance(target, yaml.ScalarNode):
+                raise yaml.composer.ComposerError(
+                    None, None, f"alias *{event.anchor} names a list or mapping; only text may be shared "
+                    "with &name/*name in imsflow files", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def strict_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     """SafeLoader.construct_mapping, but a key written twice in one mapping is an error (with
     both lines) rather than the last one silently winning."""

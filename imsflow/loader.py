@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass
 
 from .authoring.model import Model
-from .errors import ModelError
+from .errors import ModelError, _short
 from .patterns.bind import validate
 from .patterns.spec import Property, load_properties
 
@@ -121,14 +121,14 @@ def load(directory: str | None = None, *, builtins_only: bool | None = None) -> 
         raise
     except SyntaxError as exc:
         sys.modules.pop(modname, None)
-        raise ModelError(f"syntax error in the model: {exc.msg}", where=f"{os.path.relpath(exc.filename or init)}:{exc.lineno}") from None
+        raise ModelError(f"syntax error in the model: {exc.msg}", where=f"{_short(exc.filename or init)}:{exc.lineno}") from None
     except Exception as exc:  # an ImportError, NameError... inside the user's model: name where
         sys.modules.pop(modname, None)
         raise ModelError(f"the model failed to load: {type(exc).__name__}: {exc}", where=_model_frame(exc, package_dir),
                          hint="fix the model module named; imsflow loads model/__init__.py as a package") from None
     model = getattr(module, "MODEL", None)
     if not isinstance(model, Model):
-        raise ModelError(f"{os.path.relpath(init)} defines no MODEL (an imsflow.authoring.Model)")
+        raise ModelError(f"{_short(init)} defines no MODEL (an imsflow.authoring.Model)")
     model.directory = directory
     properties = load_properties(props_dir)
     if props_dir is not None and all(p.builtin for p in properties):
@@ -147,5 +147,5 @@ def _model_frame(exc: BaseException, package_dir: str) -> str | None:
     where = None
     for frame in traceback.extract_tb(exc.__traceback__):
         if os.path.abspath(frame.filename).startswith(package_dir + os.sep):
-            where = f"{os.path.relpath(frame.filename)}:{frame.lineno}"
+            where = f"{_short(frame.filename)}:{frame.lineno}"
     return where

@@ -134,11 +134,11 @@ def ensure_out_file(path: str, option: str = "--out") -> str:
     return path
 
 
-def parse_settings(items) -> dict:
+def parse_settings(items, option: str = "--set") -> dict:
     out = {}
     for item in items or []:
         if "=" not in item:
-            raise UsageError(f"--set {item!r}: expected NAME=VALUE")
+            raise UsageError(f"{option} {item!r}: expected NAME=VALUE", hint="'imsflow list variants' shows the names")
         k, v = item.split("=", 1)
         out[k.strip()] = v.strip()
     return out

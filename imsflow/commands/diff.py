@@ -59,7 +59,7 @@ def run(args) -> int:
                          hint="give --against NAME=VALUE (another variant set) or --against-model DIR")
     settings = parse_settings(args.settings)
     baseline = dict(settings)
-    baseline.update(parse_settings(args.against))
+    baseline.update(parse_settings(args.against, "--against"))
     request = DiffRequest(
         candidate=Side(args.model, settings),
         baseline=Side(args.against_model if args.against_model is not None else args.model, baseline),

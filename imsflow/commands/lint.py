@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from ..editors.contribution import read
+from ..editors.contribution import ContributionError, read
 from ..editors.lint import format_json, format_text, lint
 from ._common import add_model_arg, ensure_out_dir
 
@@ -30,6 +30,11 @@ def run(args) -> int:
     if args.extract:
         ensure_out_dir(args.extract, "--extract")
     doc = read(args.file)
+    if not doc.flows():
+        raise ContributionError(
+            f"{args.file} holds no numbered flow: nothing to lint",
+            hint="lint reads a contribution in the seed's text form (clause headings such as '6.X.2.2.1 ...' "
+            "followed by numbered steps '1. The WIC ...')")
     findings = lint(doc)
     written = []
     if args.extract:

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..errors import FlowFileError
-from ..inputs import read_text, strict_mapping, yaml_problem
+from ..inputs import StrictLoader, read_text, strict_mapping, yaml_problem
 
 LABEL = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 TOP_KEYS = {"title", "clause", "flow", "preconditions", "allow", "steps", "model", "description", "complete"}
@@ -49,7 +49,7 @@ PRE_KEYS = {"settings", "after", "wics"}
 STEP_KEYS = {"step", "from", "to", "message", "fields", "note", "summarised", "allow_before"}
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(StrictLoader):
     """A safe loader that keeps every mapping's line (1-based) in `__line__` and every
     key's line in `__lines__`, for error messages."""
 

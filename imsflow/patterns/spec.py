@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..errors import PropertyError
-from ..inputs import read_text, strict_mapping, yaml_problem
+from ..inputs import StrictLoader, read_text, strict_mapping, yaml_problem
 
 KINDS = (
     "invariant", "absence", "precedence", "response", "only-from",
@@ -130,7 +130,7 @@ def _copy(p: Property) -> Property:
     return Property(**{k: getattr(p, k) for k in p.__dataclass_fields__})
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(StrictLoader):
     """A safe loader that remembers the line of every mapping (for error messages)."""
 
 
