@@ -62,6 +62,9 @@ def register(sub) -> None:
                    "result decided by an earlier run of the same system gives that run's column in "
                    "'trace_same_as' instead of repeating its trace")
     p.add_argument("--out", metavar="DIR", default=None, help="also write matrix.json here")
+    p.add_argument("--all-findings", action="store_true",
+                   help="text: print every unexpected or inconclusive verdict with its trace (default: the first 20 "
+                   "in full, the others one line each)")
     p.set_defaults(run=run)
 
 
@@ -77,7 +80,7 @@ def run(args) -> int:
 
         text = ci_formats.junit(result) if args.format == "junit" else dump_json(ci_formats.sarif(result))
     else:
-        text = render_matrix(result)
+        text = render_matrix(result, findings_limit=None if args.all_findings else 20)
     if args.out:
         write_atomically(os.path.join(args.out, "matrix.json"), dump_json(result.to_json()))
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
