@@ -89,7 +89,7 @@ def test_progress_bar_reaches_the_end(gate_dir, capsys):
                  "--executor", "serial"])
     err = capsys.readouterr().err
     assert code == 0
-    assert "2/2 100%" in err and "[" + "#" * 28 + "]" in err
+    assert "2/2 runs 100%" in err and " states;" in err and "[" + "#" * 28 + "]" in err
 
 
 def test_json_output_follows_the_result_contract(gate_dir, capsys):
