@@ -54,9 +54,10 @@ def count_budget(what: str = "states"):
 
 
 def seconds_budget(text: str):
-    """argparse type: a positive, finite number of seconds, or `none`."""
+    """argparse type: a positive, finite number of seconds, or `none` - infinity, which every
+    engine reads as no time budget (not None, which lets the Z3 engine pick its own default)."""
     if text.strip().lower() == NO_BUDGET:
-        return None
+        return math.inf
     try:
         value = float(text)
     except ValueError:
@@ -72,7 +73,8 @@ def add_budget_args(p, *, states_default=None, states_help: str = "") -> None:
                    help=f"state budget ({default}; '{NO_BUDGET}': no budget); a search cut short gives "
                    f"inconclusive verdicts{states_help}")
     p.add_argument("--timeout", type=seconds_budget, default=None, metavar="SECONDS|none",
-                   help="time budget (default: none); a search cut short gives inconclusive verdicts")
+                   help="time budget (default: none for the explicit engine, 120 s a system for z3; 'none': no "
+                   "budget for either); a search cut short gives inconclusive verdicts")
 
 
 def add_config_args(p, *, wics_default: int = 1) -> None:

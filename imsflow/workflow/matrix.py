@@ -297,7 +297,8 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
         "seconds": round(time.perf_counter() - started, 3), "cpu_seconds": round(totals["cpu_seconds"], 3),
         "workers": (request.workers or os.cpu_count() or 1) if parallel else 1,
         "executor": request.executor if len(jobs) > 1 else "serial",
-        "max_states": request.max_states, "timeout": request.timeout, "undecided_columns": cut,
+        "max_states": request.max_states, "undecided_columns": cut,
+        "timeout": request.timeout if request.timeout != float("inf") else None,  # JSON has no infinity
     }
     return MatrixRun(loaded, request, varied, columns, results, stats, warnings, charts,
                      [dict(out["stats"]) for out in outputs])
