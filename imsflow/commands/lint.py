@@ -2,7 +2,7 @@
 
 Findings are printed compiler-style ("file:line: error: ... [L001-step-gap]") or as JSON;
 `--extract DIR` also writes each numbered flow as a draft flow file for `imsflow conform`.
-Exit status: 0 no error or warning; 1 findings; 2 the file cannot be read.
+Exit status: 0 no error or warning; 1 findings; 2 the file cannot be read or holds no numbered flow.
 """
 
 from __future__ import annotations
