@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
 from . import __version__, commands
 from .errors import ImsflowError
+from .loader import BUILTINS_ONLY_ENV
 from .patterns.verdict import ExitCode
 
 # Commands in the order `imsflow --help` lists them; any other module in commands/ follows.
@@ -38,10 +40,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Parser(argparse.ArgumentParser):
-    pass
-
-
 def main(argv=None) -> int:
     parser = build_parser()
     try:
@@ -51,14 +49,26 @@ def main(argv=None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return ExitCode.USAGE
+    saved = os.environ.get(BUILTINS_ONLY_ENV)
+    if getattr(args, "builtin_properties_only", False):
+        os.environ[BUILTINS_ONLY_ENV] = "1"  # seen by the loader here and in worker processes
     try:
         return int(args.run(args))
     except ImsflowError as exc:
         print(f"imsflow {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a file the command could not read or write that no check caught first
+        name = f" {exc.filename!r}" if exc.filename else ""
+        print(f"imsflow {args.command}: error: cannot use{name}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         print("imsflow: interrupted; no result written", file=sys.stderr)
         return 130
+    finally:
+        if saved is None:
+            os.environ.pop(BUILTINS_ONLY_ENV, None)
+        else:
+            os.environ[BUILTINS_ONLY_ENV] = saved
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,9 +6,11 @@ import os
 import sys
 
 from ..backends import ENGINES
+from ..loader import load
 from ..pipeline import CheckRequest, check
 from ..render.text import render_run
-from ._common import add_config_args, add_model_arg, dump_json, parse_settings, write_atomically
+from ._common import (add_budget_args, add_config_args, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir,
+                      parse_settings, positive_int, refuse_empty, write_atomically)
 
 FORMATS = ("text", "json", "junit", "sarif")
 
@@ -24,32 +26,49 @@ def register(sub) -> None:
                    help="explicit search (default), z3, both (explicit and Z3 compared), all (explicit, Z3 and "
                         "SPIN on the same compiled system; a verdict is 'confirmed' when two or more engines "
                         "decide it alike) or spin (the Promela export through SPIN alone)")
-    p.add_argument("--depth", type=int, default=None, metavar="K", help="bound for the Z3 engine's BMC")
+    p.add_argument("--depth", type=positive_int("BMC steps"), default=None, metavar="K",
+                   help="bound for the Z3 engine's BMC (steps, 1 or more)")
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--out", metavar="DIR", default=None, help="write result.json, traces and diagrams here")
-    p.add_argument("--max-states", type=int, default=None, metavar="N")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
+    add_budget_args(p)
     p.add_argument("--no-por", dest="por", action="store_false",
                    help="explicit engine: no partial-order reduction (on by default where sound)")
     p.add_argument("--no-symmetry", dest="symmetry", action="store_false",
                    help="explicit engine: no symmetry reduction over identical WICs (on by default where sound)")
-    p.add_argument("--verbose", "-v", action="store_true", help="also print compiler warnings")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="also print compiler warnings and whether the explorer's C expansion is in use")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
+    if args.out:
+        ensure_out_dir(args.out)
+    settings = parse_settings(args.settings)
+    for note in check_fixed_settings(load(args.model), args.flow, settings):
+        print(f"imsflow check: note: {note}", file=sys.stderr)
     request = CheckRequest(
         model_dir=args.model, flows=args.flow, properties=args.property,
-        settings=parse_settings(args.settings), wics=args.wics, engine=args.engine,
+        settings=settings, wics=args.wics, engine=args.engine,
         max_states=args.max_states, timeout=args.timeout, depth=args.depth,
         por=args.por, symmetry=args.symmetry,
     )
     result = check(request)
+    refuse_empty(result)
+    result.stats["expansion"] = expansion_in_use()
     text = format_run(result, args.format, verbose=args.verbose)
     if args.out:
         write_outputs(result, args.out)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if args.verbose and args.format == "text":
+        sys.stdout.write(f"state expansion: {result.stats['expansion']}\n")
     return int(result.exit_code)
+
+
+def expansion_in_use() -> str:
+    """'C (...)' or 'Python (why)': the explorer's state expansion this run used (system/fast.py)."""
+    from ..system import fast
+
+    return ("C" if fast.module() is not None else "Python") + f": {fast.status()}"
 
 
 def format_run(result, fmt: str, *, verbose: bool = False) -> str:

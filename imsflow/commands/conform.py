@@ -7,13 +7,14 @@ usage; 3 inconclusive (the search hit --max-states).
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
 from ..editors.conform import DEFAULT_MAX_STATES, conform
 from ..editors.flowfile import load_flow
 from ..loader import load
-from ._common import add_model_arg, dump_json, parse_settings, write_atomically
+from ._common import add_model_arg, count_budget, dump_json, ensure_out_dir, parse_settings, write_atomically
 
 
 def register(sub) -> None:
@@ -27,17 +28,24 @@ def register(sub) -> None:
                    help="write conform.json (the run, editor-numbered), conform.svg (the sequence diagram)")
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="settings",
                    help="a variant setting on top of the file's preconditions (imsflow list variants); repeatable")
-    p.add_argument("--max-states", type=int, default=DEFAULT_MAX_STATES, metavar="N")
+    p.add_argument("--max-states", type=count_budget("search states"), default=DEFAULT_MAX_STATES, metavar="N|none",
+                   help=f"search-state budget (default {DEFAULT_MAX_STATES:,}; 'none': no budget)")
+    p.add_argument("--to-end", action="store_true",
+                   help="the written steps must bring the model flow to its end (as 'complete: true' in the file): "
+                   "a file that stops before the flow's last step diverges")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     from ..editors.report import listing, svg
 
+    if args.out:
+        ensure_out_dir(args.out)
     flow = load_flow(args.file)
     flow.settings.update(parse_settings(args.settings))
     loaded = load(args.model or flow.model)
-    outcome = conform(flow, loaded, max_states=args.max_states)
+    budget = math.inf if args.max_states is None else args.max_states
+    outcome = conform(flow, loaded, max_states=budget, to_end=args.to_end)
     doc = outcome.to_json()
     if args.out:
         base = os.path.splitext(os.path.basename(args.file))[0]

@@ -11,9 +11,10 @@ from __future__ import annotations
 import sys
 import time
 
-from ..loader import REPO_ROOT
+from ..errors import UsageError
+from ..loader import checkout_root
 from ..render import gallery, raster
-from ._common import add_model_arg
+from ._common import add_model_arg, ensure_out_dir
 
 
 def register(sub) -> None:
@@ -30,8 +31,15 @@ def register(sub) -> None:
 
 def run(args) -> int:
     started = time.perf_counter()
+    root = args.out or checkout_root()
+    if root is None:
+        raise UsageError("this imsflow is an installed package, not a checkout: it has no diagrams/ to regenerate",
+                         hint="give --out DIR to draw them there")
+    if args.model and not args.out:
+        raise UsageError("--model without --out would overwrite this repository's diagrams with another model's",
+                         hint="give --out DIR")
+    ensure_out_dir(root)
     g = gallery.build(args.model, flows=args.flow, png=not args.no_png)
-    root = args.out or REPO_ROOT
     keep = (".png",) if args.no_png else ()
     counts = gallery.write(g, root, keep_suffixes=keep) if not args.flow else _write_only(g, root)
     seconds = time.perf_counter() - started

@@ -8,7 +8,7 @@ from ..errors import UsageError
 from ..workflow.diff import DiffRequest, Side, run_diff
 from ..workflow.executor import EXECUTORS
 from ..workflow.text import render_diff
-from ._common import add_config_args, add_model_arg, dump_json, parse_settings
+from ._common import add_budget_args, add_config_args, add_model_arg, dump_json, parse_settings, positive_int
 
 EPILOG = """\
 The candidate is --model with its --set values; the baseline is --against-model (default: the
@@ -44,9 +44,8 @@ def register(sub) -> None:
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="flow id (repeatable); default: all")
     p.add_argument("--property", action="append", default=None, metavar="ID", help="property id (repeatable)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--max-states", type=int, default=None, metavar="N")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
-    p.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes (default: one per core)")
+    add_budget_args(p)
+    p.add_argument("--workers", type=positive_int("worker processes"), default=None, metavar="N", help="worker processes (default: one per core)")
     p.add_argument("--executor", choices=tuple(EXECUTORS), default="process")
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None)
@@ -60,7 +59,7 @@ def run(args) -> int:
                          hint="give --against NAME=VALUE (another variant set) or --against-model DIR")
     settings = parse_settings(args.settings)
     baseline = dict(settings)
-    baseline.update(parse_settings(args.against))
+    baseline.update(parse_settings(args.against, "--against"))
     request = DiffRequest(
         candidate=Side(args.model, settings),
         baseline=Side(args.against_model if args.against_model is not None else args.model, baseline),

@@ -15,7 +15,7 @@ import sys
 from ..errors import UsageError
 from ..loader import load
 from ..pipeline import compile_for, obligations_for, selected_properties
-from ._common import add_config_args, add_model_arg, parse_settings, write_atomically
+from ._common import add_config_args, add_model_arg, check_fixed_settings, ensure_out_file, parse_settings, write_atomically
 
 FORMATS = ("promela",)
 
@@ -39,6 +39,8 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..backends.promela.emit import emit
 
+    if args.out:
+        ensure_out_file(args.out)
     loaded = load(args.model)
     model = loaded.model
     flow = args.flow
@@ -46,7 +48,9 @@ def run(args) -> int:
         flow = next(iter(model.flows))
     if flow is not None and flow not in model.flows:
         raise UsageError(f"unknown flow {flow!r}", known=list(model.flows))
-    config = model.config(flow, parse_settings(args.settings), args.wics)
+    settings = parse_settings(args.settings)
+    check_fixed_settings(loaded, [flow] if flow else None, settings)
+    config = model.config(flow, settings, args.wics)
     props = selected_properties(loaded, config, args.property)
     ts = compile_for(loaded, config, props, eager=not args.reachable)
     if args.reachable:

@@ -2,15 +2,16 @@
 
 Findings are printed compiler-style ("file:line: error: ... [L001-step-gap]") or as JSON;
 `--extract DIR` also writes each numbered flow as a draft flow file for `imsflow conform`.
-Exit status: 0 no error or warning; 1 findings; 2 the file cannot be read.
+Exit status: 0 no error or warning; 1 findings; 2 the file cannot be read or holds no numbered flow.
 """
 
 from __future__ import annotations
 
 import sys
 
-from ..editors.contribution import read
+from ..editors.contribution import ContributionError, read
 from ..editors.lint import format_json, format_text, lint
+from ._common import add_model_arg, ensure_out_dir
 
 
 def register(sub) -> None:
@@ -21,13 +22,19 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--extract", metavar="DIR", default=None,
                    help="write each numbered flow as a draft flow file (DIR/<clause>.yaml) for 'imsflow conform'")
-    p.add_argument("--model", metavar="DIR", default=None,
-                   help="model whose flows and messages the drafts are matched to (default: the seed model)")
+    add_model_arg(p, help_text="model whose flows and messages the drafts are matched to (default: the seed model)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
+    if args.extract:
+        ensure_out_dir(args.extract, "--extract")
     doc = read(args.file)
+    if not doc.flows():
+        raise ContributionError(
+            f"{args.file} holds no numbered flow: nothing to lint",
+            hint="lint reads a contribution in the seed's text form (clause headings such as '6.X.2.2.1 ...' "
+            "followed by numbered steps '1. The WIC ...')")
     findings = lint(doc)
     written = []
     if args.extract:

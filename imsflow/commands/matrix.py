@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import sys
 
+from ..loader import load
 from ..workflow.executor import EXECUTORS
 from ..workflow.matrix import DEFAULT_RUN_STATES, MatrixRequest, run_matrix
 from ..workflow.text import render_matrix
-from ._common import add_config_args, add_model_arg, dump_json, parse_settings, write_atomically
+from ._common import (add_budget_args, add_config_args, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir, parse_settings,
+                      positive_int, refuse_empty, write_atomically)
 
 FORMATS = ("text", "json", "junit", "sarif")
 
@@ -21,11 +23,8 @@ def add_run_args(p) -> None:
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="flow id (repeatable); default: all")
     p.add_argument("--property", action="append", default=None, metavar="ID", help="property id (repeatable)")
     add_config_args(p)
-    p.add_argument("--max-states", type=int, default=DEFAULT_RUN_STATES, metavar="N",
-                   help=f"state budget of each run (default {DEFAULT_RUN_STATES:,}; 0: none); a run cut short "
-                   "gives inconclusive verdicts")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="time budget of each run")
-    p.add_argument("--workers", type=int, default=None, metavar="N",
+    add_budget_args(p, states_default=DEFAULT_RUN_STATES, states_help=" (per run)")
+    p.add_argument("--workers", type=positive_int("worker processes"), default=None, metavar="N",
                    help="worker processes (default: one per core)")
     p.add_argument("--executor", choices=tuple(EXECUTORS), default="process",
                    help="where the runs execute (default: a process pool on this machine)")
@@ -39,9 +38,12 @@ def add_run_args(p) -> None:
 
 def request_from(args, *, vary_default_all: bool) -> MatrixRequest:
     vary = args.vary if args.vary is not None else (None if vary_default_all else [])
+    settings = parse_settings(args.settings)
+    for note in check_fixed_settings(load(args.model), args.flow, settings):
+        print(f"imsflow {args.command}: note: {note}", file=sys.stderr)
     return MatrixRequest(
-        model_dir=args.model, vary=vary, flows=args.flow, settings=parse_settings(args.settings),
-        properties=args.property, wics=args.wics, max_states=args.max_states or None, timeout=args.timeout,
+        model_dir=args.model, vary=vary, flows=args.flow, settings=settings,
+        properties=args.property, wics=args.wics, max_states=args.max_states, timeout=args.timeout,
         executor=args.executor, workers=args.workers, progress=args.progress, share=args.share,
     )
 
@@ -60,11 +62,17 @@ def register(sub) -> None:
                    "result decided by an earlier run of the same system gives that run's column in "
                    "'trace_same_as' instead of repeating its trace")
     p.add_argument("--out", metavar="DIR", default=None, help="also write matrix.json here")
+    p.add_argument("--all-findings", action="store_true",
+                   help="text: print every unexpected or inconclusive verdict with its trace (default: the first 20 "
+                   "in full, the others one line each)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
+    if args.out:
+        ensure_out_dir(args.out)
     result = run_matrix(request_from(args, vary_default_all=True))
+    refuse_empty(result)
     if args.format == "json":
         text = dump_json(result.to_json())
     elif args.format in ("junit", "sarif"):
@@ -72,7 +80,7 @@ def run(args) -> int:
 
         text = ci_formats.junit(result) if args.format == "junit" else dump_json(ci_formats.sarif(result))
     else:
-        text = render_matrix(result)
+        text = render_matrix(result, findings_limit=None if args.all_findings else 20)
     if args.out:
         write_atomically(os.path.join(args.out, "matrix.json"), dump_json(result.to_json()))
     sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -8,7 +8,8 @@ import sys
 
 from ..render.report import render_html
 from ..workflow.matrix import run_matrix
-from ._common import write_atomically
+from ._common import ensure_out_dir, write_atomically
+from ._common import refuse_empty
 from .matrix import add_run_args, request_from
 
 FILE_NAME = "report.html"
@@ -28,9 +29,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    ensure_out_dir(args.out)
     request = request_from(args, vary_default_all=False)
     request.diagrams = True
     result = run_matrix(request)
+    refuse_empty(result)
     command = "imsflow " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["report"] else ""
     page = render_html(result, command)
     path = os.path.join(args.out, FILE_NAME)

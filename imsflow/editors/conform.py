@@ -290,7 +290,8 @@ def _fields_match(msg, fields: dict) -> bool:
     return all(str(msg.get(k)) == str(v) for k, v in fields.items())
 
 
-def conform(flow: FlowFile, loaded, *, max_states: int = DEFAULT_MAX_STATES) -> Outcome:
+def conform(flow: FlowFile, loaded, *, max_states: int = DEFAULT_MAX_STATES, to_end: bool = False) -> Outcome:
+    """`to_end` (or the file's `complete: true`): the run must also reach the model flow's end."""
     from ..pipeline import compile_for  # late: the editors package must not need the pipeline to read files
 
     model = loaded.model
@@ -306,7 +307,11 @@ def conform(flow: FlowFile, loaded, *, max_states: int = DEFAULT_MAX_STATES) -> 
             raise FlowFileError(f"preconditions.after names unknown flow {earlier!r}", where=flow.where_key("after"),
                                 known=list(model.flows))
     ts = compile_for(loaded, config, [], eager=False)
-    outcome = search(ts, flow, model.vocabulary, max_states=max_states)
+    end = model.flows[flow.flow].goal if flow.flow is not None and (to_end or flow.complete) else None
+    if (to_end or flow.complete) and end is None:
+        raise FlowFileError("the run cannot be required to reach the flow's end: the file names no model 'flow'",
+                            where=flow.where_key("flow"), hint="add 'flow: F1' (imsflow list flows)")
+    outcome = search(ts, flow, model.vocabulary, max_states=max_states, end=end)
     from ..loader import default_model_dir
 
     if os.path.abspath(loaded.directory) != os.path.abspath(default_model_dir()):
@@ -314,8 +319,29 @@ def conform(flow: FlowFile, loaded, *, max_states: int = DEFAULT_MAX_STATES) -> 
     return outcome
 
 
-def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX_STATES) -> Outcome:
+def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX_STATES, end: dict | None = None) -> Outcome:
+    """`end`: an event pattern (the model flow's goal) some action of the run must match by the
+    time the last written step is performed; a run that performs every step without it stops
+    short of the flow's end and does not count."""
     import time
+
+    from ..patterns.bind import match_event
+
+    is_end: dict = {}
+
+    def ends(aid) -> bool:
+        if aid not in is_end:
+            is_end[aid] = match_event(end, ts, aid) is not None
+        return is_end[aid]
+
+    def reaches_end(node) -> bool:
+        while parent[node] is not None:
+            node, aid, _ = parent[node]
+            if ends(aid):
+                return True
+        return False
+
+    stopped_short = None
 
     started = time.perf_counter()
     m = _Matcher(ts, flow, vocabulary)
@@ -332,8 +358,12 @@ def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX
         node = queue.popleft()
         s, k, bind = node
         if k == n_steps:
-            goal = node
-            break
+            if end is None or reaches_end(node):
+                goal = node
+                break
+            # Not yet: the end may come from receipts that send nothing (the WIC taking the
+            # written 200), the only unwritten steps allowed after the last written one.
+            stopped_short = stopped_short or node
         if k > best[1]:
             best = node
         succ, _unhandled = ts.expand(s)
@@ -348,7 +378,9 @@ def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX
                 if child not in parent:
                     parent[child] = (node, aid, flow.steps[k].label)
                     queue.append(child)
-            if m.is_free(aid, k):
+            # After the last written step: silent receipts, and the flow's final action itself
+            # (the WIC taking the written 200 and answering it with an ACK).
+            if m.is_free(aid, k) or k == n_steps and end is not None and ends(aid):
                 child = (nxt, k, bind)
                 if child not in parent:
                     parent[child] = (node, aid, m.label_of_free(k))
@@ -366,6 +398,13 @@ def search(ts, flow: FlowFile, vocabulary=None, *, max_states: int = DEFAULT_MAX
         return Outcome("inconclusive", flow, ts, Trace(actions), labels, best[1], stats=stats,
                        reason=f"search stopped at {max_states} states with {best[1]} of {n_steps} steps performed; "
                               f"raise the bound or write more of the steps")
+    if stopped_short is not None:
+        actions, labels = _path(parent, stopped_short)
+        what = " ".join(f"{k} {v}" for k, v in end.items() if k != "entity")
+        return Outcome("diverges", flow, ts, Trace(actions), labels, n_steps, stats=stats,
+                       reason=f"all {n_steps} written steps are performed, but no such run reaches the end of "
+                              f"model flow {flow.flow} ({end.get('entity')} {what}): the file stops before the "
+                              f"flow's last step; write the missing steps")
     k = best[1]
     node, refusal = _diagnose(ts, m, flow, parent, k, refusals.get(k, []))
     actions, labels = _path(parent, node)

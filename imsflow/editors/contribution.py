@@ -118,14 +118,9 @@ class Contribution:
 
 
 def read(path: str) -> Contribution:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise ContributionError(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise ContributionError(f"{path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-    return parse(text, path)
+    from ..inputs import read_text
+
+    return parse(read_text(path, "contribution", ContributionError), path)
 
 
 def parse(text: str, path: str = "<text>") -> Contribution:

@@ -8,6 +8,8 @@
       after: []                   # flows that must have happened first
       wics: 1
     allow: [UICC]                 # entities whose unwritten steps may happen between any steps
+    complete: true                # optional: the steps are the whole flow - the run must reach the
+                                  # model flow's end (its goal), so a missing last step diverges
     steps:
       - step: 3
         from: WIC
@@ -39,20 +41,21 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..errors import FlowFileError
+from ..inputs import StrictLoader, read_text, strict_mapping, yaml_problem
 
 LABEL = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
-TOP_KEYS = {"title", "clause", "flow", "preconditions", "allow", "steps", "model", "description"}
+TOP_KEYS = {"title", "clause", "flow", "preconditions", "allow", "steps", "model", "description", "complete"}
 PRE_KEYS = {"settings", "after", "wics"}
 STEP_KEYS = {"step", "from", "to", "message", "fields", "note", "summarised", "allow_before"}
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(StrictLoader):
     """A safe loader that keeps every mapping's line (1-based) in `__line__` and every
     key's line in `__lines__`, for error messages."""
 
 
 def _construct_mapping(loader, node, deep=False):
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping = strict_mapping(loader, node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__lines__"] = {
         k.value: v.start_mark.line + 1 for k, v in node.value if isinstance(k, yaml.ScalarNode)
@@ -101,6 +104,7 @@ class FlowFile:
     allow: tuple
     steps: list  # [FlowStep]
     model: str | None = None
+    complete: bool = False  # the run must reach the model flow's end after the last written step
     key_lines: dict = field(default_factory=dict)  # "flow", "settings", "after", "wics", "allow" -> line
     file_settings: dict = field(default_factory=dict)  # the settings as written (before --set)
 
@@ -117,12 +121,7 @@ class FlowFile:
 
 
 def load_flow(path: str) -> FlowFile:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise FlowFileError(f"cannot read flow file {path}: {exc.strerror}") from None
-    return parse_flow(text, path)
+    return parse_flow(read_text(path, "flow file", FlowFileError), path)
 
 
 def parse_flow(text: str, path: str = "<flow>") -> FlowFile:
@@ -132,10 +131,8 @@ def parse_flow(text: str, path: str = "<flow>") -> FlowFile:
     try:
         data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FlowFileError(f"not valid YAML: {problem}", where=f"{rel}{line}") from None
+        problem, line = yaml_problem(exc)
+        raise FlowFileError(f"not valid YAML: {problem}", where=f"{rel}:{line}" if line else rel) from None
     if not isinstance(data, dict):
         raise FlowFileError("a flow file must be a mapping with 'title', 'clause' and 'steps'", where=f"{rel}:1")
     lines = data.get("__lines__", {})
@@ -172,11 +169,16 @@ def parse_flow(text: str, path: str = "<flow>") -> FlowFile:
                 hint="several arrows of one range share its label; a new label starts after the last",
             )
     flow = data.get("flow")
+    complete = data.get("complete", False)
+    if not isinstance(complete, bool):
+        raise FlowFileError(f"'complete' must be true or false, not {complete!r}", where=at("complete"))
+    if complete and flow is None:
+        raise FlowFileError("'complete: true' needs the model 'flow' whose end the run must reach", where=at("complete"))
     return FlowFile(
         path=rel, title=str(data["title"]), clause=str(data.get("clause", "")),
         flow=str(flow) if flow is not None else None, settings=settings, after=after, wics=wics,
-        allow=allow, steps=steps, model=data.get("model"),
-        key_lines={**{k: v for k, v in lines.items() if k in ("flow", "allow", "preconditions")},
+        allow=allow, steps=steps, model=data.get("model"), complete=complete,
+        key_lines={**{k: v for k, v in lines.items() if k in ("flow", "allow", "preconditions", "complete")},
                    **{k: v for k, v in pre.get("__lines__", {}).items() if k in PRE_KEYS}},
     )
 

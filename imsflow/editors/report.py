@@ -18,7 +18,7 @@ def listing(outcome: Outcome) -> str:
     model_flow = f"model flow {flow.flow}" if flow.flow else "the model"
     if outcome.verdict == "conforms":
         lines.append(f"{head}: all {len(flow.steps)} steps of {what} are performed by {model_flow}")
-    elif outcome.verdict == "diverges":
+    elif outcome.refusal is not None:
         r = outcome.refusal
         lines.append(f"{flow.path}:{r.step.line}: diverges at step {r.step.text()}")
         lines.append(f"  refused by {r.entity} ({r.role}) in state {r.state}: {r.reason}")

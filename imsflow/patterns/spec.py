@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..errors import PropertyError
+from ..inputs import StrictLoader, read_text, strict_mapping, yaml_problem
 
 FLOW_REACHABLE = "flow-reachable"  # the built-in property (and its kind): the flow can run to its end
 KINDS = (
@@ -158,20 +159,27 @@ def _copy(p: Property) -> Property:
     return Property(**{k: getattr(p, k) for k in p.__dataclass_fields__})
 
 
+class _StrictPropertyLoader(StrictLoader):
+    """SafeLoader with imsflow's input rules: aliases of text only, no key written twice."""
+
+
+_StrictPropertyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, strict_mapping)
+
+
 def _load_yaml(path: str, rel: str):
     """(data, lines): the document, and the line of every mapping key and sequence element by
     its path from the root - ('properties', 3, 'first', 'where', 'cred') - so that an error
     names the line of the offending field, not only the property's first line."""
+    text = read_text(path, "property file", PropertyError)
+    loader = _StrictPropertyLoader(text)
     try:
-        with open(path, encoding="utf-8") as fh:
-            loader = yaml.SafeLoader(fh)
-            try:
-                node = loader.get_single_node()
-                data = loader.construct_document(node) if node is not None else None
-            finally:
-                loader.dispose()
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        raise PropertyError(f"{rel} is not valid YAML: {exc}") from None
+        problem, line = yaml_problem(exc)
+        raise PropertyError(f"not valid YAML: {problem}", where=f"{rel}:{line}" if line else rel) from None
+    finally:
+        loader.dispose()
     lines: dict = {}
     if node is not None:
         _record_lines(loader, node, (), lines)

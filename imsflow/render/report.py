@@ -18,10 +18,11 @@ import re
 import time
 
 from .. import __version__
-from ..workflow.text import mark
+from ..workflow.text import is_unexpected, mark
 from .report_template import CSS, JS, PAGE
 
-MARK_KEY = {"ok": "ok", "viol*": "exp", "VIOL!": "viol", "vac": "vac", "??": "inc", "ok!": "lost"}
+# text mark -> the page's key (report_template.py's MARK: label, colour class, meaning)
+MARK_KEY = {"ok": "ok", "viol*": "exp", "vac*": "vacx", "VIOL!": "viol", "VAC!": "vac", "??": "inc", "ok!": "lost"}
 _PROLOG = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.S)
 
 
@@ -86,7 +87,7 @@ def report_data(run, command: str = "") -> dict:
             svg = len(svgs) - 1
         results.append({
             "p": index[r.property], "c": r.column, "verdict": r.verdict.value, "expected": r.expected,
-            "mark": MARK_KEY[mark(r)], "reason": r.reason, "replay": r.replay, "svg": svg,
+            "mark": MARK_KEY[mark(r)], "unexpected": is_unexpected(mark(r)), "reason": r.reason, "replay": r.replay, "svg": svg,
             "steps": steps_of(r.trace) if r.trace else [], "initial": r.initial_state or {},
         })
     columns = [{"flow": c.flow, "label": c.label, "variant": c.variant,

@@ -35,6 +35,21 @@ td.na { background: repeating-linear-gradient(45deg, #fff, #fff 4px, #f1f1f1 4px
 .v-vac { color: var(--vac); background: var(--vac-bg); }
 .v-inc { color: var(--inc); background: var(--inc-bg); }
 .v-lost { color: var(--lost); background: var(--lost-bg); }
+.v-vacx { color: var(--vac); background: #f6effb; }
+/* A verdict that differs from its expectation, whatever its kind: a thick frame and a corner badge. */
+td.cell.unexpected { box-shadow: inset 0 0 0 3px #b00020; position: relative; }
+td.cell.unexpected::after { content: "!"; position: absolute; top: 0; right: 2px; color: #b00020; font-size: 10px; }
+/* The matrix scrolls inside its box and its headers stay: the flow and variant rows on top, the
+   property names on the left. */
+#matrix { max-height: 75vh; overflow: auto; }
+#matrix thead th { position: sticky; z-index: 2; background: #eef1f5; }
+#matrix thead tr:first-child th { top: 0; }
+#matrix thead tr:nth-child(2) th { top: var(--head1, 24px); }
+#matrix tbody th.prop { position: sticky; left: 0; z-index: 1; background: #eef1f5; }
+#matrix thead th:first-child { left: 0; z-index: 3; }
+#matrix-table.only-unexpected tbody tr.all-expected { display: none; }
+#matrix-table.only-unexpected td.cell:not(.unexpected) { visibility: hidden; }
+.filter { margin: 6px 0; font-size: 13px; }
 #detail { scroll-margin-top: 44px; display: none; background: #fff; border: 1px solid var(--line); border-left: 5px solid var(--accent); padding: 10px 16px; }
 #detail.open { display: block; }
 #detail .verdict { display: inline-block; padding: 1px 10px; border-radius: 3px; font-weight: bold; }
@@ -71,9 +86,11 @@ JS = r"""
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("imsflow-data").textContent);
+  // The same marks as the text matrix (workflow/text.py): "!" is a verdict that differs from its expectation.
   var MARK = {ok: ["ok", "v-ok", "holds"], exp: ["viol*", "v-exp", "expected finding"],
-              viol: ["VIOL!", "v-viol", "unexpected violation"], vac: ["vac", "v-vac", "vacuous"],
-              inc: ["??", "v-inc", "inconclusive"], lost: ["ok!", "v-lost", "expected finding no longer found"]};
+              vacx: ["vac*", "v-vacx", "vacuous, as expected"],
+              viol: ["VIOL!", "v-viol", "unexpected violation"], vac: ["VAC!", "v-vac", "unexpectedly vacuous"],
+              inc: ["??", "v-inc", "inconclusive"], lost: ["ok!", "v-lost", "holds where a finding was expected"]};
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     if (attrs) for (var k in attrs) { if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, attrs[k]); }
@@ -104,22 +121,35 @@ JS = r"""
     var used = D.columns.some(function (c, ci) { return (pi + "/" + ci) in cellOf; });
     if (!used) return;
     var tr = el("tr");
+    var anyUnexpected = false;
     tr.appendChild(el("th", {"class": "prop", title: p.statement}, p.id));
     D.columns.forEach(function (c, ci) {
       var ri = cellOf[pi + "/" + ci];
       if (ri === undefined) { tr.appendChild(el("td", {"class": "na", title: "not applicable"}, "")); return; }
       var r = D.results[ri];
-      var td = el("td", {"class": "cell " + MARK[r.mark][1], tabindex: 0, "data-result": ri, "data-mark": r.mark,
-                         "data-property": p.id, "data-flow": c.flow, "data-trace": r.steps.length ? "yes" : "no", title: p.id + " on " + c.flow + " [" + c.label + "]: " + MARK[r.mark][2]},
+      anyUnexpected = anyUnexpected || r.unexpected;
+      var td = el("td", {"class": "cell " + MARK[r.mark][1] + (r.unexpected ? " unexpected" : ""), tabindex: 0,
+                         "data-result": ri, "data-mark": r.mark, "data-unexpected": r.unexpected ? "yes" : "no",
+                         "data-verdict": r.verdict, "data-expected": r.expected,
+                         "data-property": p.id, "data-flow": c.flow, "data-trace": r.steps.length ? "yes" : "no",
+                         title: p.id + " on " + c.flow + " [" + c.label + "]: " + r.verdict + ", expected " +
+                                r.expected + " - " + MARK[r.mark][2]},
                   MARK[r.mark][0]);
       td.addEventListener("click", function () { show(ri, true); });
       td.addEventListener("keydown", function (ev) { if (ev.key === "Enter") show(ri, true); });
       tr.appendChild(td);
     });
+    if (!anyUnexpected) tr.classList.add("all-expected");
     tbody.appendChild(tr);
   });
   table.appendChild(tbody);
   byId("matrix").appendChild(table);
+  // The second header row sticks just below the first, whatever height the first has.
+  table.style.setProperty("--head1", head1.getBoundingClientRect().height + "px");
+  var nUnexpected = D.results.filter(function (r) { return r.unexpected; }).length;
+  var only = byId("only-unexpected");
+  byId("n-unexpected").textContent = nUnexpected + " of " + D.results.length + " verdicts differ from their expectation";
+  only.addEventListener("change", function () { table.classList.toggle("only-unexpected", only.checked); });
 
   // ---- one result: its trace as a sequence diagram, a step list and the global state -------
   var current = null, step = 0;
@@ -287,6 +317,8 @@ PAGE = """<!DOCTYPE html>
   <h2>Verdicts: property x flow x variant</h2>
   <p class="muted">Click a cell for its trace: the sequence diagram, the steps and the global state after each step.</p>
   <div class="legend" id="legend"></div>
+  <div class="filter"><label><input type="checkbox" id="only-unexpected"> unexpected only</label>
+    <span class="muted" id="n-unexpected"></span></div>
   <div id="matrix"></div>
 </section>
 <section id="detail" aria-live="polite">

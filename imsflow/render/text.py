@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ..patterns.verdict import Verdict
 from ..system.trace import listing
+from ..workflow.text import LEGEND, mark
 
-MARK = {"holds": "ok", "violated": "VIOL", "vacuous": "vac", "inconclusive": "??", None: "-"}
 
 
 def verdict_table(results) -> str:
@@ -18,14 +18,7 @@ def verdict_table(results) -> str:
             flows.append(r.flow)
         if r.property not in props:
             props.append(r.property)
-        mark = MARK[r.verdict.value]
-        if r.verdict is Verdict.VIOLATED and r.expected == "violated":
-            mark = "viol*"  # an expected finding
-        elif r.verdict is Verdict.HOLDS and r.expected == "violated":
-            mark = "ok!"  # an expected finding is gone
-        elif r.verdict is Verdict.VIOLATED:
-            mark = "VIOL!"
-        cell[(r.property, r.flow)] = mark
+        cell[(r.property, r.flow)] = mark(r)
     width = max([len(p) for p in props] + [8])
     head = " " * width + " " + " ".join(f"{str(f or '-'):>6}" for f in flows)
     lines = [head]
@@ -33,8 +26,7 @@ def verdict_table(results) -> str:
         row = " ".join(f"{cell.get((p, f), ''):>6}" for f in flows)
         lines.append(f"{p:<{width}} {row}")
     lines.append("")
-    lines.append("legend: ok holds; viol* expected finding; VIOL! unexpected violation; "
-                 "ok! expected finding no longer found; vac vacuous; ?? inconclusive; blank: not applicable")
+    lines.append(LEGEND.replace("; k/n X: X in k of n variants", ""))
     return "\n".join(lines)
 
 

@@ -41,8 +41,12 @@ def _cache_dir() -> Path:
 
 def _build() -> Path:
     source = SOURCE.read_bytes()
-    tag = hashlib.sha256(source + sys.version.encode() + sys.executable.encode()).hexdigest()[:16]
-    target = _cache_dir() / f"{MODULE}_{tag}{sysconfig.get_config_var('EXT_SUFFIX') or '.so'}"
+    # One build per interpreter (its version and path), named by the source it was built from:
+    # a new source replaces that interpreter's old build instead of piling up beside it.
+    interpreter = hashlib.sha256(sys.version.encode() + sys.executable.encode()).hexdigest()[:8]
+    tag = hashlib.sha256(source).hexdigest()[:12]
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+    target = _cache_dir() / f"{MODULE}_{interpreter}_{tag}{suffix}"
     if target.exists():
         return target
     compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
@@ -64,7 +68,19 @@ def _build() -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    _remove_stale(target, f"{MODULE}_{interpreter}_")
     return target
+
+
+def _remove_stale(current: Path, prefix: str) -> None:
+    """Delete this interpreter's builds of older sources (other interpreters' builds - other
+    virtual environments - are theirs to replace)."""
+    for old in current.parent.glob(f"{prefix}*"):
+        if old != current:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # someone else's file, or removed by a parallel build: harmless
 
 
 def module():

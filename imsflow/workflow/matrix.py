@@ -190,7 +190,8 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
     if not jobs:
         return outputs
     notes = notes or [""] * len(jobs)
-    bar = ProgressBar(len(jobs), label, enabled=progress)
+    # Runs of one flow cost alike: the bar estimates what is left per flow (progress.py).
+    bar = ProgressBar(len(jobs), label, enabled=progress, groups=[job.get("flow") for job in jobs])
     issued: list = []  # executor index -> job index
 
     def feed():
@@ -199,7 +200,7 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
             answer = reuse(k) if reuse is not None else None
             if answer is not None:
                 outputs[k] = answer
-                bar.advance(f"{notes[k]} (decided by an earlier run)")
+                bar.advance(f"{notes[k]} (decided by an earlier run)", job=k)
                 continue
             issued.append(k)
             yield job
@@ -214,7 +215,8 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
                 failure = out
             if on_result is not None and "error" not in out:
                 on_result(k, out)
-            bar.advance(notes[k])
+            stats = out.get("stats") or {}
+            bar.advance(notes[k], job=k, states=stats.get("states", 0), seconds=stats.get("seconds"))
     finally:
         pool.close()
     bar.finish()
@@ -295,7 +297,8 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
         "seconds": round(time.perf_counter() - started, 3), "cpu_seconds": round(totals["cpu_seconds"], 3),
         "workers": (request.workers or os.cpu_count() or 1) if parallel else 1,
         "executor": request.executor if len(jobs) > 1 else "serial",
-        "max_states": request.max_states, "timeout": request.timeout, "undecided_columns": cut,
+        "max_states": request.max_states, "undecided_columns": cut,
+        "timeout": request.timeout if request.timeout != float("inf") else None,  # JSON has no infinity
     }
     return MatrixRun(loaded, request, varied, columns, results, stats, warnings, charts,
                      [dict(out["stats"]) for out in outputs])

@@ -9,18 +9,32 @@ from collections import Counter
 
 from ..patterns.verdict import Verdict
 
-# Worst first: the mark a mixed cell shows.
-SEVERITY = ["VIOL!", "ok!", "vac", "??", "viol*", "ok"]
-LEGEND = ("legend: ok holds; viol* expected finding; VIOL! unexpected violation; ok! expected finding "
-          "no longer found; vac vacuous; ?? inconclusive; k/n X: X in k of n variants; blank: not applicable")
+# Worst first: the mark a mixed cell shows.  Every mark of a verdict that differs from its
+# expectation ends in "!", whatever the kind: so the table marks exactly what the summary counts.
+SEVERITY = ["VIOL!", "VAC!", "ok!", "??", "vac*", "viol*", "ok"]
+MARKS = {  # (verdict, as expected?) -> mark
+    ("violated", True): "viol*", ("violated", False): "VIOL!",
+    ("vacuous", True): "vac*", ("vacuous", False): "VAC!",
+    ("holds", True): "ok", ("holds", False): "ok!",
+}
+MEANING = {
+    "ok": "holds", "viol*": "expected finding (violated as expected)", "vac*": "vacuous, as expected",
+    "VIOL!": "unexpected violation", "VAC!": "unexpectedly vacuous",
+    "ok!": "holds where a finding (violated or vacuous) was expected", "??": "inconclusive",
+}
+LEGEND = ("legend: " + "; ".join(f"{m} {MEANING[m]}" for m in ("ok", "viol*", "vac*", "VIOL!", "VAC!", "ok!", "??"))
+          + "; X! differs from its expectation; k/n X: X in k of n variants; blank: not applicable")
 
 
 def mark(r) -> str:
-    if r.verdict is Verdict.VIOLATED:
-        return "viol*" if r.expected == "violated" else "VIOL!"
-    if r.verdict is Verdict.HOLDS:
-        return "ok!" if r.expected == "violated" else "ok"
-    return {"vacuous": "vac", "inconclusive": "??"}[r.verdict.value]
+    """The cell mark of one result (also the check table's, render/text.py)."""
+    if r.verdict is Verdict.INCONCLUSIVE:
+        return "??"
+    return MARKS[(r.verdict.value, r.verdict.value == r.expected)]
+
+
+def is_unexpected(m: str) -> bool:
+    return m.endswith("!")
 
 
 def cells(run) -> dict:
@@ -79,7 +93,9 @@ def explain(run, cell: list) -> str:
     return "; ".join(parts)
 
 
-def render_matrix(run, *, findings_limit: int = 5) -> str:
+def render_matrix(run, *, findings_limit: int | None = 20) -> str:
+    """`findings_limit`: how many unexpected or undecided verdicts to print in full (None: all);
+    the rest are listed one line each, so every one of them is named."""
     flows = run.flows()
     by_cell = cells(run)
     props = list(dict.fromkeys(r.property for r in run.results))
@@ -112,11 +128,16 @@ def render_matrix(run, *, findings_limit: int = 5) -> str:
         for (p, f), cell in mixed:
             lines.append(f"  {p} on {f or 'the model'}: {explain(run, cell)}")
     unexpected = [r for r in run.results if not r.as_expected or r.verdict is Verdict.INCONCLUSIVE]
+    unexpected.sort(key=lambda r: SEVERITY.index(mark(r)))  # the unexpected first, the undecided last
+    shown = unexpected if findings_limit is None else unexpected[:findings_limit]
     if unexpected:
-        lines += ["", f"unexpected or undecided verdicts ({len(unexpected)}; the first {min(findings_limit, len(unexpected))}):"]
-        for r in unexpected[:findings_limit]:
+        n_bad = sum(1 for r in unexpected if not r.as_expected)
+        head = f"unexpected or undecided verdicts ({n_bad} unexpected, {len(unexpected) - n_bad} inconclusive"
+        lines += ["", head + (f"; the first {len(shown)} in full, the others after them):" if len(shown) < len(unexpected)
+                              else "):")]
+        for r in shown:
             col = run.columns[r.column]
-            lines.append(f"== {r.property} on {r.flow or 'the model'} [{col.label}]: {r.verdict.value}"
+            lines.append(f"== {mark(r)} {r.property} on {r.flow or 'the model'} [{col.label}]: {r.verdict.value}"
                          f" (expected {r.expected})")
             if r.reason:
                 lines.append(f"   why: {r.reason}")
@@ -127,6 +148,13 @@ def render_matrix(run, *, findings_limit: int = 5) -> str:
                 lines.extend("   " + ln for ln in body)
             if r.replay:
                 lines.append(f"   replay: {r.replay}")
+        rest = unexpected[len(shown):]
+        if rest:
+            lines += ["", f"{len(rest)} more (their traces: imsflow matrix --all-findings, or --format json; each "
+                          "replays alone with its command):"]
+            for r in rest:
+                lines.append(f"== {mark(r)} {r.property} on {r.flow or 'the model'} [{run.columns[r.column].label}]: "
+                             f"{r.verdict.value} (expected {r.expected}); replay: {r.replay}")
     lines += ["", summary(run)]
     return "\n".join(lines)
 
@@ -145,7 +173,7 @@ def summary(run) -> str:
                   f"{s['timeout']:g} s" if s.get("timeout") else ""]
         text += (f"\n{s['undecided_columns']} of {s['runs']} columns have verdicts their run's budget "
                  f"({' and '.join(b for b in budget if b) or 'none'}) left inconclusive: check such a "
-                 "column alone with a larger --max-states (0: no budget), or use its replay command")
+                 "column alone with a larger --max-states ('none': no budget), or use its replay command")
     return text
 
 

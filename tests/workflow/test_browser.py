@@ -189,3 +189,44 @@ def test_seed_report_opens_offline_and_shows_a_trace(browser, seed_report):
                                             for c in charts}
     assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
     assert [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"] == []
+
+
+@pytest.fixture(scope="module")
+def vacuity_report(gate_expecting_vacuity, tmp_path_factory):
+    out = tmp_path_factory.mktemp("vacuity-report")
+    assert main(["report", "--model", gate_expecting_vacuity, "--flow", "login", "--vary", "trust", "--set", "rogue=yes",
+                 "--out", str(out), "--executor", "serial"]) == 1  # the unmet expectation is unexpected
+    return os.path.join(out, "report.html")
+
+
+def test_an_expected_vacuous_that_holds_is_marked_and_survives_the_unexpected_only_filter(browser, vacuity_report):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get("file://" + vacuity_report)
+    wait = WebDriverWait(browser, 10)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#matrix td.cell"))
+    cell = browser.find_element(By.CSS_SELECTOR, "td.cell[data-verdict='holds'][data-expected='vacuous']")
+    assert cell.text == "ok!"
+    assert cell.get_attribute("data-unexpected") == "yes" and "unexpected" in cell.get_attribute("class")
+    assert "v-lost" in cell.get_attribute("class")  # drawn like a lost finding, not like a plain ok
+    cell.click()
+    verdict = browser.find_element(By.ID, "d-verdict").text
+    assert verdict.startswith("holds (expected vacuous)") and "finding was expected" in verdict
+    # Every unexpected cell of the page is marked, and only those.
+    marked = browser.find_elements(By.CSS_SELECTOR, "td.cell.unexpected")
+    assert [c.get_attribute("data-result") for c in marked] == [cell.get_attribute("data-result")]
+    assert "1 of 8 verdicts differ" in browser.find_element(By.ID, "n-unexpected").text
+    # "unexpected only" hides the cells that are as expected and keeps this one.
+    plain = browser.find_element(By.CSS_SELECTOR, "td.cell[data-unexpected='no']")
+    toggle = browser.find_element(By.ID, "only-unexpected")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", toggle)  # out from under the nav
+    toggle.click()
+    assert cell.is_displayed() and not plain.is_displayed()
+    toggle.click()
+    assert plain.is_displayed()
+    # The header rows stick to the top of the scrolling matrix.
+    position = browser.execute_script(
+        "return getComputedStyle(document.querySelector('#matrix thead th')).position")
+    assert position == "sticky"
+    assert [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"] == []

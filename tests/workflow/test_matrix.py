@@ -89,7 +89,7 @@ def test_progress_bar_reaches_the_end(gate_dir, capsys):
                  "--executor", "serial"])
     err = capsys.readouterr().err
     assert code == 0
-    assert "2/2 100%" in err and "[" + "#" * 28 + "]" in err
+    assert "2/2 runs 100%" in err and " states;" in err and "[" + "#" * 28 + "]" in err
 
 
 def test_json_output_follows_the_result_contract(gate_dir, capsys):
@@ -184,7 +184,9 @@ def test_each_run_has_a_state_budget_and_the_table_says_what_it_left_undecided(g
     out = capsys.readouterr().out
     assert code == 3  # inconclusive, never "holds" for a cut search
     assert "columns have verdicts their run's budget (2 states) left inconclusive" in out
-    # --max-states 0 lifts the budget: the same matrix is decided
-    code = main(["matrix", "--model", gate_dir, "--vary", "trust", "--max-states", "0", "--no-progress"])
+    # --max-states none lifts the budget: the same matrix is decided (0 is refused: it once meant
+    # "none" here and "no states" in check)
+    code = main(["matrix", "--model", gate_dir, "--vary", "trust", "--max-states", "none", "--no-progress"])
     out = capsys.readouterr().out
     assert code == 0 and "left inconclusive" not in out
+    assert main(["matrix", "--model", gate_dir, "--vary", "trust", "--max-states", "0", "--no-progress"]) == 2

@@ -73,7 +73,7 @@ def counter_system(props):
 def test_bmc_finds_a_shortest_counterexample_that_replays():
     props = [prop("never-six", "invariant", never={"entity": "C", "var": "n", "is": 6})]
     ts = counter_system(props)
-    [o], stats = Z3Checker(depth=10).check(ts, lower(props, ts))
+    [o], stats = Z3Checker(depth=10, timeout=0).check(ts, lower(props, ts))
     assert o.verdict is Verdict.VIOLATED
     assert len(o.trace.actions) == 6  # six increments
     final = o.trace.states(ts)[-1]
@@ -83,7 +83,7 @@ def test_bmc_finds_a_shortest_counterexample_that_replays():
 def test_a_bound_too_small_is_inconclusive_never_holds():
     props = [prop("never-six", "invariant", never={"entity": "C", "var": "n", "is": 6})]
     ts = counter_system(props)
-    [o], _ = Z3Checker(depth=3, simulate=False).check(ts, lower(props, ts))
+    [o], _ = Z3Checker(depth=3, timeout=0, simulate=False).check(ts, lower(props, ts))
     assert o.verdict is Verdict.INCONCLUSIVE
     assert "up to 3 steps" in o.reason
 
@@ -94,7 +94,7 @@ def test_every_run_ending_within_the_bound_is_a_proof():
     props = [prop("got-only-after-five", "invariant",
                   never={"all": [{"entity": "S", "state": "got"}, {"entity": "C", "var": "n", "in": [0, 1, 2, 3, 4]}]})]
     ts = counter_system(props)
-    [o], _ = Z3Checker(depth=20).check(ts, lower(props, ts))
+    [o], _ = Z3Checker(depth=20, timeout=0).check(ts, lower(props, ts))
     ex, _ = ExplicitChecker().check(ts, lower(props, ts))
     assert ex[0].verdict is Verdict.HOLDS
     assert o.verdict is Verdict.HOLDS and ("every run" in o.reason or "induction" in o.reason)
@@ -109,7 +109,7 @@ def test_reachability_witness_and_vacuous_precedence():
              then={"entity": "S", "receives": "Done"}),
     ]
     ts = counter_system(props)
-    z, _ = Z3Checker(depth=20).check(ts, lower(props, ts))
+    z, _ = Z3Checker(depth=20, timeout=0).check(ts, lower(props, ts))
     ex, _ = ExplicitChecker().check(ts, lower(props, ts))
     assert [o.verdict for o in z] == [o.verdict for o in ex] == [Verdict.HOLDS, Verdict.VACUOUS, Verdict.HOLDS]
     assert len(z[0].trace.actions) == 6  # five increments, then the Sink's receipt
@@ -120,7 +120,7 @@ def test_known_limit_response_properties_are_inconclusive():
     props = [prop("done-answered", "response", trigger={"entity": "C", "event": "inc"},
                   response={"entity": "C", "event": "stop"})]
     ts = counter_system(props)
-    [o], _ = Z3Checker(depth=5).check(ts, lower(props, ts))
+    [o], _ = Z3Checker(depth=5, timeout=0).check(ts, lower(props, ts))
     assert o.verdict is Verdict.INCONCLUSIVE
     assert "liveness" in o.reason
 
@@ -134,7 +134,7 @@ def test_two_phase_agrees_with_the_explicit_engine():
     props = selected_properties(loaded, config, None)
     ts = compile_for(loaded, config, props)
     obligations = lower(props, ts, flow=loaded.model.flows["commit"])
-    z, _ = Z3Checker(houdini_seconds=3).check(ts, obligations)
+    z, _ = Z3Checker(timeout=0).check(ts, obligations)
     ex, _ = ExplicitChecker().check(ts, obligations)
     for a, b in zip(ex, z):
         assert b.verdict in (a.verdict, Verdict.INCONCLUSIVE), (a.property, a.verdict, b.verdict, b.reason)
@@ -177,7 +177,7 @@ def test_disagreement_fails_the_run():
 
 def test_cli_z3_trace_is_written_and_replays(tmp_path, capsys):
     out = tmp_path / "out"
-    code = main(["check", "--model", TWO_PHASE, "--engine", "z3", "--property", "flow-reachable",
+    code = main(["check", "--model", TWO_PHASE, "--engine", "z3", "--timeout", "none", "--property", "flow-reachable",
                  "--out", str(out), "--format", "json"])
     assert code == 0
     doc = json.loads(capsys.readouterr().out)
@@ -189,7 +189,7 @@ def test_cli_z3_trace_is_written_and_replays(tmp_path, capsys):
 
 
 def test_cli_both_on_two_phase_shows_each_engine(capsys):
-    code = main(["check", "--model", TWO_PHASE, "--engine", "both", "--format", "json",
+    code = main(["check", "--model", TWO_PHASE, "--engine", "both", "--timeout", "none", "--format", "json",
                  "--property", "deadlock-free", "--property", "rm-commits-only-on-commit"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 0
@@ -203,14 +203,14 @@ def test_a_run_beyond_the_bmc_bound_is_found_by_simulation_and_replayed():
     props = [prop("sink-gets-done", "reachability", goal={"entity": "S", "receives": "Done"}),
              prop("never-six", "invariant", never={"entity": "C", "var": "n", "is": 6})]
     ts = counter_system(props)
-    reach, bad = Z3Checker(depth=2).check(ts, lower(props, ts))[0]
+    reach, bad = Z3Checker(depth=2, timeout=0).check(ts, lower(props, ts))[0]
     assert reach.verdict is Verdict.HOLDS and "simulation" in reach.reason
     assert ts.actions[reach.trace.actions[-1]].trigger == "Done"
     reach.trace.states(ts)
     assert bad.verdict is Verdict.VIOLATED and "simulation" in bad.reason
     assert ts.processes[0].local_label(bad.trace.states(ts)[-1][0]) == "counting{n=6}"
     # Without simulation the bound is the bound: nothing is claimed.
-    reach, bad = Z3Checker(depth=2, simulate=False).check(ts, lower(props, ts))[0]
+    reach, bad = Z3Checker(depth=2, timeout=0, simulate=False).check(ts, lower(props, ts))[0]
     assert reach.verdict is bad.verdict is Verdict.INCONCLUSIVE
 
 
@@ -269,7 +269,7 @@ def test_property_directed_strengthening_proves_what_plain_induction_cannot():
     ind = Inductor(enc)
     assert ind.step_case(good, 2) is None
     pool = candidates(enc, sample_states(ts))
-    kept = ind.cti_strengthen(good, pool, ts.initial_state(), seconds=30)
+    kept = ind.cti_strengthen(good, pool, ts.initial_state(), seconds=None, max_rounds=200)
     assert kept is not None and 0 < len(kept) < len(pool)
     # The proof is Z3's: good and the kept facts together are preserved by every step.
     s, t = enc.state("a"), enc.state("b")

@@ -135,7 +135,7 @@ class Z3Checker:
 
     def check(self, ts, obligations, *, label: str = ""):
         start = time.perf_counter()
-        budget = self.timeout if self.timeout and self.timeout > 0 else None
+        budget = self.timeout if self.timeout and 0 < self.timeout < float("inf") else None  # inf: --timeout none
         deadline = start + budget if budget else None
         obligations = list(obligations)
         restart = next((ob.restart_after for ob in obligations if isinstance(ob, Reach) and ob.ordered), frozenset())
@@ -317,7 +317,7 @@ class Z3Checker:
             if q.ordered:
                 enc = sess.ordered()[0]
                 path = ordered_run(ts, q.aids, step_keys=enc.step_keys, restart=enc.restart,
-                                   seconds=min(3.0, max(0.5, sess.left() / 10)))
+                                   seconds=_slice(sess, 3.0, 10))
                 final = None
             elif q.kind == "action":
                 enc, path, final = sess.enc, samples.path_taking(q.aids), None
@@ -339,8 +339,7 @@ class Z3Checker:
         """The simulated states of this check, walked once (at most 10 s, a sixth of what is
         left) and shared by the simulated runs and the mined facts."""
         if sess.samples is None:
-            sess.samples = sample_states(sess.ts, limit=self.sample_limit,
-                                         seconds=min(10.0, max(0.5, sess.left() / 6)))
+            sess.samples = sample_states(sess.ts, limit=self.sample_limit, seconds=_slice(sess, 10.0, 6))
         return sess.samples
 
     def _strengthen(self, sess, plans) -> None:
@@ -371,11 +370,11 @@ class Z3Checker:
                 good = plan["goods"][role]
                 if self._base_fails(sess, good, 0):
                     continue
-                seconds = 0.5 * sess.left() if sess.deadline is not None else 300.0
+                seconds = max(5.0, 0.5 * sess.left()) if sess.deadline is not None else None  # None: rounds end it
                 # Monitors only observe: facts about another property's monitor cannot help.
                 own = {mk for mk, mon in enumerate(sess.ts.monitors) if mon.property == plan["ob"].property}
                 mine = [c for c in pool if c.monitors() <= own]
-                proved, kept = sess.ind.cti_strengthen_many({key: good}, mine, init, seconds=max(5.0, seconds))
+                proved, kept = sess.ind.cti_strengthen_many({key: good}, mine, init, seconds=seconds)
                 if key not in proved:
                     sess.notes[key] = f"property-directed strengthening failed: {sess.ind.failed.get(key, '')}"
                     continue
@@ -387,7 +386,7 @@ class Z3Checker:
             todo = [(p, r) for p, r in todo if (p["ob"].property, r) not in sess.proved]
         if todo and self.strengthen:
             seconds = self.houdini_seconds
-            if seconds is None:
+            if seconds is None and sess.deadline is not None:
                 seconds = max(15.0, sess.left() * 0.6)
             sess.lemma_count = sess.ind.strengthen(candidates(sess.enc, sess.samples), seconds=seconds)
             self._prove(sess, todo, STRONG_K, f"k-induction strengthened with {sess.lemma_count} proved lemmas")
@@ -534,3 +533,12 @@ def _violation_reason(ob, sess, query) -> str:
         return (f"{base} (a run of {query.hit_depth} steps found by simulation and replayed in the Z3 encoding; "
                 f"BMC found none of up to {query.searched} steps)")
     return f"{base} (found by bounded model checking at depth {query.hit_depth})"
+
+
+def _slice(sess, most: float, share: int) -> float | None:
+    """The seconds a simulation phase may take: at most `most`, a `share`-th of what is left;
+    None (only its counts bound it) when the check has no time budget - so a check run with
+    timeout=0 gives the same verdicts on a loaded machine as on an idle one."""
+    if sess.deadline is None:
+        return None
+    return min(most, max(0.5, sess.left() / share))

@@ -104,15 +104,16 @@ class Inductor:
         return self.step_cases({0: good}, k_max, tag).get(0)
 
     # ---- Houdini -------------------------------------------------------------------------------
-    def houdini(self, candidates: list, *, seconds: float = 30.0) -> list:
+    def houdini(self, candidates: list, *, seconds: float | None = 30.0) -> list:
         """The largest subset of `candidates` (functions State -> formula, each true in the
         initial state - lemmas.candidates mines them from samples that include it) whose
         conjunction is preserved by every step from states satisfying the lemmas.  Each round
         drops the candidates a counterexample-to-induction breaks.  Past `seconds` it gives up
-        and returns nothing (no lemma is better than an unproved one)."""
+        and returns nothing (no lemma is better than an unproved one); `seconds=None`: no time
+        bound (each round drops a candidate, so at most len(candidates) rounds)."""
         enc = self.enc
         alive = list(candidates)
-        stop = time.perf_counter() + seconds
+        stop = None if seconds is None else time.perf_counter() + seconds
         s, t = enc.state("hs"), enc.state("ht")
         solver = self._solver()
         self._constrain(solver, s)
@@ -126,7 +127,7 @@ class Inductor:
             solver.add(z3.Implies(lit, cand(s)))
         live = list(range(len(alive)))
         while live:
-            if time.perf_counter() > stop:
+            if stop is not None and time.perf_counter() > stop:
                 return []
             solver.push()
             solver.add(fast_or([broken_after[i] for i in live]))
@@ -150,17 +151,19 @@ class Inductor:
             live = [i for i in live if i not in broken]
         return []
 
-    def cti_strengthen(self, good, pool: list, init: tuple, *, seconds: float = 60.0, per_cti: int = 40):
+    def cti_strengthen(self, good, pool: list, init: tuple, *, seconds: float | None = 60.0, per_cti: int = 40,
+                       max_rounds: int | None = None):
         """`cti_strengthen_many` for one property: the proved set of facts (a list, possibly
         empty) when good and the set are inductive together, else None (`why_not` says why)."""
-        proved, kept = self.cti_strengthen_many({0: good}, pool, init, seconds=seconds, per_cti=per_cti)
+        proved, kept = self.cti_strengthen_many({0: good}, pool, init, seconds=seconds, per_cti=per_cti,
+                                                max_rounds=max_rounds)
         if 0 not in proved:
             self.why_not = self.failed.get(0, self.why_not)
             return None
         return kept
 
-    def cti_strengthen_many(self, goods: dict, pool: list, init: tuple, *, seconds: float = 60.0,
-                            per_cti: int = 40) -> tuple:
+    def cti_strengthen_many(self, goods: dict, pool: list, init: tuple, *, seconds: float | None = 60.0,
+                            per_cti: int = 40, max_rounds: int | None = None) -> tuple:
         """Property-directed strengthening of several properties at once: (keys of `goods`
         proved, the facts of `pool` that prove them).  The facts (lemmas.Exclusion or
         Candidate, true on every sample) are the ones that block counterexamples to induction,
@@ -175,9 +178,11 @@ class Inductor:
         lost).  With no such fact left the first state may be reachable: the broken facts are
         dropped, and a broken good has no proof this way and leaves the live set.  When no step
         breaks anything, the live goods and the set are inductive together.
-        Sound whatever the pool: the final check is Z3's, and every fact holds in `init`."""
+        Sound whatever the pool: the final check is Z3's, and every fact holds in `init`.
+        Budgets: `seconds` of wall-clock time and/or `max_rounds` rounds (a count, the same on
+        every machine: what the tests use); None is no bound of that kind."""
         enc = self.enc
-        stop = time.perf_counter() + seconds
+        stop = None if seconds is None else time.perf_counter() + seconds
         pool = [c for c in pool if c.holds(init, enc.ts)]
         self.failed = {}
         self.why_not = ""
@@ -198,9 +203,13 @@ class Inductor:
         chosen_set: set = set()
         dropped: set = set()
         while live:
-            if time.perf_counter() > stop:
+            if stop is not None and time.perf_counter() > stop:
                 for key in live:
                     self.failed[key] = f"its time slice ({seconds:.0f} s) ran out after {rounds} rounds"
+                return set(), []
+            if max_rounds is not None and rounds >= max_rounds:
+                for key in live:
+                    self.failed[key] = f"its round budget ({max_rounds} rounds) ran out"
                 return set(), []
             rounds += 1
             for i in chosen:

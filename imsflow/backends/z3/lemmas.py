@@ -75,10 +75,13 @@ class Samples:
         return None
 
 
-def sample_states(ts, *, limit: int = 20_000, walks: int = 200, seconds: float = 5.0, seed: int = 0) -> Samples:
+def sample_states(ts, *, limit: int = 20_000, walks: int = 200, seconds: float | None = 5.0, seed: int = 0) -> Samples:
     """Reachable states: a BFS prefix of up to 3/4 of `limit` states, then random walks that
     reach deeper.  When the BFS runs out of states first, the samples are every reachable
-    state (`complete`), and every fact mined from them is an invariant."""
+    state (`complete`), and every fact mined from them is an invariant.  `seconds=None`: the
+    counts (`limit`, `walks`) are the only budget, so the samples do not depend on the clock."""
+    if seconds is None:
+        seconds = float("inf")
     start = time.perf_counter()
     out = Samples()
     out.add(ts.initial_state(), -1, -1)
@@ -112,11 +115,13 @@ def sample_states(ts, *, limit: int = 20_000, walks: int = 200, seconds: float =
     return out
 
 
-def ordered_run(ts, aids, *, step_keys: list, restart=frozenset(), walks: int = 300, seconds: float = 3.0,
+def ordered_run(ts, aids, *, step_keys: list, restart=frozenset(), walks: int = 300, seconds: float | None = 3.0,
                 seed: int = 0) -> list | None:
     """A run that takes one of `aids` with the seed's step numbers never going backwards
     (after a step labelled in `restart` the order starts again): random walks that only take
     in-order actions; the shortest run found within the budget, or None."""
+    if seconds is None:  # the walk count is the only budget
+        seconds = float("inf")
     start = time.perf_counter()
     rng = random.Random(seed)
     goal = frozenset(aids)
