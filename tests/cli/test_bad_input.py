@@ -128,7 +128,7 @@ CASES = [
     ("check-wics-negative", ["check", "--wics", "-2"], "--wics"),
     ("check-wics-too-many", ["check", "--wics", "99"], "--wics"),
     ("check-format-unknown", ["check", "--format", "xml"], "--format"),
-    ("check-engine-unknown", ["check", "--engine", "spin"], "--engine"),
+    ("check-engine-unknown", ["check", "--engine", "nusmv"], "--engine"),
     ("check-option-unknown", ["check", "--maxstates", "5"], "--maxstates"),
     # check: selections
     ("check-flow-unknown", ["check", "--flow", "F99"], "F99"),
