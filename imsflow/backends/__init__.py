@@ -33,11 +33,12 @@ def engine_named(name: str, request):
 
         if name == "both":
             return BothChecker(explicit, z3)
-        from .promela.backend import SpinChecker, spin_available
+        from .promela import run as spin_run
+        from .promela.backend import SpinChecker
 
         engines = {"explicit": explicit, "z3": z3}
         skipped = {}
-        if spin_available():
+        if spin_run.spin_available():
             engines["spin"] = SpinChecker(timeout=request.timeout)
         else:
             skipped["spin"] = "not run: spin or gcc is not on PATH (scripts/setup.sh installs them)"
@@ -45,9 +46,10 @@ def engine_named(name: str, request):
         multi.name = "all"
         return multi
     if name == "spin":
-        from .promela.backend import SpinChecker, spin_available
+        from .promela import run as spin_run
+        from .promela.backend import SpinChecker
 
-        if not spin_available():
+        if not spin_run.spin_available():
             raise UsageError("the SPIN engine needs `spin` and `gcc` on PATH",
                              hint="install them with scripts/setup.sh (apt-get install spin gcc)")
         return SpinChecker(timeout=request.timeout)

@@ -236,7 +236,9 @@ def derive(loaded: LoadedModel, request: MatrixRequest, source: dict, j: int, co
     props = [p.id for p in selected_properties(loaded, config, request.properties)]
     if props != [d["property"] for d in source["results"]]:
         return None
-    replay_request = CheckRequest(model_dir=loaded.directory, engine="explicit", wics=request.wics)
+    # The run's own request (as run_job builds it), so the replay line is the one that run prints.
+    replay_request = CheckRequest(model_dir=loaded.directory, engine="explicit", wics=request.wics,
+                                  max_states=request.max_states, timeout=request.timeout)
     results = []
     for d in source["results"]:
         expected, why = loaded.property(d["property"]).expectation(config)

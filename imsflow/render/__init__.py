@@ -1,0 +1,1 @@
+"""Renderers: terminal text, sequence and state diagrams, reports and CI formats."""
