@@ -8,7 +8,7 @@ from ..errors import UsageError
 from ..workflow.diff import DiffRequest, Side, run_diff
 from ..workflow.executor import EXECUTORS
 from ..workflow.text import render_diff
-from ._common import add_budget_args, add_config_args, add_model_arg, dump_json, parse_settings, positive_int
+from ._common import add_budget_args, add_config_args, add_model_arg, dump_json, parse_settings, positive_int, unique
 
 EPILOG = """\
 The candidate is --model with its --set values; the baseline is --against-model (default: the
@@ -63,7 +63,7 @@ def run(args) -> int:
     request = DiffRequest(
         candidate=Side(args.model, settings),
         baseline=Side(args.against_model if args.against_model is not None else args.model, baseline),
-        flows=args.flow, properties=args.property, wics=args.wics, max_states=args.max_states,
+        flows=unique(args.flow), properties=unique(args.property), wics=args.wics, max_states=args.max_states,
         timeout=args.timeout, executor=args.executor, workers=args.workers, progress=args.progress,
     )
     diff = run_diff(request)

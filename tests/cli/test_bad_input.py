@@ -138,6 +138,8 @@ CASES = [
     ("check-set-unknown-variant", ["check", "--set", "nosuch=1"], "nosuch"),
     ("check-set-unknown-value", ["check", "--set", "tna_trust=bogus"], "bogus"),
     ("check-set-overridden-by-flow", ["check", "--flow", "F8", "--set", "iwf=internal"], "F8 fixes iwf=external"),
+    ("check-set-twice-differently", ["check", "--set", "rogue=yes", "--set", "rogue=no"], "two values"),
+    ("check-model-empty-name", ["check", "--model", ""], "--model"),
     # check: output locations
     ("check-out-is-a-file", ["check", "--flow", "F1", "--out", "{d}/a_file"], "--out"),
     ("check-out-under-a-file", ["check", "--flow", "F1", "--out", "{d}/a_file/sub"], "--out"),
@@ -335,6 +337,12 @@ def test_a_flow_file_that_stops_short_of_the_flow_end_diverges_when_it_must_be_c
     assert main(["conform", str(short)]) == 0
     assert main(["conform", str(short), "--to-end"]) == 1
     capsys.readouterr()
+
+
+def test_a_repeated_flow_or_property_is_checked_once(capsys):
+    assert main(["check", "--flow", "F1", "--flow", "F1", "--property", "deadlock-free", "--property", "deadlock-free",
+                 "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["results"]) == 1
 
 
 @pytest.mark.parametrize("argv", [["check", "--flow", "F1", "--max-states", "none"],
