@@ -35,6 +35,8 @@ def load_trace_file(path: str) -> dict:
     except json.JSONDecodeError as exc:
         raise TraceError(f"not JSON: {exc.msg}", where=f"{path}:{exc.lineno}",
                          hint="pass a file written by 'imsflow check --out' (DIR/traces/*.json)") from None
+    except RecursionError:
+        raise TraceError(f"{path} is nested too deeply to be a trace file") from None
     if not isinstance(doc, dict):
         raise TraceError(f"{path} holds a JSON {type(doc).__name__}, not an object with 'results'",
                          hint="pass a file written by 'imsflow check --out'")

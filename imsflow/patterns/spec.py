@@ -158,6 +158,8 @@ def _load_file(path: str) -> list[Property]:
     except yaml.YAMLError as exc:
         problem, line = yaml_problem(exc)
         raise PropertyError(f"not valid YAML: {problem}", where=f"{rel}:{line}" if line else rel) from None
+    except RecursionError:
+        raise PropertyError("the YAML is nested too deeply to be a property file", where=rel) from None
     if data is None:
         return []
     if isinstance(data, dict) and "properties" in data:

@@ -72,6 +72,8 @@ def _write_inputs(d: Path) -> None:
         "bad_setting.yaml": _flow(**{"steps:\n": "preconditions: {settings: {tna_trust: maybe}}\nsteps:\n"}),
         "no_steps.yaml": "title: Nothing\nsteps: []\n",
         "alias_bomb.yaml": "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\ntitle: t\nsteps: [*b]\n",
+        "deep.yaml": "title: t\nsteps: " + "[" * 3000 + "]" * 3000 + "\n",
+        "settings_int_key.yaml": _flow(**{"steps:\n": "preconditions: {settings: {1: 2}}\nsteps:\n"}),
     }
     for name, text in flows.items():
         (d / name).write_text(text)
@@ -108,6 +110,7 @@ def _write_inputs(d: Path) -> None:
     damaged("t_unknown_event.json", lambda doc: doc["results"][0]["trace"][0].update(event="teleport"))
     damaged("t_results_dict.json", lambda doc: doc.update(results={"a": 1}))
     (d / "t_not_json.json").write_text('{"results": [\n')
+    (d / "t_deep.json").write_text('{"results": ' + "[" * 20000 + "]" * 20000 + "}")
     (d / "t_list.json").write_text("[1, 2, 3]\n")
     (d / "t_no_results.json").write_text('{"model": "x"}\n')
 
@@ -212,6 +215,8 @@ CASES = [
     ("conform-wics-zero", ["conform", "{d}/bad_wics.yaml"], "bad_wics.yaml:"),
     ("conform-setting-unknown", ["conform", "{d}/bad_setting.yaml"], "bad_setting.yaml:"),
     ("conform-no-steps", ["conform", "{d}/no_steps.yaml"], "no_steps.yaml:"),
+    ("conform-nested-too-deeply", ["conform", "{d}/deep.yaml"], "deep.yaml"),
+    ("conform-setting-name-a-number", ["conform", "{d}/settings_int_key.yaml"], "settings_int_key.yaml:"),
     # conform: options
     ("conform-max-states-zero", ["conform", "{seed}", "--max-states", "0"], "--max-states"),
     ("conform-max-states-negative", ["conform", "{seed}", "--max-states", "-9"], "--max-states"),
@@ -234,6 +239,7 @@ CASES = [
     ("trace-file-not-utf8", ["trace", "{d}/latin1.yaml"], "latin1.yaml"),
     ("trace-file-too-big", ["trace", "{d}/big.yaml"], "limit"),
     ("trace-not-json", ["trace", "{d}/t_not_json.json"], "t_not_json.json:"),
+    ("trace-nested-too-deeply", ["trace", "{d}/t_deep.json"], "t_deep.json"),
     ("trace-json-list", ["trace", "{d}/t_list.json"], "t_list.json"),
     ("trace-no-results", ["trace", "{d}/t_no_results.json"], "t_no_results.json"),
     ("trace-results-not-a-list", ["trace", "{d}/t_results_dict.json"], "t_results_dict.json"),
