@@ -119,13 +119,31 @@ def refuse_empty(run) -> None:
                          hint="see 'imsflow list properties' for the flows each property applies to")
 
 
+# Directories ensure_out_dir created for this command: the CLI removes the ones still empty when
+# the command fails, so a refused command leaves nothing behind (cli.main).
+CREATED: list = []
+
+
+def remove_created_dirs() -> None:
+    while CREATED:
+        try:
+            os.rmdir(CREATED.pop())  # deepest first; fails (and stays) when something was written
+        except OSError:
+            pass
+
+
 def ensure_out_dir(path: str, option: str = "--out") -> str:
     """Create the output directory (before any work is done) and make sure it can be written,
     so a bad --out fails at once with exit 2 instead of after the search with a traceback."""
     if os.path.exists(path) and not os.path.isdir(path):
         raise UsageError(f"{option} {path!r} is a file, not a directory", hint="give a directory (created if missing)")
+    missing, d = [], os.path.abspath(path)
+    while not os.path.exists(d):
+        missing.append(d)
+        d = os.path.dirname(d)
     try:
         os.makedirs(path, exist_ok=True)
+        CREATED.extend(reversed(missing))
         fd, probe = tempfile.mkstemp(prefix=".imsflow-probe-", dir=path)
         os.close(fd)
         os.unlink(probe)

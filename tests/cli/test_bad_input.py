@@ -147,6 +147,12 @@ CASES = [
     ("check-out-is-a-file", ["check", "--flow", "F1", "--out", "{d}/a_file"], "--out"),
     ("check-out-under-a-file", ["check", "--flow", "F1", "--out", "{d}/a_file/sub"], "--out"),
     ("check-out-unwritable", ["check", "--flow", "F1", "--out", "/proc/imsflow-out"], "--out"),
+    # a refused command removes the output directory it created (the listing check below)
+    ("check-out-new-and-flow-unknown", ["check", "--flow", "F99", "--out", "{d}/fresh/out"], "F99"),
+    ("matrix-out-new-and-flow-unknown", ["matrix", "--flow", "F99", "--out", "{d}/fresh/out"], "F99"),
+    ("report-out-new-and-flow-unknown", ["report", "--flow", "F99", "--out", "{d}/fresh/out"], "F99"),
+    ("conform-out-new-and-file-missing", ["conform", "{d}/nothing.yaml", "--out", "{d}/fresh/out"], "nothing.yaml"),
+    ("lint-extract-new-and-file-empty", ["lint", "{d}/empty.txt", "--extract", "{d}/fresh/out"], "empty.txt"),
     # check: model directories
     ("model-missing", ["check", "--model", "{d}/does_not_exist"], "does_not_exist"),
     ("model-is-a-file", ["check", "--model", "{d}/a_file"], "a_file"),
