@@ -192,6 +192,9 @@ CASES = [
     ("diff-against-model-missing", ["diff", "--against-model", "{d}/does_not_exist"], "does_not_exist"),
     ("diff-max-states-zero", ["diff", "--against", "rogue=yes", "--max-states", "0"], "--max-states"),
     ("diff-workers-negative", ["diff", "--against", "rogue=yes", "--workers", "-3"], "--workers"),
+    ("diff-set-overridden-by-flow", ["diff", "--flow", "F8", "--set", "iwf=internal", "--against", "rogue=yes"],
+     "F8 fixes iwf=external"),
+    ("diff-against-overridden-by-flow", ["diff", "--flow", "F8", "--against", "iwf=internal"], "F8 fixes iwf=external"),
     # export
     ("export-out-is-a-dir", ["export", "promela", "--flow", "F1", "--out", "{d}/a_dir"], "--out"),
     ("export-out-unwritable", ["export", "promela", "--flow", "F1", "--out", "/proc/imsflow/f1.pml"], "--out"),
