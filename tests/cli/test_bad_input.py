@@ -101,6 +101,8 @@ def _write_inputs(d: Path) -> None:
 
     damaged("t_tampered.json", lambda doc: doc["results"][0].update(verdict="holds"))
     damaged("t_bad_verdict.json", lambda doc: doc["results"][0].update(verdict="fine"))
+    damaged("t_truncated.json", lambda doc: doc["results"][0].update(
+        trace=[e for e in doc["results"][0]["trace"] if e["action"] <= 3]))
     damaged("t_string_action.json", lambda doc: doc["results"][0]["trace"][2].update(action="3"))
     damaged("t_no_entity.json", lambda doc: doc["results"][0]["trace"][0].pop("entity"))
     damaged("t_entry_list.json", lambda doc: doc["results"][0]["trace"].__setitem__(0, [1, 2]))
@@ -253,6 +255,7 @@ CASES = [
     ("trace-no-results", ["trace", "{d}/t_no_results.json"], "t_no_results.json"),
     ("trace-results-not-a-list", ["trace", "{d}/t_results_dict.json"], "t_results_dict.json"),
     ("trace-tampered-verdict", ["trace", "{d}/t_tampered.json"], "violates it"),
+    ("trace-violation-cut-off", ["trace", "{d}/t_truncated.json"], "never violates it"),
     ("trace-unknown-verdict", ["trace", "{d}/t_bad_verdict.json"], "t_bad_verdict.json"),
     ("trace-string-action-id", ["trace", "{d}/t_string_action.json"], "t_string_action.json"),
     ("trace-entry-without-entity", ["trace", "{d}/t_no_entity.json"], "t_no_entity.json"),
