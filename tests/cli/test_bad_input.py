@@ -206,6 +206,7 @@ CASES = [
     ("export-format-unknown", ["export", "nusmv"], "nusmv"),
     # conform: the file itself
     ("conform-file-missing", ["conform", "{d}/nothing.yaml"], "nothing.yaml"),
+    ("conform-seed-flow-unknown", ["conform", "F33"], "known: F1, F2"),
     ("conform-file-is-a-dir", ["conform", "{d}/a_dir"], "a_dir"),
     ("conform-file-binary", ["conform", "{d}/binary.bin"], "binary.bin"),
     ("conform-file-not-utf8", ["conform", "{d}/latin1.yaml"], "latin1.yaml:1"),

@@ -109,6 +109,9 @@ def test_installed_check_from_another_directory_equals_the_checkout(installed, t
     conf = subprocess.run([str(python), "-m", "imsflow.cli", "conform", str(flow)], cwd=tmp_path,
                           capture_output=True, text=True, timeout=600, env=env)
     assert conf.returncode == 0, conf.stdout + conf.stderr
+    by_id = subprocess.run([str(python), "-m", "imsflow.cli", "conform", "F6"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=600, env=env)
+    assert by_id.returncode == 0 and "flows/F6.yaml: conforms" in by_id.stdout, by_id.stdout + by_id.stderr
 
 
 def test_installed_diagrams_without_out_is_refused(installed, tmp_path):
