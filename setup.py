@@ -6,12 +6,13 @@ so that an installed imsflow finds its seed without the repository and installs 
 first and in the checkout second.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 SEED = {"imsflow._seed.model": "model", "imsflow._seed.properties": "properties", "imsflow._seed.flows": "flows"}
 
 setup(
-    packages=find_packages(include=["imsflow", "imsflow.*"]) + list(SEED),
+    # Namespace discovery: a subpackage without __init__.py (imsflow/render/) ships too.
+    packages=find_namespace_packages(include=["imsflow", "imsflow.*"], exclude=["*.__pycache__"]) + list(SEED),
     package_dir=SEED,
     package_data={
         "imsflow.system": ["_expand.c"],  # compiled on first use (imsflow/system/fast.py)

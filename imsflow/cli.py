@@ -13,6 +13,7 @@ import pkgutil
 import sys
 
 from . import __version__, commands
+from .commands import _common
 from .errors import ImsflowError
 from .loader import BUILTINS_ONLY_ENV
 from .patterns.verdict import ExitCode
@@ -52,12 +53,15 @@ def main(argv=None) -> int:
     saved = os.environ.get(BUILTINS_ONLY_ENV)
     if getattr(args, "builtin_properties_only", False):
         os.environ[BUILTINS_ONLY_ENV] = "1"  # seen by the loader here and in worker processes
+    _common.CREATED.clear()
     try:
         return int(args.run(args))
     except ImsflowError as exc:
+        _common.remove_created_dirs()
         print(f"imsflow {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except OSError as exc:  # a file the command could not read or write that no check caught first
+        _common.remove_created_dirs()
         name = f" {exc.filename!r}" if exc.filename else ""
         print(f"imsflow {args.command}: error: cannot use{name}: {exc.strerror or exc}", file=sys.stderr)
         return ExitCode.USAGE

@@ -15,8 +15,15 @@ from ..errors import UsageError
 NO_BUDGET = "none"  # how every budget option says "no budget" (--max-states none, --timeout none)
 
 
+def _directory(text: str) -> str:
+    """argparse type: a directory name that is not empty (an empty one once meant the seed)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty directory name; leave the option out for the built-in seed model")
+    return text
+
+
 def add_model_arg(p, *, help_text: str | None = None) -> None:
-    p.add_argument("--model", metavar="DIR", default=None,
+    p.add_argument("--model", metavar="DIR", default=None, type=_directory,
                    help=help_text or "model directory (holding model/ and properties/); default: the built-in seed model")
     p.add_argument("--builtin-properties-only", action="store_true",
                    help="check a model that has no properties/ catalogue against the built-in properties only "
@@ -112,13 +119,31 @@ def refuse_empty(run) -> None:
                          hint="see 'imsflow list properties' for the flows each property applies to")
 
 
+# Directories ensure_out_dir created for this command: the CLI removes the ones still empty when
+# the command fails, so a refused command leaves nothing behind (cli.main).
+CREATED: list = []
+
+
+def remove_created_dirs() -> None:
+    while CREATED:
+        try:
+            os.rmdir(CREATED.pop())  # deepest first; fails (and stays) when something was written
+        except OSError:
+            pass
+
+
 def ensure_out_dir(path: str, option: str = "--out") -> str:
     """Create the output directory (before any work is done) and make sure it can be written,
     so a bad --out fails at once with exit 2 instead of after the search with a traceback."""
     if os.path.exists(path) and not os.path.isdir(path):
         raise UsageError(f"{option} {path!r} is a file, not a directory", hint="give a directory (created if missing)")
+    missing, d = [], os.path.abspath(path)
+    while not os.path.exists(d):
+        missing.append(d)
+        d = os.path.dirname(d)
     try:
         os.makedirs(path, exist_ok=True)
+        CREATED.extend(reversed(missing))
         fd, probe = tempfile.mkstemp(prefix=".imsflow-probe-", dir=path)
         os.close(fd)
         os.unlink(probe)
@@ -141,9 +166,17 @@ def parse_settings(items, option: str = "--set") -> dict:
     for item in items or []:
         if "=" not in item:
             raise UsageError(f"{option} {item!r}: expected NAME=VALUE", hint="'imsflow list variants' shows the names")
-        k, v = item.split("=", 1)
-        out[k.strip()] = v.strip()
+        k, v = (x.strip() for x in item.split("=", 1))
+        if k in out and out[k] != v:
+            raise UsageError(f"{option} {k}={out[k]} and {option} {k}={v}: two values for one variant",
+                             hint=f"give one (to check both, use imsflow matrix --vary {k})")
+        out[k] = v
     return out
+
+
+def unique(items):
+    """A repeated --flow or --property names the same selection: once each, in order."""
+    return list(dict.fromkeys(items)) if items else items
 
 
 def write_atomically(path: str, text: str) -> None:

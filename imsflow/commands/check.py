@@ -10,7 +10,7 @@ from ..loader import load
 from ..pipeline import CheckRequest, check
 from ..render.text import render_run
 from ._common import (add_budget_args, add_config_args, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir,
-                      parse_settings, positive_int, refuse_empty, write_atomically)
+                      parse_settings, positive_int, refuse_empty, unique, write_atomically)
 
 FORMATS = ("text", "json", "junit", "sarif")
 
@@ -47,7 +47,7 @@ def run(args) -> int:
     for note in check_fixed_settings(load(args.model), args.flow, settings):
         print(f"imsflow check: note: {note}", file=sys.stderr)
     request = CheckRequest(
-        model_dir=args.model, flows=args.flow, properties=args.property,
+        model_dir=args.model, flows=unique(args.flow), properties=unique(args.property),
         settings=settings, wics=args.wics, engine=args.engine,
         max_states=args.max_states, timeout=args.timeout, depth=args.depth,
         por=args.por, symmetry=args.symmetry,

@@ -13,7 +13,8 @@ import sys
 
 from ..editors.conform import DEFAULT_MAX_STATES, conform
 from ..editors.flowfile import load_flow
-from ..loader import load
+from ..errors import FlowFileError
+from ..loader import load, seed_flow_files
 from ._common import add_model_arg, count_budget, dump_json, ensure_out_dir, parse_settings, write_atomically
 
 
@@ -21,7 +22,9 @@ def register(sub) -> None:
     p = sub.add_parser("conform", help="can the model perform this written flow?",
                        description="Search the model for a run that performs the flow file's numbered steps in "
                                    "order; on failure name the first step it cannot take and who refuses it.")
-    p.add_argument("file", metavar="FLOW.yaml")
+    p.add_argument("file", metavar="FLOW.yaml",
+                   help="a flow file, or a seed flow's id (F1 ... F9: the seed's own flows/F1.yaml ..., shipped "
+                   "with imsflow)")
     add_model_arg(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--out", metavar="DIR", default=None,
@@ -41,7 +44,7 @@ def run(args) -> int:
 
     if args.out:
         ensure_out_dir(args.out)
-    flow = load_flow(args.file)
+    flow = load_flow(_flow_path(args))
     flow.settings.update(parse_settings(args.settings))
     loaded = load(args.model or flow.model)
     budget = math.inf if args.max_states is None else args.max_states
@@ -58,3 +61,16 @@ def run(args) -> int:
         if args.out:
             sys.stdout.write(f"  written: {os.path.join(args.out, base)}.conform.json, .conform.svg\n")
     return outcome.exit_code
+
+
+def _flow_path(args) -> str:
+    """The file itself; a seed flow id (no such file, the seed model) names the seed's flow file."""
+    if os.path.exists(args.file) or args.model is not None:
+        return args.file
+    seed = seed_flow_files()
+    if args.file in seed:
+        return seed[args.file]
+    if os.sep not in args.file and not args.file.endswith((".yaml", ".yml")):
+        raise FlowFileError(f"no flow file {args.file!r}, and no seed flow of that id", known=list(seed),
+                            hint="give the path of a flow file, or a seed flow's id")
+    return args.file

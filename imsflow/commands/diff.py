@@ -8,7 +8,9 @@ from ..errors import UsageError
 from ..workflow.diff import DiffRequest, Side, run_diff
 from ..workflow.executor import EXECUTORS
 from ..workflow.text import render_diff
-from ._common import add_budget_args, add_config_args, add_model_arg, dump_json, parse_settings, positive_int
+from ..loader import load
+from ._common import (add_budget_args, add_config_args, add_model_arg, check_fixed_settings, dump_json, parse_settings,
+                      positive_int, unique)
 
 EPILOG = """\
 The candidate is --model with its --set values; the baseline is --against-model (default: the
@@ -60,10 +62,13 @@ def run(args) -> int:
     settings = parse_settings(args.settings)
     baseline = dict(settings)
     baseline.update(parse_settings(args.against, "--against"))
+    for model_dir, values in ((args.model, settings), (args.against_model or args.model, baseline)):
+        for note in check_fixed_settings(load(model_dir), args.flow, values):
+            print(f"imsflow diff: note: {note}", file=sys.stderr)
     request = DiffRequest(
         candidate=Side(args.model, settings),
         baseline=Side(args.against_model if args.against_model is not None else args.model, baseline),
-        flows=args.flow, properties=args.property, wics=args.wics, max_states=args.max_states,
+        flows=unique(args.flow), properties=unique(args.property), wics=args.wics, max_states=args.max_states,
         timeout=args.timeout, executor=args.executor, workers=args.workers, progress=args.progress,
     )
     diff = run_diff(request)

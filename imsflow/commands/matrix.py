@@ -10,7 +10,7 @@ from ..workflow.executor import EXECUTORS
 from ..workflow.matrix import DEFAULT_RUN_STATES, MatrixRequest, run_matrix
 from ..workflow.text import render_matrix
 from ._common import (add_budget_args, add_config_args, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir, parse_settings,
-                      positive_int, refuse_empty, write_atomically)
+                      positive_int, refuse_empty, unique, write_atomically)
 
 FORMATS = ("text", "json", "junit", "sarif")
 
@@ -42,8 +42,8 @@ def request_from(args, *, vary_default_all: bool) -> MatrixRequest:
     for note in check_fixed_settings(load(args.model), args.flow, settings):
         print(f"imsflow {args.command}: note: {note}", file=sys.stderr)
     return MatrixRequest(
-        model_dir=args.model, vary=vary, flows=args.flow, settings=settings,
-        properties=args.property, wics=args.wics, max_states=args.max_states, timeout=args.timeout,
+        model_dir=args.model, vary=unique(vary), flows=unique(args.flow), settings=settings,
+        properties=unique(args.property), wics=args.wics, max_states=args.max_states, timeout=args.timeout,
         executor=args.executor, workers=args.workers, progress=args.progress, share=args.share,
     )
 

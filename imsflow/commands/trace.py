@@ -35,6 +35,8 @@ def load_trace_file(path: str) -> dict:
     except json.JSONDecodeError as exc:
         raise TraceError(f"not JSON: {exc.msg}", where=f"{path}:{exc.lineno}",
                          hint="pass a file written by 'imsflow check --out' (DIR/traces/*.json)") from None
+    except RecursionError:
+        raise TraceError(f"{path} is nested too deeply to be a trace file") from None
     if not isinstance(doc, dict):
         raise TraceError(f"{path} holds a JSON {type(doc).__name__}, not an object with 'results'",
                          hint="pass a file written by 'imsflow check --out'")
@@ -113,16 +115,21 @@ def replay_result(loaded, result: dict, default_wics: int = 1):
 
 def _check_verdict(ts, trace, result: dict) -> None:
     """The verdict printed over a replay must not contradict it: a trace that drives the
-    property's monitor to a violation cannot be shown as 'holds' (or 'vacuous')."""
-    pid = result["property"]
-    if result["verdict"] not in ("holds", "vacuous"):
+    property's monitor to a violation cannot be shown as 'holds' (or 'vacuous'), and a finite
+    trace said to violate a monitored property must drive its monitor there."""
+    pid, verdict = result["property"], result["verdict"]
+    hit = next((k for k, state in enumerate(trace.states(ts))
+                if ts.describe(state).get("monitors", {}).get(pid) == "violated"), None)
+    monitored = any(m.property == pid for m in ts.monitors)
+    if verdict in ("holds", "vacuous") and hit is not None:
+        contradiction = f"its trace violates it at action {hit}"
+    elif verdict == "violated" and monitored and hit is None and trace.loop_start is None:
+        contradiction = "its trace never violates it"
+    else:
         return
-    for k, state in enumerate(trace.states(ts)):
-        if ts.describe(state).get("monitors", {}).get(pid) == "violated":
-            raise TraceError(
-                f"the file says {pid} {result['verdict']} on {result.get('flow')}, but its trace violates it at "
-                f"action {k}", hint="the verdict in the file was edited or belongs to another trace; re-run the "
-                f"check ({result.get('replay') or 'imsflow check'})")
+    raise TraceError(f"the file says {pid} {verdict} on {result.get('flow')}, but {contradiction}",
+                     hint="the verdict in the file was edited or belongs to another trace; re-run the check "
+                     f"({result.get('replay') or 'imsflow check'})")
 
 
 def run(args) -> int:

@@ -133,6 +133,8 @@ def parse_flow(text: str, path: str = "<flow>") -> FlowFile:
     except yaml.YAMLError as exc:
         problem, line = yaml_problem(exc)
         raise FlowFileError(f"not valid YAML: {problem}", where=f"{rel}:{line}" if line else rel) from None
+    except RecursionError:
+        raise FlowFileError("the YAML is nested too deeply to be a flow file", where=rel) from None
     if not isinstance(data, dict):
         raise FlowFileError("a flow file must be a mapping with 'title', 'clause' and 'steps'", where=f"{rel}:1")
     lines = data.get("__lines__", {})
@@ -151,7 +153,7 @@ def parse_flow(text: str, path: str = "<flow>") -> FlowFile:
     settings = pre.get("settings") or {}
     if not isinstance(settings, dict):
         raise FlowFileError("'preconditions.settings' must map variant names to values", where=at("settings", pre))
-    settings = {str(k): str(v) for k, v in settings.items() if not k.startswith("__")}
+    settings = {str(k): str(v) for k, v in settings.items() if not str(k).startswith("__")}
     after = _names(pre.get("after"), at("after", pre), "preconditions.after")
     wics = pre.get("wics", 1)
     if not isinstance(wics, int) or wics < 1:

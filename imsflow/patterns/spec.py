@@ -178,6 +178,8 @@ def _load_yaml(path: str, rel: str):
     except yaml.YAMLError as exc:
         problem, line = yaml_problem(exc)
         raise PropertyError(f"not valid YAML: {problem}", where=f"{rel}:{line}" if line else rel) from None
+    except RecursionError:
+        raise PropertyError("the YAML is nested too deeply to be a property file", where=rel) from None
     finally:
         loader.dispose()
     lines: dict = {}

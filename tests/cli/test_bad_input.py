@@ -72,6 +72,8 @@ def _write_inputs(d: Path) -> None:
         "bad_setting.yaml": _flow(**{"steps:\n": "preconditions: {settings: {tna_trust: maybe}}\nsteps:\n"}),
         "no_steps.yaml": "title: Nothing\nsteps: []\n",
         "alias_bomb.yaml": "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\ntitle: t\nsteps: [*b]\n",
+        "deep.yaml": "title: t\nsteps: " + "[" * 3000 + "]" * 3000 + "\n",
+        "settings_int_key.yaml": _flow(**{"steps:\n": "preconditions: {settings: {1: 2}}\nsteps:\n"}),
     }
     for name, text in flows.items():
         (d / name).write_text(text)
@@ -99,6 +101,8 @@ def _write_inputs(d: Path) -> None:
 
     damaged("t_tampered.json", lambda doc: doc["results"][0].update(verdict="holds"))
     damaged("t_bad_verdict.json", lambda doc: doc["results"][0].update(verdict="fine"))
+    damaged("t_truncated.json", lambda doc: doc["results"][0].update(
+        trace=[e for e in doc["results"][0]["trace"] if e["action"] <= 3]))
     damaged("t_string_action.json", lambda doc: doc["results"][0]["trace"][2].update(action="3"))
     damaged("t_no_entity.json", lambda doc: doc["results"][0]["trace"][0].pop("entity"))
     damaged("t_entry_list.json", lambda doc: doc["results"][0]["trace"].__setitem__(0, [1, 2]))
@@ -108,6 +112,7 @@ def _write_inputs(d: Path) -> None:
     damaged("t_unknown_event.json", lambda doc: doc["results"][0]["trace"][0].update(event="teleport"))
     damaged("t_results_dict.json", lambda doc: doc.update(results={"a": 1}))
     (d / "t_not_json.json").write_text('{"results": [\n')
+    (d / "t_deep.json").write_text('{"results": ' + "[" * 20000 + "]" * 20000 + "}")
     (d / "t_list.json").write_text("[1, 2, 3]\n")
     (d / "t_no_results.json").write_text('{"model": "x"}\n')
 
@@ -138,10 +143,18 @@ CASES = [
     ("check-set-unknown-variant", ["check", "--set", "nosuch=1"], "nosuch"),
     ("check-set-unknown-value", ["check", "--set", "tna_trust=bogus"], "bogus"),
     ("check-set-overridden-by-flow", ["check", "--flow", "F8", "--set", "iwf=internal"], "F8 fixes iwf=external"),
+    ("check-set-twice-differently", ["check", "--set", "rogue=yes", "--set", "rogue=no"], "two values"),
+    ("check-model-empty-name", ["check", "--model", ""], "--model"),
     # check: output locations
     ("check-out-is-a-file", ["check", "--flow", "F1", "--out", "{d}/a_file"], "--out"),
     ("check-out-under-a-file", ["check", "--flow", "F1", "--out", "{d}/a_file/sub"], "--out"),
     ("check-out-unwritable", ["check", "--flow", "F1", "--out", "/proc/imsflow-out"], "--out"),
+    # a refused command removes the output directory it created (the listing check below)
+    ("check-out-new-and-flow-unknown", ["check", "--flow", "F99", "--out", "{d}/fresh/out"], "F99"),
+    ("matrix-out-new-and-flow-unknown", ["matrix", "--flow", "F99", "--out", "{d}/fresh/out"], "F99"),
+    ("report-out-new-and-flow-unknown", ["report", "--flow", "F99", "--out", "{d}/fresh/out"], "F99"),
+    ("conform-out-new-and-file-missing", ["conform", "{d}/nothing.yaml", "--out", "{d}/fresh/out"], "nothing.yaml"),
+    ("lint-extract-new-and-file-empty", ["lint", "{d}/empty.txt", "--extract", "{d}/fresh/out"], "empty.txt"),
     # check: model directories
     ("model-missing", ["check", "--model", "{d}/does_not_exist"], "does_not_exist"),
     ("model-is-a-file", ["check", "--model", "{d}/a_file"], "a_file"),
@@ -181,6 +194,9 @@ CASES = [
     ("diff-against-model-missing", ["diff", "--against-model", "{d}/does_not_exist"], "does_not_exist"),
     ("diff-max-states-zero", ["diff", "--against", "rogue=yes", "--max-states", "0"], "--max-states"),
     ("diff-workers-negative", ["diff", "--against", "rogue=yes", "--workers", "-3"], "--workers"),
+    ("diff-set-overridden-by-flow", ["diff", "--flow", "F8", "--set", "iwf=internal", "--against", "rogue=yes"],
+     "F8 fixes iwf=external"),
+    ("diff-against-overridden-by-flow", ["diff", "--flow", "F8", "--against", "iwf=internal"], "F8 fixes iwf=external"),
     # export
     ("export-out-is-a-dir", ["export", "promela", "--flow", "F1", "--out", "{d}/a_dir"], "--out"),
     ("export-out-unwritable", ["export", "promela", "--flow", "F1", "--out", "/proc/imsflow/f1.pml"], "--out"),
@@ -190,6 +206,7 @@ CASES = [
     ("export-format-unknown", ["export", "nusmv"], "nusmv"),
     # conform: the file itself
     ("conform-file-missing", ["conform", "{d}/nothing.yaml"], "nothing.yaml"),
+    ("conform-seed-flow-unknown", ["conform", "F33"], "known: F1, F2"),
     ("conform-file-is-a-dir", ["conform", "{d}/a_dir"], "a_dir"),
     ("conform-file-binary", ["conform", "{d}/binary.bin"], "binary.bin"),
     ("conform-file-not-utf8", ["conform", "{d}/latin1.yaml"], "latin1.yaml:1"),
@@ -210,6 +227,8 @@ CASES = [
     ("conform-wics-zero", ["conform", "{d}/bad_wics.yaml"], "bad_wics.yaml:"),
     ("conform-setting-unknown", ["conform", "{d}/bad_setting.yaml"], "bad_setting.yaml:"),
     ("conform-no-steps", ["conform", "{d}/no_steps.yaml"], "no_steps.yaml:"),
+    ("conform-nested-too-deeply", ["conform", "{d}/deep.yaml"], "deep.yaml"),
+    ("conform-setting-name-a-number", ["conform", "{d}/settings_int_key.yaml"], "settings_int_key.yaml:"),
     # conform: options
     ("conform-max-states-zero", ["conform", "{seed}", "--max-states", "0"], "--max-states"),
     ("conform-max-states-negative", ["conform", "{seed}", "--max-states", "-9"], "--max-states"),
@@ -232,10 +251,12 @@ CASES = [
     ("trace-file-not-utf8", ["trace", "{d}/latin1.yaml"], "latin1.yaml"),
     ("trace-file-too-big", ["trace", "{d}/big.yaml"], "limit"),
     ("trace-not-json", ["trace", "{d}/t_not_json.json"], "t_not_json.json:"),
+    ("trace-nested-too-deeply", ["trace", "{d}/t_deep.json"], "t_deep.json"),
     ("trace-json-list", ["trace", "{d}/t_list.json"], "t_list.json"),
     ("trace-no-results", ["trace", "{d}/t_no_results.json"], "t_no_results.json"),
     ("trace-results-not-a-list", ["trace", "{d}/t_results_dict.json"], "t_results_dict.json"),
     ("trace-tampered-verdict", ["trace", "{d}/t_tampered.json"], "violates it"),
+    ("trace-violation-cut-off", ["trace", "{d}/t_truncated.json"], "never violates it"),
     ("trace-unknown-verdict", ["trace", "{d}/t_bad_verdict.json"], "t_bad_verdict.json"),
     ("trace-string-action-id", ["trace", "{d}/t_string_action.json"], "t_string_action.json"),
     ("trace-entry-without-entity", ["trace", "{d}/t_no_entity.json"], "t_no_entity.json"),
@@ -335,6 +356,12 @@ def test_a_flow_file_that_stops_short_of_the_flow_end_diverges_when_it_must_be_c
     assert main(["conform", str(short)]) == 0
     assert main(["conform", str(short), "--to-end"]) == 1
     capsys.readouterr()
+
+
+def test_a_repeated_flow_or_property_is_checked_once(capsys):
+    assert main(["check", "--flow", "F1", "--flow", "F1", "--property", "deadlock-free", "--property", "deadlock-free",
+                 "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["results"]) == 1
 
 
 @pytest.mark.parametrize("argv", [["check", "--flow", "F1", "--max-states", "none"],

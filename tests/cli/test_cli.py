@@ -93,3 +93,14 @@ def test_list_commands(capsys):
                            ("properties", "tna-only-from-translator")]:
         code, out, _ = run(capsys, "list", what)
         assert code == 0 and expected in out
+
+
+def test_verbose_and_json_say_whether_the_c_expansion_is_in_use(capsys):
+    from imsflow.system import fast
+
+    code, out, _ = run(capsys, "check", "--model", TWO_PHASE, "-v")
+    assert code == 0
+    line = next(ln for ln in out.splitlines() if ln.startswith("state expansion: "))
+    assert line.startswith("state expansion: C:" if fast.module() is not None else "state expansion: Python:")
+    code, out, _ = run(capsys, "check", "--model", TWO_PHASE, "--format", "json")
+    assert json.loads(out)["stats"]["expansion"] == line[len("state expansion: "):]

@@ -82,3 +82,19 @@ def test_c_and_python_expand_agree_on_random_systems(system):
     ts = compile_model(model, model.config(), eager=False)
     states = explore(ts).states
     _agree(ts, states)
+
+
+@pytest.mark.skipif(not (COMPILER and HEADERS), reason="no C compiler or no Python headers here")
+def test_the_build_cache_keeps_only_the_current_build_of_each_interpreter(tmp_path, monkeypatch):
+    monkeypatch.setenv("IMSFLOW_CACHE", str(tmp_path))
+    cache = tmp_path / "imsflow"
+    first = fast._build()  # this interpreter's build of the current source
+    prefix = first.name[: first.name.rindex("_") + 1]  # _imsflow_expand_<interpreter>_
+    stale = cache / f"{prefix}000000000000.so"  # the same interpreter, an older source
+    other = cache / "_imsflow_expand_otherenv_000000000000.so"  # another virtual environment's
+    stale.write_bytes(b"old")
+    other.write_bytes(b"theirs")
+    first.unlink()
+    again = fast._build()
+    assert again == first and again.exists()
+    assert not stale.exists() and other.exists()

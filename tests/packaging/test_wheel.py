@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -35,6 +36,21 @@ def _pip(python: Path, *args: str, cwd: Path) -> None:
         raise AssertionError(f"pip {' '.join(args)} failed:\n{out[-3000:]}")
 
 
+def _clean_copy(target: Path) -> Path:
+    """The checkout's files (tracked, and new ones git does not ignore) copied elsewhere: the
+    build writes nothing into the repository, and no stale build/ of an earlier one leaks in."""
+    listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "-co", "--exclude-standard"],
+                            capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout: nothing to build a wheel from")
+    for rel in listed.stdout.splitlines():
+        src = REPO / rel
+        if src.is_file():
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target / rel)
+    return target
+
+
 def _triples(doc: dict) -> set:
     return {(r["property"], r["flow"], r["verdict"]) for r in doc["results"]}
 
@@ -43,8 +59,9 @@ def _triples(doc: dict) -> set:
 def installed(tmp_path_factory):
     """(the environment's python, the wheel) - built from this checkout, installed fresh."""
     base = tmp_path_factory.mktemp("wheel")
+    source = _clean_copy(base / "source")
     dist = base / "dist"
-    _pip(Path(sys.executable), "wheel", "-q", "--no-deps", "-w", str(dist), str(REPO), cwd=base)
+    _pip(Path(sys.executable), "wheel", "-q", "--no-deps", "-w", str(dist), str(source), cwd=base)
     wheel = next(dist.glob("imsflow-*.whl"))
     env_dir = base / "env"
     venv.create(env_dir, with_pip=True)
@@ -60,6 +77,11 @@ def test_the_wheel_ships_the_seed_inside_imsflow_and_no_top_level_model(installe
     assert {f"imsflow/_seed/properties/{p.name}" for p in (REPO / "properties").glob("*.yaml")} <= set(names)
     assert {f"imsflow/_seed/flows/{p.name}" for p in (REPO / "flows").glob("*.yaml")} <= set(names)
     assert "imsflow/system/_expand.c" in names
+    # Every module of the package, also in a folder without __init__.py (imsflow/render/ once
+    # went missing that way, hidden by a stale build/ directory).
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "imsflow").rglob("*.py") if "__pycache__" not in p.parts}
+    assert modules - set(names) == set()
+    assert not any("__pycache__" in n for n in names)
     assert not any(n.startswith("model/") for n in names)
     top = next(n for n in names if n.endswith("top_level.txt"))
     assert zipfile.ZipFile(wheel).read(top).decode().split() == ["imsflow"]
@@ -87,6 +109,9 @@ def test_installed_check_from_another_directory_equals_the_checkout(installed, t
     conf = subprocess.run([str(python), "-m", "imsflow.cli", "conform", str(flow)], cwd=tmp_path,
                           capture_output=True, text=True, timeout=600, env=env)
     assert conf.returncode == 0, conf.stdout + conf.stderr
+    by_id = subprocess.run([str(python), "-m", "imsflow.cli", "conform", "F6"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=600, env=env)
+    assert by_id.returncode == 0 and "flows/F6.yaml: conforms" in by_id.stdout, by_id.stdout + by_id.stderr
 
 
 def test_installed_diagrams_without_out_is_refused(installed, tmp_path):

@@ -59,7 +59,8 @@ def browser():
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
-    assert os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER), "run scripts/setup.sh (chromium, chromium-driver)"
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        pytest.skip("needs chromium and chromium-driver (scripts/setup.sh installs them)")
     profile = tempfile.mkdtemp(prefix="imsflow-chromium-")
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
