@@ -172,11 +172,16 @@ def _naive_response_violated(exp, mk) -> bool:
         return (a.proc, a.trigger) if a.channel is None else (a.proc, "recv", a.channel)
 
     succ = {i: [j for _, j in exp.edges[i] if j in pending] for i in pending}
+    pred = {i: [] for i in pending}
+    for i, out in succ.items():
+        for j in out:
+            pred[j].append(i)
     for v in pending:
         forward = _reach(succ, v)
         if v not in forward:
             continue
-        cluster = {u for u in forward if v in _reach(succ, u)} | {v}
+        # the states v reaches and that reach v back: forward and backward reach intersected
+        cluster = (forward & _reach(pred, v)) | {v}
         always = set.intersection(*({unit(a) for a, _ in exp.edges[u]} for u in cluster))
         moved = {unit(a) for u in cluster for a, j in exp.edges[u] if j in cluster}
         if always <= moved:
