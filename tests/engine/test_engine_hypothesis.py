@@ -173,11 +173,16 @@ def _naive_response_violated(exp, mk) -> bool:
         return (a.proc, a.trigger) if a.channel is None else (a.proc, "recv", a.channel)
 
     succ = {i: [j for _, j in exp.edges[i] if j in pending] for i in pending}
+    pred = {i: [] for i in pending}
+    for i, out in succ.items():
+        for j in out:
+            pred[j].append(i)
     for v in pending:
         forward = _reach(succ, v)
         if v not in forward:
             continue
-        cluster = {u for u in forward if v in _reach(succ, u)} | {v}
+        # the states v reaches and that reach v back: forward and backward reach intersected
+        cluster = (forward & _reach(pred, v)) | {v}
         always = set.intersection(*({unit(a) for a, _ in exp.edges[u]} for u in cluster))
         moved = {unit(a) for u in cluster for a, j in exp.edges[u] if j in cluster}
         if always <= moved:
@@ -232,3 +237,28 @@ def assert_fair_counterexample(ts, trace, mk):
     along = set.intersection(*({unit(aid) for aid, _ in ts.expand(s)[0]} for s in loop[:-1]))
     taken = {unit(aid) for aid in trace.actions[trace.loop_start:]}
     assert along <= taken, f"classes enabled all along the cycle and never taken: {along - taken}"
+
+
+def test_printed_lassos_of_the_reference_models_are_fair():
+    """The starvation model (tests/promela/starve) and pingpong with a server that may break:
+    each response counterexample, as printed, is a run the fairness definition admits."""
+    import os
+
+    from imsflow.loader import load
+    from imsflow.pipeline import lower, selected_properties
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    checked = 0
+    for model_dir, flow, settings in ((os.path.join(here, "promela", "starve"), "S1", {}),
+                                      (os.path.join(here, "promela", "pingpong"), "P1", {"stuck": "yes"})):
+        loaded = load(model_dir)
+        config = loaded.model.config(flow, settings, 2)
+        props = [p for p in selected_properties(loaded, config, None) if p.kind == "response"]
+        ts, goals = lower(loaded, flow, config, props, eager=False)
+        outcomes, _ = ExplicitChecker(progress=False).check(ts, props, goals=goals)
+        for prop, o in zip(props, outcomes):
+            assert o.verdict is Verdict.VIOLATED
+            mk = next(k for k, m in enumerate(ts.monitors) if m.property == prop.id)
+            assert_fair_counterexample(ts, o.trace, mk)
+            checked += 1
+    assert checked == 2

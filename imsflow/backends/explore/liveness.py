@@ -11,8 +11,12 @@ A response monitor is *pending* while some A waits for its B.  The property fail
   of the pending subgraph: a cycle through every edge of a fair SCC is a fair run that stays
   pending forever, and an SCC that fails the test contains no fair cycle at all.
 
-The counterexample is a lasso: the shortest path to the SCC, then a cycle inside it that lets
-every continuously enabled process move at least once.
+Each request is checked on its own: the monitor keeps one bit per key, and the pending
+subgraph above is that of one bit (`find_violation`).
+
+The counterexample is a lasso: the shortest path to the SCC, then a cycle inside it that is
+fair by construction - every class enabled in every state the cycle visits is taken on it
+(`_fair_cycle`).
 """
 
 from __future__ import annotations

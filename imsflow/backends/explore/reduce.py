@@ -41,7 +41,8 @@ per-WIC contexts), messages, actions and monitor bits, and accepts it only if it
 bijection that preserves every table entry, end state, monitor operation, trigger, goal and
 invariant.  Otherwise symmetry is off and `Reducer.notes` says why.  A state's key is the
 least image of the state under the group.  With a response property symmetry is off too
-(fairness is per process, and the quotient forgets which process is which).
+(fairness is per class of one process's actions, and the quotient forgets which process is
+which).
 """
 
 from __future__ import annotations
