@@ -126,9 +126,10 @@ class _Matcher:
             elif vocabulary is not None and not any(s.message.lower() == n.lower() for n in vocabulary.names()):
                 raise FlowFileError(f"step {s.label}: unknown message {s.message!r}",
                                     where=flow.where(s.line), known=vocabulary.names())
-        for name in flow.allow:
+        for name in (*flow.allow, *flow.observed):
             if name not in names:
-                raise FlowFileError(f"'allow' names unknown entity {name!r}", where=flow.where_key("allow"),
+                key = "allow" if name in flow.allow else "observed"
+                raise FlowFileError(f"'{key}' names unknown entity {name!r}", where=flow.where_key(key),
                                     known=sorted(names))
         for s in flow.steps:
             for name in s.allow_before:
@@ -156,6 +157,21 @@ class _Matcher:
                          if proc.name in s.allow_before or proc.template in s.allow_before}
                 self.free.append(frozenset(allowed | extra))
         self.free.append(frozenset())
+        self.observed = {p for p, proc in enumerate(ts.processes)
+                         if proc.name in flow.observed or proc.template in flow.observed}
+        types = vocabulary.types if vocabulary is not None else {}
+        self.unobserved_messages = {mid for mid, msg in enumerate(ts.messages)
+                                    if msg.name in flow.observed_except
+                                    or getattr(types.get(msg.name), "protocol", flow.observed_protocol)
+                                    != flow.observed_protocol}
+
+    def _unobserved(self, a) -> bool:
+        """With an `observed:` set (a capture), an unwritten action is free unless it sends a
+        message the capture would have seen: one of the observed protocol between observed entities."""
+        if not self.observed:
+            return False
+        return not any(a.proc in self.observed and self.ts.channels[c].receiver in self.observed
+                       and mid not in self.unobserved_messages for c, mid in a.sends)
 
     @staticmethod
     def _internal_name(a, s: FlowStep) -> bool:
@@ -249,7 +265,7 @@ class _Matcher:
         if not a.sends:
             return True
         allowed = self.free[k]
-        return allowed is None or a.proc in allowed
+        return allowed is None or a.proc in allowed or self._unobserved(a)
 
     def label_of_free(self, k: int) -> str | None:
         """The label an unwritten step carries in the drawing: the summarised range it is in."""

@@ -8,6 +8,9 @@
       after: []                   # flows that must have happened first
       wics: 1
     allow: [UICC]                 # entities whose unwritten steps may happen between any steps
+    observed:                     # optional (a packet capture): every SIP message between these
+      entities: [S-CSCF, REMOTE]  # entities is written; any other unwritten step may happen
+      except: ["100"]             # messages the capture's importer leaves out (hop-by-hop)
     steps:
       - step: 3
         from: WIC
@@ -41,7 +44,8 @@ import yaml
 from ..errors import FlowFileError
 
 LABEL = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
-TOP_KEYS = {"title", "clause", "flow", "preconditions", "allow", "steps", "model", "description"}
+TOP_KEYS = {"title", "clause", "flow", "preconditions", "allow", "steps", "model", "description", "observed"}
+OBSERVED_KEYS = {"entities", "except", "protocol"}
 PRE_KEYS = {"settings", "after", "wics"}
 STEP_KEYS = {"step", "from", "to", "message", "fields", "note", "summarised", "allow_before"}
 
@@ -103,6 +107,11 @@ class FlowFile:
     model: str | None = None
     key_lines: dict = field(default_factory=dict)  # "flow", "settings", "after", "wics", "allow" -> line
     file_settings: dict = field(default_factory=dict)  # the settings as written (before --set)
+    # A capture's completeness: every `observed_protocol` message between these entities (bar
+    # `observed_except`) is written, so no such message may happen unwritten; () when not given.
+    observed: tuple = ()
+    observed_except: tuple = ()
+    observed_protocol: str = "SIP"
 
     def __post_init__(self):
         if not self.file_settings:
@@ -171,12 +180,14 @@ def parse_flow(text: str, path: str = "<flow>") -> FlowFile:
                 where=f"{rel}:{cur.line}",
                 hint="several arrows of one range share its label; a new label starts after the last",
             )
+    observed, observed_except, observed_protocol = _observed(data.get("observed"), rel, at("observed"))
     flow = data.get("flow")
     return FlowFile(
         path=rel, title=str(data["title"]), clause=str(data.get("clause", "")),
         flow=str(flow) if flow is not None else None, settings=settings, after=after, wics=wics,
         allow=allow, steps=steps, model=data.get("model"),
-        key_lines={**{k: v for k, v in lines.items() if k in ("flow", "allow", "preconditions")},
+        observed=observed, observed_except=observed_except, observed_protocol=observed_protocol,
+        key_lines={**{k: v for k, v in lines.items() if k in ("flow", "allow", "preconditions", "observed")},
                    **{k: v for k, v in pre.get("__lines__", {}).items() if k in PRE_KEYS}},
     )
 
@@ -195,6 +206,21 @@ def _unknown_keys(mapping: dict, known: set, rel: str, what: str) -> None:
     for key, line in mapping.get("__lines__", {}).items():
         if key not in known:
             raise FlowFileError(f"unknown key {key!r} in the {what}", where=f"{rel}:{line}", known=sorted(known))
+
+
+def _observed(value, rel: str, where: str) -> tuple:
+    """`observed: {entities: [...], except: [...], protocol: SIP}` -> (entities, except, protocol)."""
+    if value is None:
+        return (), (), "SIP"
+    if not isinstance(value, dict):
+        raise FlowFileError("'observed' must be a mapping with 'entities' (and optionally 'except', 'protocol')",
+                            where=where)
+    _unknown_keys(value, OBSERVED_KEYS, rel, "observed mapping")
+    entities = _names(value.get("entities"), where, "observed.entities")
+    if not entities:
+        raise FlowFileError("'observed.entities' must name at least one entity", where=where)
+    return entities, tuple(str(m) for m in _names(value.get("except"), where, "observed.except")), \
+        str(value.get("protocol", "SIP"))
 
 
 def _names(value, where: str, what: str) -> tuple:
