@@ -48,6 +48,8 @@ def run(args) -> int:
     mapping = load_mapping(args.mapping, entities)
     if not os.path.isfile(args.file):
         raise CaptureError(f"no such file: {args.file}")
+    if os.path.getsize(args.file) == 0:
+        raise CaptureError(f"{args.file} is empty (0 bytes): nothing to import")
     buffer = io.StringIO() if args.out is None else None
     tmp = f"{args.out}.part" if args.out else None
     out = buffer if buffer is not None else open(tmp, "w", encoding="utf-8")
@@ -113,8 +115,8 @@ def _pcap(args, mapping, loaded, out):
     if bar:
         bar.done()
     if writer.report.messages == 0:
-        held = f" ({total} packets, link type {link or 'unknown'})" if total is not None else ""
-        raise CaptureError(f"{args.file}: no SIP messages in the capture{held}",
+        held = f" ({total} packet{'s' if total != 1 else ''}, link type {link or 'unknown'})" if total is not None else ""
+        raise CaptureError(f"{args.file}: tshark finds no SIP message in the capture{held}",
                            hint="SIP on a port other than 5060/5061? name it with --sip-port PORT")
     return writer.finish()
 

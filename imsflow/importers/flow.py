@@ -77,7 +77,7 @@ class FlowWriter:
         self.learned = _Recent()  # (address, port) -> entity, from the headers its messages carried
         self.n_transactions = 0
         header = {
-            "title": f"{mapping.title} ({source})",
+            "title": mapping.title,
             "clause": f"imported from {source}",
         }
         if mapping.flow is not None:

@@ -82,6 +82,7 @@ class SipMessage:
     challenge: str = ""  # a 401's WWW-Authenticate algorithm
     sender: str | None = None  # the model entities, when the source says (a SIPp scenario)
     receiver: str | None = None
+    headers_known: bool = True  # False: a SIPp <recv>, which names the message and nothing else
 
     @property
     def is_request(self) -> bool:
@@ -106,6 +107,8 @@ def message_fields(msg: SipMessage, declared: dict) -> tuple[dict, list]:
     left open.  `declared`: the model message's field domains (its MessageType.fields)."""
     fields: dict = {}
     notes: list = []
+    if not msg.headers_known:
+        return fields, ["headers not in the scenario: fields left open"]
     if msg.sdp is not None and "profile" in declared:
         profile, why = msg.sdp.profile()
         codec, cwhy = msg.sdp.codec()

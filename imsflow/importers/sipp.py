@@ -6,9 +6,9 @@ A scenario is one party's script: `<send>` carries the message text that party s
 `sipp: {scenario: ENTITY, peer: ENTITY}` says who runs the script and who answers it; the
 step labels are the scenario's message numbers (1 for its first <send> or <recv>).
 
-Only what the script fixes is written: a response's method is its CSeq method, or for a
-`[last_CSeq:]` keyword the request it answers (the last one received, or for a received
-response the last one sent); an optional <recv> may or may not happen, so it is not written
+Only what the script fixes is written: a response's method is its literal CSeq method, or
+(a `[last_CSeq:]` keyword, a <recv response=...>) that of the most recent request of the other
+side still without a final response; an optional <recv> may or may not happen, so it is not written
 and its message is left open (`observed.except`).  A scenario that branches (`next=`) is not
 one flow and is refused.
 """
@@ -44,7 +44,10 @@ def read_scenario(path: str, scenario: str, peer: str) -> tuple[list, list]:
     if root.tag != "scenario":
         raise CaptureError(f"not a SIPp scenario: the root element is <{root.tag}>, not <scenario>", where=path)
     messages, optional = [], []
-    last_sent = last_received = None  # request methods, for [last_CSeq:] and received responses
+    # Requests without a final response yet, most recent last, on each side: a response the
+    # script does not qualify by a literal CSeq answers the most recent of them (a 1xx leaves
+    # it pending), the way the transactions of a sequential script interleave.
+    sent, received = [], []
     number = 0
     for el in root:
         if el.tag not in ("send", "recv"):
@@ -54,37 +57,46 @@ def read_scenario(path: str, scenario: str, peer: str) -> tuple[list, list]:
             raise CaptureError(f"scenario message {number} <{el.tag}> branches (next={el.get('next')!r}): "
                                "a branching scenario is not one flow", where=path,
                                hint="import a capture of a run instead (imsflow import pcap)")
-        if el.tag == "send":
-            msg = _sent(el.text or "", number, path, last_received)
-            msg.sender, msg.receiver = scenario, peer
-            if msg.is_request and msg.method != "ACK":
-                last_sent = msg.method
-        else:
-            msg = _received(el, number, path, last_sent)
-            msg.sender, msg.receiver = peer, scenario
-            if msg.is_request and msg.method != "ACK":
-                last_received = msg.method
-            if el.get("optional", "false").lower() == "true":
-                optional.append(msg)
-                continue
+        mine = el.tag == "send"
+        msg = _sent(el.text or "", number, path) if mine else _received(el, number, path)
+        msg.sender, msg.receiver = (scenario, peer) if mine else (peer, scenario)
+        _pair(msg, sent if mine else received, received if mine else sent)
+        if not mine and el.get("optional", "false").lower() == "true":
+            optional.append(msg)
+            continue
         messages.append(msg)
     if not messages:
         raise CaptureError("the SIPp scenario has no <send> or <recv>: nothing to import", where=path)
     return messages, optional
 
 
-def _received(el, number: int, path: str, last_sent: str | None) -> SipMessage:
+def _pair(msg: SipMessage, own: list, other: list) -> None:
+    """Keep the open transactions: a request opens one on its sender's side (`own`); a response
+    closes, or for a 1xx names, the most recent open one of the other side."""
+    if msg.is_request:
+        if msg.method not in ("ACK",):
+            own.append(msg.method)
+        return
+    if msg.cseq_method is None and other:
+        msg.cseq_method = other[-1]
+    if msg.status >= 200 and msg.cseq_method in other:
+        other.reverse()
+        other.remove(msg.cseq_method)
+        other.reverse()
+
+
+def _received(el, number: int, path: str) -> SipMessage:
     if el.get("request"):
         method = el.get("request").upper()
-        return SipMessage(number, method, None, method)
+        return SipMessage(number, method, None, method, headers_known=False)
     code = el.get("response")
     if not code or not code.isdigit():
         raise CaptureError(f"scenario message {number}: <recv> names neither request= nor a response= code",
                            where=path)
-    return SipMessage(number, None, int(code), last_sent)
+    return SipMessage(number, None, int(code), None, headers_known=False)
 
 
-def _sent(text: str, number: int, path: str, last_received: str | None) -> SipMessage:
+def _sent(text: str, number: int, path: str) -> SipMessage:
     lines = [ln.strip() for ln in text.strip().splitlines()]
     if not lines:
         raise CaptureError(f"scenario message {number}: an empty <send>", where=path)
@@ -98,12 +110,14 @@ def _sent(text: str, number: int, path: str, last_received: str | None) -> SipMe
         if not ln:
             body = lines[i + 1:]
             break
+        if ln.startswith("[authentication"):  # SIPp computes the Authorization header from the 401
+            headers.setdefault("authorization", "Digest algorithm=AKAv1-MD5" if "aka_" in ln else "Digest")
         h = HEADER.match(ln)
         if h:
             headers.setdefault(h.group(1).lower(), h.group(2))
     cseq = CSEQ.match(f"CSeq: {headers.get('cseq', '')}")
     method = req.group(1) if req else None
-    cseq_method = cseq.group(2).upper() if cseq else (method or last_received)
+    cseq_method = cseq.group(2).upper() if cseq else method
     return SipMessage(number, method, int(resp.group(1)) if resp else None, cseq_method,
                       call_id=headers.get("call-id", ""), cseq=cseq.group(1) if cseq else "",
                       user_agent=headers.get("user-agent", "") or headers.get("server", ""),

@@ -80,7 +80,8 @@ def read_capture(path: str, *, on_frame: Callable[[int], None] | None = None,
         err = proc.stderr.read() if proc.stderr else ""
         rc = proc.wait()
     if rc != 0:
-        text = " ".join(ln.strip() for ln in err.splitlines() if ln.strip() and "dangerous" not in ln)
+        text = " ".join(ln.strip().removeprefix("tshark: ") for ln in err.splitlines()
+                        if ln.strip() and "dangerous" not in ln)
         raise CaptureError(f"tshark cannot read {path}: {text or f'exit status {rc}'}")
 
 
