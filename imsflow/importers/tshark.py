@@ -56,21 +56,13 @@ def read_capture(path: str, *, on_frame: Callable[[int], None] | None = None,
     """Yield (message, problem) per SIP frame: the message, or None and why it was skipped.
     Raises CaptureError naming the file when tshark cannot read it (not a capture, cut short,
     an unsupported link type)."""
-    cmd = [tool("tshark"), "-r", path, "-n", "-Y", "sip", "-T", "ek"]
-    for port in decode_as:
-        cmd += ["-d", f"udp.port=={port},sip", "-d", f"tcp.port=={port},sip"]
-    for f in FIELDS:
-        cmd += ["-e", f]
+    cmd = ek_command(path, decode_as)
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1 << 16)
     except OSError as exc:
         raise CaptureError(f"cannot run tshark on {path}: {exc.strerror}", hint=INSTALL) from None
     try:
-        for line in proc.stdout:
-            if not line.startswith('{"timestamp"'):
-                continue  # the EK bulk-index line that precedes every document
-            layers = json.loads(line).get("layers", {})
-            msg, problem = _message(layers)
+        for msg, problem in parse_ek(proc.stdout):
             if on_frame is not None and msg is not None:
                 on_frame(msg.label)
             yield msg, problem
@@ -83,6 +75,25 @@ def read_capture(path: str, *, on_frame: Callable[[int], None] | None = None,
         text = " ".join(ln.strip().removeprefix("tshark: ") for ln in err.splitlines()
                         if ln.strip() and "dangerous" not in ln)
         raise CaptureError(f"tshark cannot read {path}: {text or f'exit status {rc}'}")
+
+
+def ek_command(path: str, decode_as: tuple = ()) -> list:
+    """The tshark command line whose output `parse_ek` reads (also how the test fixtures'
+    .ek.jsonl files were made)."""
+    cmd = [tool("tshark"), "-r", path, "-n", "-Y", "sip", "-T", "ek"]
+    for port in decode_as:
+        cmd += ["-d", f"udp.port=={port},sip", "-d", f"tcp.port=={port},sip"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+    return cmd
+
+
+def parse_ek(lines) -> Iterator[tuple[SipMessage | None, str]]:
+    """(message, problem) per document of tshark's EK output (one JSON object per line)."""
+    for line in lines:
+        if not line.startswith('{"timestamp"'):
+            continue  # the bulk-index line that precedes every document
+        yield _message(json.loads(line).get("layers", {}))
 
 
 def _message(layers: dict) -> tuple[SipMessage | None, str]:
