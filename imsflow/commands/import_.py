@@ -106,10 +106,11 @@ def _pcap(args, mapping, loaded, out):
     show = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     bar = _Progress(args.file, total, sys.stderr) if show else None
     writer = FlowWriter(out, mapping, loaded.model.vocabulary, args.file)
-    for msg, problem in read_capture(args.file, on_frame=bar.update if bar else None, decode_as=tuple(args.sip_port)):
+    for msg, problem in read_capture(args.file, on_frame=bar.update if bar else None, decode_as=tuple(args.sip_port),
+                                  packets=total):
         if msg is None:
             writer.report.messages += 1
-            writer.skip(problem.split(": ", 1)[-1], problem.split(":", 1)[0].removeprefix("frame "))
+            writer.skip(problem[1], problem[0])
         else:
             writer.add(msg)
     if bar:
@@ -133,7 +134,7 @@ class _Progress:
         self.next = self.step
         self.started = time.monotonic()
         self.tty = stream.isatty()
-        self.last = 0
+        self.last = self.drawn = 0
 
     def update(self, frame: int) -> None:
         self.last = frame
@@ -142,6 +143,7 @@ class _Progress:
             self._draw(frame)
 
     def _draw(self, frame: int) -> None:
+        self.drawn = frame
         if self.total:
             done = min(1.0, frame / self.total)
             fill = int(done * self.WIDTH)
@@ -152,6 +154,7 @@ class _Progress:
         self.stream.flush()
 
     def done(self) -> None:
-        self._draw(self.total or self.last)
+        if self.drawn != (self.total or self.last):
+            self._draw(self.total or self.last)
         if self.tty:
             self.stream.write("\n")

@@ -2,7 +2,8 @@
 
 tshark dissects (IP, UDP/TCP reassembly, SIP, SDP); this module only reads the fields it
 prints: `tshark -r FILE -Y sip -T ek -e FIELD ...` writes one JSON object per SIP frame,
-one line each, so a capture of any size is read as a stream - the memory used is one frame.
+one line each, so a capture of any size is read as a stream: this side holds one frame at a
+time, and tshark's own state is bounded by reading a large capture in chunks of CHUNK packets.
 
 Known limit: a frame carrying several SIP messages (TCP segments coalesced) is reported and
 skipped, since tshark's per-field arrays do not say which header belongs to which message.
@@ -11,8 +12,10 @@ skipped, since tshark's per-field arrays do not say which header belongs to whic
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 
 from ..errors import CaptureError
@@ -25,6 +28,12 @@ FIELDS = [
     "sip.Require", "sip.Supported", "sip.Authorization", "sip.WWW-Authenticate",
     "sdp.media.proto", "sdp.media_attr", "sdp.session_attr", "sdp.mime.type",
 ]
+# tshark keeps per-packet state for the whole file (about 2.5 kB a packet); a capture of more
+# than CHUNK packets is split by editcap into files of CHUNK packets, read one after the other
+# with their frame numbers offset back.  (tshark's own session reset, -M, renumbers frames.)
+# Known limit: a SIP message over TCP split across a chunk boundary is not reassembled; UDP,
+# SIPp's default, is not affected.
+CHUNK = 20_000
 INSTALL = "install Wireshark's tshark (Debian: apt-get install tshark; scripts/setup.sh does)"
 
 
@@ -51,20 +60,37 @@ def packet_count(path: str) -> tuple[int | None, str]:
         return None, ""
 
 
-def read_capture(path: str, *, on_frame: Callable[[int], None] | None = None,
-                 decode_as: tuple = ()) -> Iterator[tuple[SipMessage | None, str]]:
-    """Yield (message, problem) per SIP frame: the message, or None and why it was skipped.
+def read_capture(path: str, *, on_frame: Callable[[int], None] | None = None, decode_as: tuple = (),
+                 packets: int | None = None) -> Iterator[tuple[SipMessage | None, tuple]]:
+    """Yield (message, problem) per SIP frame: the message, or None and (frame, why it was skipped).
     Raises CaptureError naming the file when tshark cannot read it (not a capture, cut short,
-    an unsupported link type)."""
-    cmd = ek_command(path, decode_as)
+    an unsupported link type).  `packets`: the capture's packet count, if known (capinfos)."""
+    if packets is None or packets <= CHUNK:
+        yield from _read_one(path, path, 0, on_frame, decode_as)
+        return
+    with tempfile.TemporaryDirectory(prefix="imsflow-chunks-") as tmp:
+        split = subprocess.run([tool("editcap"), "-c", str(CHUNK), path, os.path.join(tmp, "chunk.pcapng")],
+                               capture_output=True, text=True)
+        if split.returncode != 0:
+            raise CaptureError(f"editcap cannot split {path}: {split.stderr.strip()}")
+        for i, chunk in enumerate(sorted(os.listdir(tmp))):
+            yield from _read_one(os.path.join(tmp, chunk), path, i * CHUNK, on_frame, decode_as)
+
+
+def _read_one(chunk: str, path: str, offset: int, on_frame, decode_as) -> Iterator[tuple[SipMessage | None, tuple]]:
+    cmd = ek_command(chunk, decode_as)
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1 << 16)
     except OSError as exc:
         raise CaptureError(f"cannot run tshark on {path}: {exc.strerror}", hint=INSTALL) from None
     try:
         for msg, problem in parse_ek(proc.stdout):
-            if on_frame is not None and msg is not None:
-                on_frame(msg.label)
+            if msg is not None:
+                msg.label += offset
+                if on_frame is not None:
+                    on_frame(msg.label)
+            else:
+                problem = (problem[0] + offset, problem[1])
             yield msg, problem
     finally:
         if proc.poll() is None and proc.stdout is not None and not proc.stdout.closed:
@@ -72,7 +98,7 @@ def read_capture(path: str, *, on_frame: Callable[[int], None] | None = None,
         err = proc.stderr.read() if proc.stderr else ""
         rc = proc.wait()
     if rc != 0:
-        text = " ".join(ln.strip().removeprefix("tshark: ") for ln in err.splitlines()
+        text = " ".join(ln.strip().removeprefix("tshark: ").replace(chunk, path) for ln in err.splitlines()
                         if ln.strip() and "dangerous" not in ln)
         raise CaptureError(f"tshark cannot read {path}: {text or f'exit status {rc}'}")
 
@@ -88,7 +114,7 @@ def ek_command(path: str, decode_as: tuple = ()) -> list:
     return cmd
 
 
-def parse_ek(lines) -> Iterator[tuple[SipMessage | None, str]]:
+def parse_ek(lines) -> Iterator[tuple[SipMessage | None, tuple]]:
     """(message, problem) per document of tshark's EK output (one JSON object per line)."""
     for line in lines:
         if not line.startswith('{"timestamp"'):
@@ -96,7 +122,7 @@ def parse_ek(lines) -> Iterator[tuple[SipMessage | None, str]]:
         yield _message(json.loads(line).get("layers", {}))
 
 
-def _message(layers: dict) -> tuple[SipMessage | None, str]:
+def _message(layers: dict) -> tuple[SipMessage | None, tuple]:
     def all_(key):
         return layers.get(key.replace(".", "_"), [])
 
@@ -107,7 +133,7 @@ def _message(layers: dict) -> tuple[SipMessage | None, str]:
     frame = int(one("frame.number", "0"))
     starts = len(all_("sip.Method")) + len(all_("sip.Status-Code"))
     if starts != 1:
-        return None, f"frame {frame}: {starts} SIP start lines in one frame, not split (skipped)"
+        return None, (frame, f"{starts} SIP start lines in one frame, not split")
     src_ip = one("ip.src") or one("ipv6.src")
     dst_ip = one("ip.dst") or one("ipv6.dst")
     sport = one("udp.srcport") or one("tcp.srcport")
@@ -128,7 +154,7 @@ def _message(layers: dict) -> tuple[SipMessage | None, str]:
         require=tuple(all_("sip.Require")) + tuple(all_("sip.Supported")),
         authorization=_algorithm(one("sip.Authorization")) if method else "",
         challenge=_algorithm(one("sip.WWW-Authenticate")) if status == "401" else "",
-    ), ""
+    ), ()
 
 
 def _algorithm(header: str) -> str:
