@@ -12,6 +12,8 @@ of the compiled TransitionSystem.  From (s, k) an enabled action either
   - when the file allows the acting entity (`allow:`, or the step's `allow_before:`);
   - when the action sends nothing (a receipt that only changes state draws no arrow, so the
     editor cannot have written it),
+  - with `observed:` (a flow imported from a capture), when it sends nothing the capture would
+    have seen: no message of the observed protocol between two observed entities,
   and leads to (s', k).
 
 One action may perform several consecutive written arrows (its sends, in any order).  A
@@ -159,11 +161,8 @@ class _Matcher:
         self.free.append(frozenset())
         self.observed = {p for p, proc in enumerate(ts.processes)
                          if proc.name in flow.observed or proc.template in flow.observed}
-        types = vocabulary.types if vocabulary is not None else {}
-        self.unobserved_messages = {mid for mid, msg in enumerate(ts.messages)
-                                    if msg.name in flow.observed_except
-                                    or getattr(types.get(msg.name), "protocol", flow.observed_protocol)
-                                    != flow.observed_protocol}
+        self.types = vocabulary.types if vocabulary is not None else {}
+        self.seen: dict = {}  # message id -> would the capture have seen it (ts.messages grows as it expands)
 
     def _unobserved(self, a) -> bool:
         """With an `observed:` set (a capture), an unwritten action is free unless it sends a
@@ -171,7 +170,15 @@ class _Matcher:
         if not self.observed:
             return False
         return not any(a.proc in self.observed and self.ts.channels[c].receiver in self.observed
-                       and mid not in self.unobserved_messages for c, mid in a.sends)
+                       and self._seen(mid) for c, mid in a.sends)
+
+    def _seen(self, mid: int) -> bool:
+        seen = self.seen.get(mid)
+        if seen is None:
+            name = self.ts.messages[mid].name
+            protocol = getattr(self.types.get(name), "protocol", self.flow.observed_protocol)
+            seen = self.seen[mid] = name not in self.flow.observed_except and protocol == self.flow.observed_protocol
+        return seen
 
     @staticmethod
     def _internal_name(a, s: FlowStep) -> bool:
