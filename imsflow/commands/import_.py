@@ -39,20 +39,23 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..importers.flow import FlowWriter
     from ..importers.mapping import load_mapping
     from ..loader import load
 
     loaded = load(args.model)
-    entities = {p for p in _entity_names(loaded)}
-    mapping = load_mapping(args.mapping, entities)
+    mapping = load_mapping(args.mapping, {e.name for e in loaded.model.entities})
+    if args.model:
+        mapping.model = os.path.abspath(args.model)  # conform then checks against the same model
     if not os.path.isfile(args.file):
         raise CaptureError(f"no such file: {args.file}")
     if os.path.getsize(args.file) == 0:
         raise CaptureError(f"{args.file} is empty (0 bytes): nothing to import")
     buffer = io.StringIO() if args.out is None else None
     tmp = f"{args.out}.part" if args.out else None
-    out = buffer if buffer is not None else open(tmp, "w", encoding="utf-8")
+    try:
+        out = buffer if buffer is not None else open(tmp, "w", encoding="utf-8")
+    except OSError as exc:
+        raise CaptureError(f"cannot write {args.out}: {exc.strerror}") from None
     try:
         if args.kind == "sipp":
             report = _sipp(args, mapping, loaded, out)
@@ -73,10 +76,6 @@ def run(args) -> int:
     if args.out:
         print(f"  written: {args.out}; check it with: imsflow conform {args.out}", file=sys.stderr)
     return 0
-
-
-def _entity_names(loaded) -> set:
-    return {e.name for e in loaded.model.entities}
 
 
 def _sipp(args, mapping, loaded, out):

@@ -105,6 +105,10 @@ class FlowWriter:
             self.skip(f"{msg.start_line()} between unmapped endpoints {_show(msg.src)} -> {_show(msg.dst)}"
                       if msg.src else f"{msg.start_line()}: no entity for one end", msg.label)
             return
+        if msg.retransmission:
+            self.skip(f"{name} {sender} -> {receiver} retransmitted (RFC 3261 17; the model sends each message once)",
+                      msg.label)
+            return
         if name in HOP_BY_HOP:
             self.skip(f"{name} (hop-by-hop, RFC 3261 16.7; the model leaves it out)", msg.label)
             return

@@ -27,7 +27,7 @@ import yaml
 from ..editors.flowfile import PRE_KEYS, _LineLoader
 from ..errors import CaptureError
 
-TOP_KEYS = {"title", "flow", "preconditions", "entities", "sipp", "model"}
+TOP_KEYS = {"title", "flow", "preconditions", "entities", "sipp"}
 ENDPOINT_KEYS = {"address", "port", "via", "user_agent"}
 
 
@@ -70,7 +70,7 @@ class Mapping:
     preconditions: dict
     endpoints: list  # [Endpoint]
     sipp: dict = field(default_factory=dict)  # {"scenario": entity, "peer": entity}
-    model: str | None = None
+    model: str | None = None  # set from `imsflow import --model DIR`, written into the flow
 
     @property
     def entities(self) -> list:
@@ -142,7 +142,7 @@ def load_mapping(path: str, known_entities) -> Mapping:
             raise CaptureError(f"unknown key {key!r} in 'preconditions'", where=at(key, pre), known=sorted(PRE_KEYS))
     return Mapping(path=path, title=str(data.get("title") or f"imported with {path}"),
                    flow=str(data["flow"]) if data.get("flow") is not None else None,
-                   preconditions=_plain(pre), endpoints=endpoints, sipp=sipp, model=data.get("model"))
+                   preconditions=_plain(pre), endpoints=endpoints, sipp=sipp)
 
 
 def _endpoint(name: str, item, path: str, where: str) -> Endpoint:

@@ -82,6 +82,7 @@ class SipMessage:
     challenge: str = ""  # a 401's WWW-Authenticate algorithm
     sender: str | None = None  # the model entities, when the source says (a SIPp scenario)
     receiver: str | None = None
+    retransmission: bool = False  # tshark's "Resent Packet": the same message again (RFC 3261 17)
     headers_known: bool = True  # False: a SIPp <recv>, which names the message and nothing else
 
     @property

@@ -26,7 +26,7 @@ FIELDS = [
     "tcp.srcport", "tcp.dstport", "sip.Method", "sip.Status-Code", "sip.Call-ID", "sip.CSeq.seq",
     "sip.CSeq.method", "sip.Via.branch", "sip.Via.sent-by.address", "sip.User-Agent", "sip.Server",
     "sip.Require", "sip.Supported", "sip.Authorization", "sip.WWW-Authenticate",
-    "sdp.media.proto", "sdp.media_attr", "sdp.session_attr", "sdp.mime.type",
+    "sdp.media.proto", "sdp.media_attr", "sdp.session_attr", "sdp.mime.type", "sip.resend",
 ]
 # tshark keeps per-packet state for the whole file (about 2.5 kB a packet); a capture of more
 # than CHUNK packets is split by editcap into files of CHUNK packets, read one after the other
@@ -154,6 +154,7 @@ def _message(layers: dict) -> tuple[SipMessage | None, tuple]:
         require=tuple(all_("sip.Require")) + tuple(all_("sip.Supported")),
         authorization=_algorithm(one("sip.Authorization")) if method else "",
         challenge=_algorithm(one("sip.WWW-Authenticate")) if status == "401" else "",
+        retransmission=one("sip.resend") in ("1", "true", "True"),
     ), ()
 
 

@@ -128,3 +128,11 @@ def test_missing_tshark_is_a_clear_error(capsys, tmp_path, monkeypatch):
     rc, _out, err = run_cli(capsys, "import", "pcap", data("ims_call.pcapng"), "--mapping",
                             data("../../../examples/sipp/mapping.yaml"))
     assert rc == 2 and "tshark not found" in err and "apt-get install tshark" in err
+
+
+def test_retransmissions_are_reported_and_not_written(capsys, tmp_path):
+    # SIPp's uas retransmits its 200 OK while the (slow) uac has not acknowledged it yet
+    err, _rc, result = import_and_conform(capsys, tmp_path, "pcap", data("retransmit.pcapng"))
+    assert "7 SIP messages, 6 steps written" in err
+    assert "skipped 1 x 200(INVITE) REMOTE -> S-CSCF retransmitted" in err and "(first at frame 4)" in err
+    assert result["steps"] == 6
