@@ -84,3 +84,20 @@ def test_bad_scenario_is_exit_2_naming_the_file(capsys, tmp_path, text, says):
     path.write_text(text)
     rc, out, err = run_cli(capsys, "import", "sipp", path, "--mapping", MAPPING)
     assert rc == 2 and out == "" and str(path) in err and says in err, err
+
+
+def test_sipp_import_needs_the_sipp_roles(capsys, tmp_path):
+    path = tmp_path / "map.yaml"
+    path.write_text("flow: F8\nentities:\n  S-CSCF: {port: 5061}\n")
+    rc, out, err = run_cli(capsys, "import", "sipp", scenario("ims_call_uac.xml"), "--mapping", path)
+    assert rc == 2 and out == "" and "needs 'sipp: {scenario: ENTITY, peer: ENTITY}'" in err and str(path) in err
+
+
+def test_conformed_run_is_drawn_with_the_scenario_numbers(capsys, tmp_path):
+    flow = tmp_path / "call.yaml"
+    assert run_cli(capsys, "import", "sipp", scenario("ims_call_uac.xml"), "--mapping", MAPPING, "--out", flow)[0] == 0
+    rc, _out, err = run_cli(capsys, "conform", flow, "--out", tmp_path / "drawn")
+    svg = (tmp_path / "drawn" / "call.conform.svg").read_text()
+    assert rc == 0, err
+    for label in ("1. INVITE", "3. 183", "4. PRACK", "9. 200(INVITE)", "12. 200(BYE)"):
+        assert f">{label}<" in svg, label
