@@ -94,7 +94,9 @@ class FlowWriter:
         out.write("steps:\n")
 
     def skip(self, reason: str, label) -> None:
+        """Report a message not written; a comment in its place tells the reader of the flow."""
         self.report.skip(reason, f"{self.label_word} {label}")
+        self.out.write(f"# {self.label_word} {label} not written: {reason}\n")
 
     def add(self, msg: SipMessage) -> None:
         self.report.messages += 1
@@ -104,6 +106,10 @@ class FlowWriter:
         if sender is None or receiver is None:
             self.skip(f"{msg.start_line()} between unmapped endpoints {_show(msg.src)} -> {_show(msg.dst)}"
                       if msg.src else f"{msg.start_line()}: no entity for one end", msg.label)
+            return
+        if sender == receiver:
+            self.skip(f"{msg.start_line()} from {sender} to itself (the mapping does not tell the two ends apart)",
+                      msg.label)
             return
         if msg.retransmission:
             self.skip(f"{name} {sender} -> {receiver} retransmitted (RFC 3261 17; the model sends each message once)",

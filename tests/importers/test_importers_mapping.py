@@ -135,3 +135,10 @@ def test_without_observed_the_missing_messages_would_be_assumed(seed):
     loose = conform(parse_flow(yaml.safe_dump(doc), "loose.yaml"), seed)
     strict = conform(parse_flow(text, "strict.yaml"), seed)
     assert loose.verdict == "conforms" and strict.verdict == "diverges"
+
+
+def test_both_ends_one_entity_is_reported_not_written_as_an_internal_step(seed, tmp_path):
+    path = mapping_file(tmp_path, "entities:\n  S-CSCF: {address: 127.0.0.1}\n")
+    text, writer = write(seed, path)
+    assert writer.report.written == 0
+    assert "# frame 1 not written: INVITE from S-CSCF to itself (the mapping does not tell the two ends apart)" in text

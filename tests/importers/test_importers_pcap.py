@@ -136,3 +136,10 @@ def test_retransmissions_are_reported_and_not_written(capsys, tmp_path):
     assert "7 SIP messages, 6 steps written" in err
     assert "skipped 1 x 200(INVITE) REMOTE -> S-CSCF retransmitted" in err and "(first at frame 4)" in err
     assert result["steps"] == 6
+
+
+def test_what_is_not_written_is_marked_in_the_flow(capsys, tmp_path):
+    out = tmp_path / "flow.yaml"
+    run_cli(capsys, "import", "pcap", data("retransmit.pcapng"), "--mapping",
+            data("../../../examples/sipp/mapping.yaml"), "--out", out)
+    assert "# frame 4 not written: 200(INVITE) REMOTE -> S-CSCF retransmitted" in out.read_text()
