@@ -118,8 +118,9 @@ def load_mapping(path: str, known_entities) -> Mapping:
             raise CaptureError(f"unknown key {key!r} in the mapping file", where=at(key), known=sorted(TOP_KEYS))
     known = sorted(known_entities)
     entities = data.get("entities") or {}
-    if not isinstance(entities, dict) or not [k for k in entities if not k.startswith("__")]:
-        raise CaptureError("'entities' must map model entity names to endpoints", where=at("entities"))
+    if not isinstance(entities, dict) or not (data.get("sipp") or [k for k in entities if not k.startswith("__")]):
+        raise CaptureError("'entities' must map model entity names to endpoints", where=at("entities"),
+                           hint="(a mapping for SIPp scenarios only may give just 'sipp: {scenario: ..., peer: ...}')")
     endpoints = []
     for name, spec in entities.items():
         if name.startswith("__"):

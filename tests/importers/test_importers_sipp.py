@@ -101,3 +101,10 @@ def test_conformed_run_is_drawn_with_the_scenario_numbers(capsys, tmp_path):
     assert rc == 0, err
     for label in ("1. INVITE", "3. 183", "4. PRACK", "9. 200(INVITE)", "12. 200(BYE)"):
         assert f">{label}<" in svg, label
+
+
+def test_a_mapping_for_scenarios_only_needs_just_the_roles(capsys, tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text("flow: F8\npreconditions: {after: [F1]}\nsipp: {scenario: S-CSCF, peer: REMOTE}\n")
+    _err, rc, result = import_and_conform(capsys, tmp_path, "sipp", scenario("ims_call_uac.xml"), str(path))
+    assert rc == 0 and result["verdict"] == "conforms"
