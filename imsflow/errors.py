@@ -49,6 +49,10 @@ class TraceError(ImsflowError):
     """A saved trace cannot be read, or does not replay through the transition system."""
 
 
+class CaptureError(ImsflowError):
+    """A packet capture, SIPp scenario or endpoint mapping that cannot be imported as a flow."""
+
+
 class UsageError(ImsflowError):
     """The command line asks for something that does not exist (unknown flow, variant value...)."""
 

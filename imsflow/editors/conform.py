@@ -12,6 +12,8 @@ of the compiled TransitionSystem.  From (s, k) an enabled action either
   - when the file allows the acting entity (`allow:`, or the step's `allow_before:`);
   - when the action sends nothing (a receipt that only changes state draws no arrow, so the
     editor cannot have written it),
+  - with `observed:` (a flow imported from a capture), when it sends nothing the capture would
+    have seen: no message of the observed protocol between two observed entities,
   and leads to (s', k).
 
 One action may perform several consecutive written arrows (its sends, in any order).  A
@@ -126,9 +128,10 @@ class _Matcher:
             elif vocabulary is not None and not any(s.message.lower() == n.lower() for n in vocabulary.names()):
                 raise FlowFileError(f"step {s.label}: unknown message {s.message!r}",
                                     where=flow.where(s.line), known=vocabulary.names())
-        for name in flow.allow:
+        for name in (*flow.allow, *flow.observed):
             if name not in names:
-                raise FlowFileError(f"'allow' names unknown entity {name!r}", where=flow.where_key("allow"),
+                key = "allow" if name in flow.allow else "observed"
+                raise FlowFileError(f"'{key}' names unknown entity {name!r}", where=flow.where_key(key),
                                     known=sorted(names))
         for s in flow.steps:
             for name in s.allow_before:
@@ -156,6 +159,26 @@ class _Matcher:
                          if proc.name in s.allow_before or proc.template in s.allow_before}
                 self.free.append(frozenset(allowed | extra))
         self.free.append(frozenset())
+        self.observed = {p for p, proc in enumerate(ts.processes)
+                         if proc.name in flow.observed or proc.template in flow.observed}
+        self.types = vocabulary.types if vocabulary is not None else {}
+        self.seen: dict = {}  # message id -> would the capture have seen it (ts.messages grows as it expands)
+
+    def _unobserved(self, a) -> bool:
+        """With an `observed:` set (a capture), an unwritten action is free unless it sends a
+        message the capture would have seen: one of the observed protocol between observed entities."""
+        if not self.observed:
+            return False
+        return not any(a.proc in self.observed and self.ts.channels[c].receiver in self.observed
+                       and self._seen(mid) for c, mid in a.sends)
+
+    def _seen(self, mid: int) -> bool:
+        seen = self.seen.get(mid)
+        if seen is None:
+            name = self.ts.messages[mid].name
+            protocol = getattr(self.types.get(name), "protocol", self.flow.observed_protocol)
+            seen = self.seen[mid] = name not in self.flow.observed_except and protocol == self.flow.observed_protocol
+        return seen
 
     @staticmethod
     def _internal_name(a, s: FlowStep) -> bool:
@@ -249,7 +272,7 @@ class _Matcher:
         if not a.sends:
             return True
         allowed = self.free[k]
-        return allowed is None or a.proc in allowed
+        return allowed is None or a.proc in allowed or self._unobserved(a)
 
     def label_of_free(self, k: int) -> str | None:
         """The label an unwritten step carries in the drawing: the summarised range it is in."""

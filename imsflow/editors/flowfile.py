@@ -10,6 +10,9 @@
     allow: [UICC]                 # entities whose unwritten steps may happen between any steps
     complete: true                # optional: the steps are the whole flow - the run must reach the
                                   # model flow's end (its goal), so a missing last step diverges
+    observed:                     # optional (a packet capture): every SIP message between these
+      entities: [S-CSCF, REMOTE]  # entities is written; any other unwritten step may happen
+      except: ["100"]             # messages the capture's importer leaves out (hop-by-hop)
     steps:
       - step: 3
         from: WIC
@@ -44,7 +47,9 @@ from ..errors import FlowFileError
 from ..inputs import StrictLoader, read_text, strict_mapping, yaml_problem
 
 LABEL = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
-TOP_KEYS = {"title", "clause", "flow", "preconditions", "allow", "steps", "model", "description", "complete"}
+TOP_KEYS = {"title", "clause", "flow", "preconditions", "allow", "steps", "model", "description", "complete",
+            "observed"}
+OBSERVED_KEYS = {"entities", "except", "protocol"}
 PRE_KEYS = {"settings", "after", "wics"}
 STEP_KEYS = {"step", "from", "to", "message", "fields", "note", "summarised", "allow_before"}
 
@@ -107,6 +112,11 @@ class FlowFile:
     complete: bool = False  # the run must reach the model flow's end after the last written step
     key_lines: dict = field(default_factory=dict)  # "flow", "settings", "after", "wics", "allow" -> line
     file_settings: dict = field(default_factory=dict)  # the settings as written (before --set)
+    # A capture's completeness: every `observed_protocol` message between these entities (bar
+    # `observed_except`) is written, so no such message may happen unwritten; () when not given.
+    observed: tuple = ()
+    observed_except: tuple = ()
+    observed_protocol: str = "SIP"
 
     def __post_init__(self):
         if not self.file_settings:
@@ -170,6 +180,7 @@ def parse_flow(text: str, path: str = "<flow>") -> FlowFile:
                 where=f"{rel}:{cur.line}",
                 hint="several arrows of one range share its label; a new label starts after the last",
             )
+    observed, observed_except, observed_protocol = _observed(data.get("observed"), rel, at("observed"))
     flow = data.get("flow")
     complete = data.get("complete", False)
     if not isinstance(complete, bool):
@@ -180,7 +191,8 @@ def parse_flow(text: str, path: str = "<flow>") -> FlowFile:
         path=rel, title=str(data["title"]), clause=str(data.get("clause", "")),
         flow=str(flow) if flow is not None else None, settings=settings, after=after, wics=wics,
         allow=allow, steps=steps, model=data.get("model"), complete=complete,
-        key_lines={**{k: v for k, v in lines.items() if k in ("flow", "allow", "preconditions", "complete")},
+        observed=observed, observed_except=observed_except, observed_protocol=observed_protocol,
+        key_lines={**{k: v for k, v in lines.items() if k in ("flow", "allow", "preconditions", "complete", "observed")},
                    **{k: v for k, v in pre.get("__lines__", {}).items() if k in PRE_KEYS}},
     )
 
@@ -199,6 +211,21 @@ def _unknown_keys(mapping: dict, known: set, rel: str, what: str) -> None:
     for key, line in mapping.get("__lines__", {}).items():
         if key not in known:
             raise FlowFileError(f"unknown key {key!r} in the {what}", where=f"{rel}:{line}", known=sorted(known))
+
+
+def _observed(value, rel: str, where: str) -> tuple:
+    """`observed: {entities: [...], except: [...], protocol: SIP}` -> (entities, except, protocol)."""
+    if value is None:
+        return (), (), "SIP"
+    if not isinstance(value, dict):
+        raise FlowFileError("'observed' must be a mapping with 'entities' (and optionally 'except', 'protocol')",
+                            where=where)
+    _unknown_keys(value, OBSERVED_KEYS, rel, "observed mapping")
+    entities = _names(value.get("entities"), where, "observed.entities")
+    if not entities:
+        raise FlowFileError("'observed.entities' must name at least one entity", where=where)
+    return entities, tuple(str(m) for m in _names(value.get("except"), where, "observed.except")), \
+        str(value.get("protocol", "SIP"))
 
 
 def _names(value, where: str, what: str) -> tuple:
