@@ -21,6 +21,9 @@ EARLY_IN = ["t_invited", "t_iwf_init", "t_iwf_ready", "t_early"]
 # Late messages of a finished call that the S-CSCF drops (registered) rather than passes on.
 LATE_FROM_REMOTE = ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "486", "488", "PRACK", "UPDATE"]
 LATE_FROM_PCSCF = ["183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)", "PRACK", "UPDATE", "403"]
+# Where the S-CSCF forwards what is left of a finished call: registered, or deregistered since.
+AFTER_CALL = ["registered", "idle"]
+RFC_PROXY = "RFC 3261 16.7, 16.12; not in the seed"
 SESSION = EARLY_OUT + ["o_final", "o_answered"] + EARLY_IN + ["t_answered", "in_dialog"]
 
 
@@ -270,19 +273,22 @@ class SCSCF(Entity):
           do="bye_done_to_pcscf"),
         T(["in_dialog", "t_answered", "o_answered"], "registered", on=recv("P-CSCF", "200(BYE)"),
           do="bye_done_to_remote"),
-        T("registered", None, on=recv("REMOTE", "200(BYE)"), do="to_pcscf", note="BYEs crossed"),
-        T("registered", None, on=recv("P-CSCF", "200(BYE)"), do="to_remote", note="BYEs crossed"),
-        T("registered", None, on=recv("P-CSCF", "BYE"), do="to_remote", note="late BYE"),
-        T("registered", None, on=recv("REMOTE", "BYE"), do="to_pcscf", note="late BYE"),
-        *[T("registered", None, on=recv("P-CSCF", m), do="to_remote", note="late message for a finished call")
-          for m in ["ACK", "CANCEL", "487", "486", "480"]],
-        *[T("registered", None, on=recv("REMOTE", m), do="to_pcscf", note="late message for a finished call")
-          for m in ["ACK", "487"]],
-        *discard("registered", "REMOTE", LATE_FROM_REMOTE, "late message for a finished call"),
-        *discard("registered", "P-CSCF", LATE_FROM_PCSCF, "late message for a finished call"),
-        # The registration may expire while a call is still winding down (faults=all): whatever
-        # of that call arrives afterwards is late too, and nothing is passed on any more.
-        *discard("idle", "P-CSCF", ["ACK", "BYE", "CANCEL", "200(BYE)", "487", "486", "480", *LATE_FROM_PCSCF],
-                 "not registered"),
-        *discard("idle", "REMOTE", ["ACK", "BYE", "200(BYE)", "487", *LATE_FROM_REMOTE], "not registered"),
+        # After the call - and after the registration expired (faults=expiry) while the call was
+        # still winding down: a proxy forwards a response along its transaction's Via path and an
+        # in-dialog request along the route set (RFC 3261 16.7, 16.12), neither of which depends
+        # on the registration; dropping them left a crossing BYE unanswered (a deadlock).
+        T(AFTER_CALL, None, on=recv("REMOTE", "200(BYE)"), do="to_pcscf", note=f"BYEs crossed ({RFC_PROXY})"),
+        T(AFTER_CALL, None, on=recv("P-CSCF", "200(BYE)"), do="to_remote", note=f"BYEs crossed ({RFC_PROXY})"),
+        T(AFTER_CALL, None, on=recv("P-CSCF", "BYE"), do="to_remote", note=f"late BYE ({RFC_PROXY})"),
+        T(AFTER_CALL, None, on=recv("REMOTE", "BYE"), do="to_pcscf", note=f"late BYE ({RFC_PROXY})"),
+        *[T(AFTER_CALL, None, on=recv("P-CSCF", m), do="to_remote",
+            note=f"late message for a finished call ({RFC_PROXY})") for m in ["ACK", "487", "486", "480"]],
+        T("registered", None, on=recv("P-CSCF", "CANCEL"), do="to_remote", note=f"CANCEL crossed the final response ({RFC_PROXY})"),
+        # Deregistered, the S-CSCF answered any INVITE itself (403): a CANCEL has no transaction left
+        # to act on (RFC 3261 9.2) and must not reach a far end that never saw the INVITE.
+        *discard("idle", "P-CSCF", ["CANCEL"], "CANCEL of an INVITE the S-CSCF refused itself (RFC 3261 9.2)"),
+        *[T(AFTER_CALL, None, on=recv("REMOTE", m), do="to_pcscf",
+            note=f"late message for a finished call ({RFC_PROXY})") for m in ["ACK", "487"]],
+        *discard(AFTER_CALL, "REMOTE", LATE_FROM_REMOTE, "late message for a finished call"),
+        *discard(AFTER_CALL, "P-CSCF", LATE_FROM_PCSCF, "late message for a finished call"),
     ]
