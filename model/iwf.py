@@ -1,8 +1,19 @@
 """IWF - the external media interworking function, outside the operator's network, controlled
-by the WST.  Seed: 6.X.2.3.3 steps 2-3, 11 and 20; 6.X.2.3.4 steps 5, 7-8, 14 and 20.
+by the WST.  Seed: 6.X.2.3.3 steps 2-3, 11 and 20; 6.X.2.3.4 steps 5, 7-8, 14 and 20.  The seed
+shows the reservation answered (IWF_RESERVED, its address for the SDP) but not the update or the
+final; they are answered here too (not defined by the seed), and the WST waits for the final
+answer before it passes the 200 on.
 """
 
 from imsflow.authoring import Entity, T, recv
+
+
+def _answer(op):
+    def f(e):
+        e.reply("IWF_ANSWER", wic=e.context, op=op)
+
+    f.__name__ = f"answer_{op}"
+    return f
 
 
 class IWF(Entity):
@@ -18,8 +29,11 @@ class IWF(Entity):
     transitions = [
         T("*", "reserved", on=recv("WST", "IWF_RESERVE"), do=lambda e: e.reply("IWF_RESERVED", wic=e.context),
           tags=("iwf_initialised",), step={"F8": "2-3", "F9": "5"}),
-        T("*", "updated", on=recv("WST", "IWF_UPDATE"), tags=("iwf_updated",),
-          step={"F8": "11", "F9": "7-8"}),
-        T("*", "two_way", on=recv("WST", "IWF_FINAL"), tags=("media_two_way",), step={"F8": "20", "F9": "20"}),
+        T(["idle", "reserved", "two_way"], "updated", on=recv("WST", "IWF_UPDATE"), tags=("iwf_updated",),
+          do=_answer("update"), step={"F8": "11", "F9": "7-8"}),
+        T("updated", None, on=recv("WST", "IWF_UPDATE"), tags=("iwf_updated",), do=_answer("update"),
+          step={"F8": "11", "F9": "14"}),
+        T("*", "two_way", on=recv("WST", "IWF_FINAL"), tags=("media_two_way",),
+          do=_answer("final"), step={"F8": "20", "F9": "20"}),
         T("*", "idle", on=recv("WST", "IWF_RELEASE"), tags=("iwf_released",)),
     ]

@@ -62,16 +62,19 @@ class Settled:
     unhandled: list = field(default_factory=list)  # (entity, message) nobody can receive
     ends: list = field(default_factory=list)  # valid resting states reached
     cut: bool = False  # the budget ran out before everything was seen
+    seen: list = field(default_factory=list)  # every state explored (with keep=True)
 
 
-def settle(ts, start: tuple, budget: int = 20_000) -> Settled:
-    """Explore from `start` (breadth first, at most `budget` states)."""
+def settle(ts, start: tuple, budget: int = 20_000, keep: bool = False) -> Settled:
+    """Explore from `start` (breadth first, at most `budget` states; `keep` them all)."""
     out = Settled()
     seen = {start}
     todo = deque([start])
     while todo:
         s = todo.popleft()
         out.states += 1
+        if keep:
+            out.seen.append(s)
         succ, unhandled = ts.expand(s)
         for p, c, mid in unhandled:
             out.unhandled.append((ts.processes[p].name, ts.messages[mid].label()))
