@@ -19,6 +19,7 @@ from .pcscf import PCSCF
 from .remote import REMOTE
 from .rogue import ROGUE
 from .scscf import SCSCF
+from .standards import STANDARDS
 from .uicc import UICC
 from .wic import WIC
 from .wst import WST
@@ -96,4 +97,5 @@ MODEL = Model(
     description="WebRTC access to IMS through a Web Signalling Translator (TR 23.701 contribution)",
     max_wics=4,
     tags=TAGS,
+    standards=STANDARDS,
 )

@@ -13,6 +13,7 @@ class AGW(Entity):
     """IMS Access Gateway (one context per WIC's call)."""
 
     name = "AGW"
+    standard = "TS 23.334 (IMS-ALG and IMS-AGW)"
     clause = "6.X.2.3.1 steps 3, 17-19"
     contexts = "WIC"
     states = ["idle", "reserved", "open"]

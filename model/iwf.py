@@ -20,6 +20,7 @@ class IWF(Entity):
     """External media IWF (one context per WIC's call)."""
 
     name = "IWF"
+    standard = "not standardised: the WST-IWF interface (6.X.2.3.3)"
     clause = "6.X.2.3.3, 6.X.2.3.4"
     contexts = "WIC"
     states = ["idle", "reserved", "updated", "two_way"]

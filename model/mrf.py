@@ -13,6 +13,7 @@ class MRF(Entity):
     """Internal media IWF (one context per WIC's call)."""
 
     name = "MRF"
+    standard = "TS 23.218 (MRFC); TS 23.228 Annex P"
     clause = "6.X.2.3.1, 6.X.2.3.2"
     contexts = "WIC"
     states = ["idle", "initialised", "updated", "two_way"]

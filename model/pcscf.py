@@ -20,6 +20,7 @@ class PCSCF(Entity):
     """P-CSCF and IMS-ALG (one context per WIC)."""
 
     name = "P-CSCF"
+    standard = "TS 24.229 5.2 (P-CSCF)"
     clause = "6.X.2.2, 6.X.2.3, 6.1.3"
     contexts = "WIC"
     states = ["idle", "reg_fwd", "registered", "o_reserving", "o_invited", "o_answered",

@@ -19,6 +19,7 @@ class REMOTE(Entity):
     """The remote network and end point (one call leg per WIC)."""
 
     name = "REMOTE"
+    standard = "RFC 3261 (the far end's user agent)"
     clause = "6.X.2.3"
     contexts = "WIC"
     states = ["idle", *O_EARLY, "o_answered", "calling", "t_early", "t_updating", "t_ready", "t_cancelling",

@@ -40,6 +40,7 @@ class ROGUE(Entity):
     """
 
     name = "ROGUE"
+    standard = "not a standard behaviour: the attacker of 6.1.3's trust boundary"
     clause = "6.1.3 (trusted node)"
     states = ["lurking", "attacked"]
     initial = "lurking"

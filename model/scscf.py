@@ -47,6 +47,7 @@ class SCSCF(Entity):
     """S-CSCF (one context per WIC)."""
 
     name = "S-CSCF"
+    standard = "TS 24.229 5.4 (S-CSCF)"
     clause = "6.X.2.2, 6.X.2.3"
     contexts = "WIC"
     states = ["idle", "authorizing", "challenged", "saving", "registered", *EARLY_OUT, "o_final",

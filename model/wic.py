@@ -47,6 +47,7 @@ class WIC(Entity):
     """WebRTC IMS Client and its user."""
 
     name = "WIC"
+    standard = "RFC 3261 (SIP user agent); RFC 7118 (SIP over WebSocket)"
     clause = "6.X.2.2, 6.X.2.3"
     states = [
         "idle", "loading", "loaded", "logging_in", "authenticated", "connecting", "connected",

@@ -37,6 +37,7 @@ class WST(Entity):
     """Web Signalling Translator (one context per WIC)."""
 
     name = "WST"
+    standard = "RFC 3261 (back-to-back user agent); RFC 7118"
     clause = "6.X.2.2, 6.X.2.3, 6.1.3"
     contexts = "WIC"
     states = [
