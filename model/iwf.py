@@ -16,6 +16,14 @@ def _answer(op):
     return f
 
 
+def _update_step(e):
+    """The seed's step of an update: F8 step 11; in F9 steps 7-8 (with the WIC's answer) or
+    step 14 (after the reservation; the only one when the WST does NI-T)."""
+    if e.config.flow == "F9":
+        return "7-8" if e.msg.after == "answer" else "14"
+    return {"F8": "11"}.get(e.config.flow)
+
+
 class IWF(Entity):
     """External media IWF (one context per WIC's call)."""
 
@@ -30,10 +38,8 @@ class IWF(Entity):
     transitions = [
         T("*", "reserved", on=recv("WST", "IWF_RESERVE"), do=lambda e: e.reply("IWF_RESERVED", wic=e.context),
           tags=("iwf_initialised",), step={"F8": "2-3", "F9": "5"}),
-        T(["idle", "reserved", "two_way"], "updated", on=recv("WST", "IWF_UPDATE"), tags=("iwf_updated",),
-          do=_answer("update"), step={"F8": "11", "F9": "7-8"}),
-        T("updated", None, on=recv("WST", "IWF_UPDATE"), tags=("iwf_updated",), do=_answer("update"),
-          step={"F8": "11", "F9": "14"}),
+        T("*", "updated", on=recv("WST", "IWF_UPDATE"), tags=("iwf_updated",), do=_answer("update"),
+          step=_update_step),
         T("*", "two_way", on=recv("WST", "IWF_FINAL"), tags=("media_two_way",),
           do=_answer("final"), step={"F8": "20", "F9": "20"}),
         T("*", "idle", on=recv("WST", "IWF_RELEASE"), tags=("iwf_released",)),

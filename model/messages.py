@@ -113,7 +113,8 @@ MESSAGES = [
     # The WST controls the external media IWF
     _t("IWF_RESERVE", "IWF", "reserve the external IWF (STUN/TURN, address mappings)", wic=WIC),
     _t("IWF_RESERVED", "IWF", "external IWF reserved; its IMS-side address for the SDP", wic=WIC),
-    _t("IWF_UPDATE", "IWF", "update after codec negotiation", wic=WIC),
+    _t("IWF_UPDATE", "IWF", "update after codec negotiation: with the WIC's answer (F9 steps 7-8) or once "
+       "offer/answer and reservation are done (F8 step 11, F9 step 14)", wic=WIC, after=("answer", "reservation")),
     _t("IWF_FINAL", "IWF", "final resources: two-way media", wic=WIC),
     _t("IWF_RELEASE", "IWF", "release the external IWF", wic=WIC),
     _t("IWF_ANSWER", "IWF", "the external IWF confirms an update or the final (two-way) resources "

@@ -202,7 +202,7 @@ class WST(Entity):
 
     def update_done_out(self):
         if self.v.iwf == "yes":
-            self.send("IWF", "IWF_UPDATE", wic=self.context)  # F8 step 11
+            self.send("IWF", "IWF_UPDATE", wic=self.context, after="reservation")  # F8 step 11
 
     def ringing_out(self):
         if self.config.ringing == "yes":
@@ -287,7 +287,7 @@ class WST(Entity):
     def progress_in(self):
         self.open_rx()
         if self.v.iwf == "yes":
-            self.send("IWF", "IWF_UPDATE", wic=self.context)  # F9 steps 7-8
+            self.send("IWF", "IWF_UPDATE", wic=self.context, after="answer")  # F9 steps 7-8
         self._ims("183", **self._media_out())
 
     def prack_in(self):
@@ -509,9 +509,9 @@ class WST(Entity):
         T(["t_offered", "t_early"], "t_update", on=recv("P-CSCF", "UPDATE"), when=lambda e: e.v.iwf == "yes",
           do="update_in", step={"F9": "13"}),
         T("t_update", "t_ready", on=event("update_iwf"), when=lambda e: e.v.answered == "no",
-          do=lambda e: e.send("IWF", "IWF_UPDATE", wic=e.context), step={"F9": "14"}),
+          do=lambda e: e.send("IWF", "IWF_UPDATE", wic=e.context, after="reservation"), step={"F9": "14"}),
         T("t_update", "t_final", on=event("update_iwf"), when=lambda e: e.v.answered == "yes",
-          do=[lambda e: e.send("IWF", "IWF_UPDATE", wic=e.context), "iwf_final_in"], step={"F9": "14"}),
+          do=[lambda e: e.send("IWF", "IWF_UPDATE", wic=e.context, after="reservation"), "iwf_final_in"], step={"F9": "14"}),
         T(EARLY_IN, None, on=recv("WIC", "180"), do="ringing_in", step={"F7": "14-17", "F9": "15-18"}),
         T("t_ready", None, on=event("ring_on_behalf"), when=lambda e: _flag("ringing", "no")(e) and e.v.rang == "no",
           do="ring_on_behalf",

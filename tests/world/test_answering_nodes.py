@@ -73,3 +73,10 @@ def test_a_scscf_that_gives_up_after_a_488_is_caught(monkeypatch):
 def test_a_606_from_the_far_end_ends_the_call_at_the_wic(flow):
     verdicts, _ = _verdicts([flow], ["invite-answered", "agw-resources-released", "deadlock-free"])
     assert set(verdicts.values()) == {Verdict.HOLDS}
+
+
+def test_with_nit_the_iwf_update_keeps_the_seeds_step_order():
+    # Without IMS offer/answer at the WIC there is one IWF update in F9, after the reservation
+    # (step 14); the IWF's receipt of it was labelled 7-8 once the WST waited for its answer.
+    verdicts, _ = _verdicts(["F8", "F9"], ["flow-reachable"], offer_answer="no")
+    assert set(verdicts.values()) == {Verdict.HOLDS}
