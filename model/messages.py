@@ -69,7 +69,7 @@ MESSAGES = [
     # SIP sessions (RFC 3261, 3262 PRACK, 3311 UPDATE, 3312 preconditions)
     _sip("INVITE", "SIP INVITE with an SDP offer", caller=IMPU, callee=IMPU, **SDP),
     _sip("100", "100 Trying"),
-    _sip("180", "180 Ringing"),
+    _sip("180", "180 Ringing; rel=yes: sent reliably (100rel, RFC 3262), to be PRACKed", rel=YESNO),
     _sip("183", "183 Session Progress with the SDP answer", **SDP),
     _sip("PRACK", "PRACK: reliable provisional response acknowledged"),
     _sip("200(PRACK)", "200 OK to PRACK"),

@@ -231,7 +231,8 @@ class PCSCF(Entity):
           for m in ["200(PRACK)", "200(UPDATE)"]],
         *[T("o_invited", None, on=recv(p, m), do="to_scscf", step={"F6": "10", "F8": "10"})
           for p in ("WST", "ROGUE") for m in ["PRACK", "UPDATE"]],
-        T("o_invited", None, on=recv("S-CSCF", "180"), do="to_wst", step={"F6": "11-14", "F8": "12-15"}),
+        T("o_invited", None, on=recv("S-CSCF", "180"), do=lambda e: e.send(e.v.peer, "180", **dict(e.msg.fields)),
+          step={"F6": "11-14", "F8": "12-15"}),
         T("o_invited", "o_answered", on=recv("S-CSCF", "200(INVITE)"), do="answered_out",
           step={"F6": "17-19", "F8": "16-19"}, tags=("agw_confirm",)),
         *[T("o_invited", "registered", on=recv("S-CSCF", m), do="failed_out") for m in CALL_FAILURES + ["487"]],
@@ -243,6 +244,10 @@ class PCSCF(Entity):
           for p in ("WST", "ROGUE")],
         *[T("o_answered", None, on=recv(p, "BYE"), do="to_scscf") for p in ("WST", "ROGUE")],
         *discard("o_answered", "WST", ["CANCEL"], "CANCEL crossed the 200 OK"),
+        # The PRACK of a reliable 180 may cross the 200 (INVITE) (RFC 3262 3): passed on either way.
+        *[T(["o_answered", "in_dialog"], None, on=recv(p, "PRACK"), do="to_scscf", per="RFC 3262 3; RFC 3261 16")
+          for p in ("WST", "ROGUE")],
+        T(["o_answered", "in_dialog"], None, on=recv("S-CSCF", "200(PRACK)"), do="to_wst", per="RFC 3262 3; RFC 3261 16"),
         # ---- inbound (6.X.2.3.2 / 6.X.2.3.4 steps 1-4 and on) --------------------------------------
         T("registered", "t_reserving", on=recv("S-CSCF", "INVITE"), do="reserve_agw", step={"F7": "1-4", "F9": "1-4"},
           tags=("agw_reserve",)),

@@ -304,7 +304,8 @@ class SCSCF(Entity):
           for m in ["PRACK", "UPDATE"]],
         *[T("o_early", None, on=recv("REMOTE", m), do="to_pcscf", step={"F6": "10", "F8": "10"})
           for m in ["200(PRACK)", "200(UPDATE)"]],
-        T("o_early", None, on=recv("REMOTE", "180"), do="to_pcscf", step={"F6": "11-14", "F8": "12-15"}),
+        T("o_early", None, on=recv("REMOTE", "180"), do=lambda e: e.send("P-CSCF", "180", **dict(e.msg.fields)),
+          step={"F6": "11-14", "F8": "12-15"}),
         T("o_early", "o_final", on=recv("REMOTE", "200(INVITE)"), when=lambda e: e.v.mrf == "yes", do="mrf_final",
           step={"F6": "16"}),
         T("o_final", "o_answered", on=recv("MRF", "MRF_ANSWER"), when=_mrf_answers("final"), do="answered_out",
@@ -312,6 +313,11 @@ class SCSCF(Entity):
         T("o_early", "o_answered", on=recv("REMOTE", "200(INVITE)"), when=lambda e: e.v.mrf == "no",
           do="answered_out_direct", step={"F6": "15", "F8": "16-19"}),
         T("o_answered", "in_dialog", on=recv("P-CSCF", "ACK"), do="to_remote", note=f"ACK ({NOT_IN_SEED})"),
+        # The PRACK of the far end's reliable 180 may cross its 200 (INVITE) (RFC 3262 3).
+        T(["o_final", "o_answered", "in_dialog"], None, on=recv("P-CSCF", "PRACK"), do="to_remote",
+          per="RFC 3262 3; RFC 3261 16"),
+        T(["o_final", "o_answered", "in_dialog"], None, on=recv("REMOTE", "200(PRACK)"), do="to_pcscf",
+          per="RFC 3262 3; RFC 3261 16"),
         *[T(EARLY_OUT, "registered", on=recv("REMOTE", m), do="failed_out", note=f"call failed ({NOT_IN_SEED})")
           for m in ["486", "487", "606"]],
         T([s for s in EARLY_OUT if s != "o_invited"], "registered", on=recv("REMOTE", "488"), do="failed_out",

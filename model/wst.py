@@ -210,6 +210,13 @@ class WST(Entity):
         else:
             # 11-14: "the Web Signalling translator will intercept and not pass this message on".
             self.mark("ringing_suppressed")
+        self.prack_reliable_180()
+
+    def prack_reliable_180(self):
+        # A back-to-back UA: the IMS leg's reliable 180 is PRACKed here, passed to the WIC or
+        # not (RFC 3262 4; the seed's steps 11-14 do not say who PRACKs a suppressed 180).
+        if self.msg.get("rel") == "yes":
+            self._ims("PRACK")
 
     def answered_out(self):
         self.mark("wst_sent_200_invite_to_wic")
@@ -482,7 +489,11 @@ class WST(Entity):
         *[T("o_cancelling", "registered", on=recv("P-CSCF", m), do="cancelled_out") for m in CALL_FAILURES],
         T("o_cancelling", "o_bye_after_cancel", on=recv("P-CSCF", "200(INVITE)"), do="crossing_200_after_cancel",
           note="200 crossed the CANCEL: ACK and BYE the IMS leg"),
-        *discard("o_cancelling", "P-CSCF", ["183", "180", "200(PRACK)", "200(UPDATE)"], "late response after CANCEL"),
+        *discard("o_cancelling", "P-CSCF", ["183", "200(PRACK)", "200(UPDATE)"], "late response after CANCEL"),
+        T("o_cancelling", None, on=recv("P-CSCF", "180"), do="prack_reliable_180",
+          note=f"the INVITE is still pending until its 487: a reliable 180 is PRACKed (RFC 3262 4; {NOT_IN_SEED})"),
+        *discard(["o_ready", "o_final", "o_answered", "in_call", "bye_out", "bye_in", "o_bye_after_cancel"], "P-CSCF",
+                 ["200(PRACK)"], "the answer to the PRACK of a reliable 180: nothing waits for it"),
         T("o_bye_after_cancel", "registered", on=recv("P-CSCF", "200(BYE)"), do="release"),
         T("o_bye_after_cancel", "registered", on=recv("P-CSCF", "BYE"), do=["ok_bye_ims", "release"],
           note="the far end hung up as we did"),

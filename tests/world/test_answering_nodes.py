@@ -80,3 +80,27 @@ def test_with_nit_the_iwf_update_keeps_the_seeds_step_order():
     # (step 14); the IWF's receipt of it was labelled 7-8 once the WST waited for its answer.
     verdicts, _ = _verdicts(["F8", "F9"], ["flow-reachable"], offer_answer="no")
     assert set(verdicts.values()) == {Verdict.HOLDS}
+
+
+@pytest.mark.parametrize("ringing", ["yes", "no"])
+def test_a_reliable_180_is_pracked_by_the_wst(ringing):
+    verdicts, _ = _verdicts(["F6", "F8"], ["reliable-180-pracked", "ringing-not-delivered-when-unsupported"],
+                            ringing=ringing, faults="cancel")
+    assert verdicts[("reliable-180-pracked", "F6")] is Verdict.HOLDS
+    assert verdicts[("reliable-180-pracked", "F8")] is Verdict.HOLDS
+    assert set(verdicts.values()) == {Verdict.HOLDS}
+
+
+def test_a_wst_that_forgets_the_prack_of_a_suppressed_180_is_caught(monkeypatch):
+    wst = _entity("WST")
+    original = wst.ringing_out
+
+    def suppress_without_prack(self):
+        if self.config.ringing == "no":
+            self.mark("ringing_suppressed")
+            return
+        original(self)
+
+    monkeypatch.setattr(wst, "ringing_out", suppress_without_prack)
+    verdicts, _ = _verdicts(["F6"], ["reliable-180-pracked"], ringing="no")
+    assert verdicts[("reliable-180-pracked", "F6")] is Verdict.VIOLATED
