@@ -272,7 +272,8 @@ class SCSCF(Entity):
         T(["authorizing", "saving"], None, on=recv("I-CSCF", "REGISTER"), do="refuse",
           note=f"a second REGISTER while the HSS answers ({NOT_IN_SEED})"),
         T("registered", "idle", on=event("expire"), when=when_fault("expiry"), do="expire",
-          note=f"the registration expires unrefreshed ({NOT_IN_SEED})"),
+          note=f"the registration expires unrefreshed ({NOT_IN_SEED})",
+          per="TS 24.229 5.4.1 (registration expiry at the S-CSCF); TS 29.228 6.1.2 (SAR de-registration)"),
         *discard(["idle", "registered", *SESSION], "HSS", ["SAA"], "answer to a deregistration", tags=()),
         # ---- outbound session (6.X.2.3.1 / 6.X.2.3.3) -------------------------------------------
         T("registered", "o_invited", on=recv("P-CSCF", "INVITE"), when=lambda e: not e.transcode_first(),

@@ -42,7 +42,7 @@ STANDARDS = {
     "MRF_ANSWER": "TS 23.218 (Mr is SIP: the MRFC answers); TS 23.228 Annex P",
     "MRF_RELEASE": "TS 23.218 (Mr: release)",
     # the web side
-    "WS_CLOSED": "RFC 6455 7 (closing the connection); RFC 7118 5",
+    "WS_CLOSED": "RFC 6455 7 (closing the connection); RFC 7118",
     "TOKEN_RESULT": "6.X.2.2.3 NOTE 2 (the seed leaves the failure case open)",
     "POOL_RELEASE": "not standardised: the WST-IWAIS interface (6.X.2.2.5 is silent on release)",
     "IWF_ANSWER": "not standardised: the WST-IWF interface (6.X.2.3.3)",

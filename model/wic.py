@@ -135,7 +135,7 @@ class WIC(Entity):
             self.mark("invite_for_another_identity")
 
     def drop_websocket(self):
-        # The registration lives on the WebSocket (RFC 7118 5; the flow outbound on it): with the
+        # The registration lives on the WebSocket (RFC 7118; the flow outbound on it): with the
         # socket gone the WIC holds no IMPU any more and must register again.
         self.v.impu = 0
         self.send("WST", "WS_CLOSED", wic=self.index or 1)

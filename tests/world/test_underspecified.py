@@ -47,7 +47,7 @@ def test_the_failure_paths_are_reported_with_their_standards():
     f6 = _entries(run, "F6")
     standards = {u["standard"].split(" (")[0] for u in f6.values()}
     assert {"RFC 3261 9", "RFC 3261 15", "RFC 6455 7", "RFC 3261 17.1.3, 17.2.3"} <= standards, standards
-    assert f6[("S-CSCF", "expire -> idle")]["standard"].startswith("TS 29.228")
+    assert f6[("S-CSCF", "expire -> idle")]["standard"].startswith("TS 24.229 5.4.1")
     assert f6[("WIC", "cancel -> cancelling")]["standard"].startswith("RFC 3261 9")
 
 
