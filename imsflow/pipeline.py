@@ -19,6 +19,7 @@ from .patterns.lowering import lower, needs_flow
 from .patterns.obligations import Budget
 from .patterns.verdict import ExitCode, Result, Verdict
 from .system.trace import to_entries
+from .system.underspecified import underspecified
 
 
 @dataclass
@@ -47,6 +48,8 @@ class Run:
     systems: dict = field(default_factory=dict)  # flow -> TransitionSystem (for renderers)
     traces: dict = field(default_factory=dict)  # (property, flow) -> Trace
     obligations: dict = field(default_factory=dict)  # flow -> the obligations decided on its system
+    # Steps the model supplies that the seed does not define, per flow (system/underspecified.py).
+    underspecified: list = field(default_factory=list)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -69,6 +72,7 @@ class Run:
             "stats": self.stats,
             "results": [r.to_json() for r in self.results],
             "warnings": self.warnings,
+            "underspecified": self.underspecified,
         }
 
 
@@ -122,7 +126,7 @@ def check(request: CheckRequest) -> Run:
     engine = engine_named(request.engine, request)
     results, warnings = [], []
     totals = {"states": 0, "transitions": 0, "seconds": 0.0}
-    systems, traces, lowered = {}, {}, {}
+    systems, traces, lowered, undefined = {}, {}, {}, []
     started = time.perf_counter()
     for flow in selected_flows(loaded, request.flows):
         config = model.config(flow, request.settings, request.wics)
@@ -135,6 +139,7 @@ def check(request: CheckRequest) -> Run:
         systems[flow] = ts
         warnings.extend(f"{flow}: {w}" if flow else w for w in ts.warnings)
         outcomes, stats = engine.check(ts, obligations, label=f"{flow or model.name}")
+        undefined.extend(underspecified(ts, flow, model.standards))
         unreached = ts.unreached_states()
         if unreached:
             warnings.append(f"{flow}: states no run reaches in this configuration: {', '.join(unreached)}")
@@ -161,7 +166,7 @@ def check(request: CheckRequest) -> Run:
                 )
             )
     totals["seconds"] = round(time.perf_counter() - started, 3)
-    return Run(loaded, request, results, totals, warnings, systems, traces, lowered)
+    return Run(loaded, request, results, totals, warnings, systems, traces, lowered, undefined)
 
 
 def replay_command(loaded: LoadedModel, request: CheckRequest, flow, pid: str, config) -> str:

@@ -19,6 +19,7 @@ from .pcscf import PCSCF
 from .remote import REMOTE
 from .rogue import ROGUE
 from .scscf import SCSCF
+from .standards import STANDARDS
 from .uicc import UICC
 from .wic import WIC
 from .wst import WST
@@ -36,6 +37,9 @@ VARIANTS = {v.name: v for v in [
     Variant("sdp_rewrite", ("on", "off"), "the WST rewrites SDP between the WebRTC and IMS profiles"),
     Variant("early_media", ("no", "yes"), "media may flow before the 200 OK"),
     Variant("rogue", ("no", "yes"), "an untrusted node tries to register and call as WIC 1"),
+    Variant("transcoding", ("reactive", "proactive"),
+            "internal IWF: the S-CSCF inserts it after the far end answered or refused the WebRTC offer "
+            "(6.X.2.3.1 as written; TS 23.228 Annex P, RFC 3264 6), or before it forwards the offer"),
     Variant("faults", ("none", "bad_token", "reject", "cancel", "ws_drop", "expiry", "all"),
             "failure injection: paths the seed does not define"),
 ]}
@@ -93,4 +97,5 @@ MODEL = Model(
     description="WebRTC access to IMS through a Web Signalling Translator (TR 23.701 contribution)",
     max_wics=4,
     tags=TAGS,
+    standards=STANDARDS,
 )

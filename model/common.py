@@ -39,13 +39,22 @@ def relay(states, frm: str, to: str, messages, step=None, note=None, dest=None):
     ]
 
 
+# A SIP element absorbs a response or request that no transaction or dialog of its own matches.
+LATE_SIP = "RFC 3261 17.1.3, 17.2.3 (no matching transaction); 12.2.2 (no matching dialog)"
+
+
 def discard(states, frm: str, messages, why: str, tags=("late",)):
     """Transitions that consume a late, duplicated or crossing message and do nothing - so its
-    arrival is handled (not an error) and the reason is on record."""
+    arrival is handled (not an error) and the reason is on record.  A SIP message is modelled
+    per RFC 3261's transaction and dialog matching; any other per the standard of its protocol
+    (model/standards.py)."""
+    from .messages import VOCABULARY
+
     where = _caller()
     return [
         T(states, None, on=recv(frm, m), tags=tags, note=f"{why} ({NOT_IN_SEED})",
-          name=f"discard {m} from {frm}", where=where)
+          name=f"discard {m} from {frm}", where=where,
+          per=LATE_SIP if VOCABULARY.types[m].protocol == "SIP" else None)
         for m in messages
     ]
 

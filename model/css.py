@@ -16,6 +16,7 @@ class CSS(Entity):
     """Client Script Server (and, in F4, the function that asks for the range registration)."""
 
     name = "CSS"
+    standard = "HTTPS (RFC 9110): not standardised beyond it"
     clause = "6.X.2.1, 6.X.2.2.4"
     states = ["serving", "range_init", "range_registering", "range_done"]
     initial = "serving"

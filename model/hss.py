@@ -27,6 +27,7 @@ class HSS(Entity):
     """Home Subscriber Server."""
 
     name = "HSS"
+    standard = "TS 29.228 (Cx)"
     clause = "TS 23.228 5.2.2.3; TS 29.228"
     states = ["serving"]
     initial = "serving"

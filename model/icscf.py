@@ -20,6 +20,7 @@ class ICSCF(Entity):
     """I-CSCF (one context per WIC)."""
 
     name = "I-CSCF"
+    standard = "TS 24.229 5.3 (I-CSCF)"
     clause = "TS 23.228 5.2.2.3, 5.7.2"
     contexts = "WIC"
     states = ["idle", "uar", "lir", "lir_cancelled"]

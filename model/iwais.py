@@ -21,6 +21,7 @@ class IWAIS(Entity):
     """IMS-Web Authentication & Identity Server."""
 
     name = "IWAIS"
+    standard = "not standardised: the IWAIS web interface (6.X.2.2.3)"
     clause = "6.X.2.2.3, 6.X.2.2.4, 6.X.2.2.5"
     contexts = "WIC"
     states = ["idle", "logged_in"]

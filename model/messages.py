@@ -19,8 +19,11 @@ TNA = ("no", "claimed", "asserted")
 PROFILE = ("webrtc", "ims")  # WebRTC: ICE + DTLS-SRTP + Opus; IMS: RTP/SRTP + AMR-WB
 CODEC = ("opus", "amrwb")
 YESNO = ("no", "yes")
+# Whose transport address the SDP's connection line carries: the WIC's own, the external IWF's,
+# the AGW's mapping (TS 23.334: the P-CSCF's IMS-ALG rewrites it), the MRF's, or the far end's.
+ADDR = ("wic", "iwf", "agw", "mrf", "remote")
 
-SDP = {"profile": PROFILE, "codec": CODEC}
+SDP = {"profile": PROFILE, "codec": CODEC, "addr": ADDR}
 DIALOG = {"wic": WIC}
 
 
@@ -66,7 +69,7 @@ MESSAGES = [
     # SIP sessions (RFC 3261, 3262 PRACK, 3311 UPDATE, 3312 preconditions)
     _sip("INVITE", "SIP INVITE with an SDP offer", caller=IMPU, callee=IMPU, **SDP),
     _sip("100", "100 Trying"),
-    _sip("180", "180 Ringing"),
+    _sip("180", "180 Ringing; rel=yes: sent reliably (100rel, RFC 3262), to be PRACKed", rel=YESNO),
     _sip("183", "183 Session Progress with the SDP answer", **SDP),
     _sip("PRACK", "PRACK: reliable provisional response acknowledged"),
     _sip("200(PRACK)", "200 OK to PRACK"),
@@ -81,6 +84,7 @@ MESSAGES = [
     _sip("486", "486 Busy Here / rejected by the callee"),
     _sip("480", "480 Temporarily Unavailable (not registered)"),
     _sip("488", "488 Not Acceptable Here (no common media)"),
+    _sip("606", "606 Not Acceptable: the far end accepts none of the offered media anywhere (RFC 3261 21.6.4)"),
     # Diameter Cx (TS 29.228)
     _t("UAR", "Cx", "User-Authorization-Request (which S-CSCF); phase: of the first REGISTER or of the one "
        "answering the challenge", wic=WIC, impu=IMPU, phase=("initial", "response")),
@@ -94,6 +98,8 @@ MESSAGES = [
     _t("LIA", "Cx", "Location-Info-Answer", wic=WIC, impu=IMPU, result=("ok", "unregistered")),
     # Iq: P-CSCF (IMS-ALG) controls the IMS Access Gateway
     _t("AGW_RESERVE", "Iq", "reserve initial resources, STUN/TURN, address/port mappings", wic=WIC),
+    _t("AGW_RESERVED", "Iq", "resources reserved: the address/port mappings the IMS-ALG puts in the SDP (TS 29.334)",
+       wic=WIC, addr=("agw",)),
     _t("AGW_CONFIRM", "Iq", "final resources confirmed: open the gates", wic=WIC),
     _t("AGW_RELEASE", "Iq", "release the resources", wic=WIC),
     # Mr/Mp: S-CSCF controls the internal media IWF (MRFC/MRFP, TS 23.228 Annex P)
@@ -101,12 +107,18 @@ MESSAGES = [
     _t("MRF_UPDATE", "Mr", "update after codec negotiation", wic=WIC, codec=CODEC),
     _t("MRF_FINAL", "Mr", "final resources: two-way media", wic=WIC),
     _t("MRF_RELEASE", "Mr", "release the interworking resources", wic=WIC),
+    _t("MRF_ANSWER", "Mr", "the MRFC's answer to an Mr request: resources in place, with the MRFP's addresses "
+       "for both legs' SDP (TS 23.228 Annex P; Mr is SIP, the answer a 200)", wic=WIC,
+       op=("init", "update", "final"), addr=("mrf",)),
     # The WST controls the external media IWF
     _t("IWF_RESERVE", "IWF", "reserve the external IWF (STUN/TURN, address mappings)", wic=WIC),
     _t("IWF_RESERVED", "IWF", "external IWF reserved; its IMS-side address for the SDP", wic=WIC),
-    _t("IWF_UPDATE", "IWF", "update after codec negotiation", wic=WIC),
+    _t("IWF_UPDATE", "IWF", "update after codec negotiation: with the WIC's answer (F9 steps 7-8) or once "
+       "offer/answer and reservation are done (F8 step 11, F9 step 14)", wic=WIC, after=("answer", "reservation")),
     _t("IWF_FINAL", "IWF", "final resources: two-way media", wic=WIC),
     _t("IWF_RELEASE", "IWF", "release the external IWF", wic=WIC),
+    _t("IWF_ANSWER", "IWF", "the external IWF confirms an update or the final (two-way) resources "
+       "(not defined by the seed)", wic=WIC, op=("update", "final")),
     # Rx (TS 29.214)
     _t("AAR", "Rx", "AA-Request: authorise QoS for the session", wic=WIC, qos=PROFILE),
     _t("AAA", "Rx", "AA-Answer", wic=WIC),

@@ -15,6 +15,7 @@ class PCRF(Entity):
     """Policy and Charging Rules Function (one context per WIC's session)."""
 
     name = "PCRF"
+    standard = "TS 29.214 (Rx)"
     clause = "6.1.3"
     contexts = "WIC"
     states = ["serving"]

@@ -13,17 +13,18 @@ from .common import NOT_IN_SEED, discard
 
 REG_FIRST = {"F1": "4-8", "F2": "4-8", "F4": "2-6"}
 REG_FINAL = {"F1": "11-14", "F2": "9-12", "F3": "7-10", "F4": "7-10"}
-CALL_FAILURES = ["486", "488", "480", "403"]
+CALL_FAILURES = ["486", "488", "606", "480", "403"]
 
 
 class PCSCF(Entity):
     """P-CSCF and IMS-ALG (one context per WIC)."""
 
     name = "P-CSCF"
+    standard = "TS 24.229 5.2 (P-CSCF)"
     clause = "6.X.2.2, 6.X.2.3, 6.1.3"
     contexts = "WIC"
     states = ["idle", "reg_fwd", "registered", "o_reserving", "o_invited", "o_answered",
-              "t_invited", "t_answered", "in_dialog"]
+              "t_reserving", "t_invited", "t_answered", "in_dialog"]
     initial = "idle"
     end_states = ["idle", "registered", "in_dialog"]
     variables = {
@@ -32,6 +33,7 @@ class PCSCF(Entity):
         "rx": ("no", "yes"),
         "agw": ("no", "yes"),
         "caller": (0, 1, 2, 3, 4, 5, 6),  # the INVITE held while the AGW is reserved
+        "callee": (0, 1, 2, 3, 4, 5, 6),
         "profile": ("webrtc", "ims"),
         "codec": ("opus", "amrwb"),
     }
@@ -45,7 +47,7 @@ class PCSCF(Entity):
 
     @staticmethod
     def _fresh():
-        return {"peer": "none", "reg": "no", "rx": "no", "agw": "no", "caller": 0, "profile": "webrtc",
+        return {"peer": "none", "reg": "no", "rx": "no", "agw": "no", "caller": 0, "callee": 0, "profile": "webrtc",
                 "codec": "opus"}
 
     # ---- guards -------------------------------------------------------------------------
@@ -94,13 +96,27 @@ class PCSCF(Entity):
     def hold_invite(self):
         # Step 3: the IMS-ALG reserves AGW resources before the INVITE goes on.
         self.mark("originating_invite_accepted")
+        self.reserve_agw()
+
+    def reserve_agw(self):
         self.v.agw = "yes"
-        self.v.caller, self.v.profile, self.v.codec = self.msg.caller, self.msg.profile, self.msg.codec
+        self.v.caller, self.v.callee = self.msg.caller, self.msg.callee
+        self.v.profile, self.v.codec = self.msg.profile, self.msg.codec
         self.send("AGW", "AGW_RESERVE", wic=self.context)
 
+    def _held_invite(self, to):
+        # The held offer, its connection address now the AGW's mapping (Iq answer, TS 29.334).
+        self.send(to, "INVITE", wic=self.context, caller=self.v.caller, callee=self.v.callee,
+                  profile=self.v.profile, codec=self.v.codec, addr=self.msg.addr)
+
     def route_invite(self):
-        self.send("S-CSCF", "INVITE", wic=self.context, caller=self.v.caller, callee=0,
-                  profile=self.v.profile, codec=self.v.codec)
+        self._held_invite("S-CSCF")
+
+    def _via_agw(self, to, name):
+        """Pass an SDP-carrying message on with the AGW's address in place of the sender's."""
+        fields = dict(self.msg.fields)
+        fields["addr"] = "agw"
+        self.send(to, name, **fields)
 
     def refuse_invite(self):
         self.mark("invite_refused")
@@ -116,12 +132,12 @@ class PCSCF(Entity):
 
     def progress_out(self):
         self.authorise_qos()
-        self.send(self.v.peer, "183", **dict(self.msg.fields))
+        self._via_agw(self.v.peer, "183")
 
     def answered_out(self):
         # Steps 17-19: the IMS-ALG tells the AGW that final resources are confirmed.
         self.send("AGW", "AGW_CONFIRM", wic=self.context)
-        self.send(self.v.peer, "200(INVITE)", **dict(self.msg.fields))
+        self._via_agw(self.v.peer, "200(INVITE)")
 
     def release(self):
         if self.v.agw == "yes":
@@ -139,21 +155,19 @@ class PCSCF(Entity):
         self.send(self.v.peer, self.msg.name, wic=self.context)
         self.release()
 
-    def invite_in(self):
-        self.v.agw = "yes"
-        self.send("AGW", "AGW_RESERVE", wic=self.context)
-        self.send(self.v.peer, "INVITE", **dict(self.msg.fields))
+    def offer_in(self):
+        self._held_invite(self.v.peer)
 
     def not_registered(self):
         self.reply("480", wic=self.context)
 
     def progress_in(self):
         self.authorise_qos()
-        self.send("S-CSCF", "183", **dict(self.msg.fields))
+        self._via_agw("S-CSCF", "183")
 
     def answered_in(self):
         self.send("AGW", "AGW_CONFIRM", wic=self.context)
-        self.send("S-CSCF", "200(INVITE)", **dict(self.msg.fields))
+        self._via_agw("S-CSCF", "200(INVITE)")
 
     def failed_in(self):
         self.send("S-CSCF", self.msg.name, wic=self.context)
@@ -194,12 +208,16 @@ class PCSCF(Entity):
         T("reg_fwd", None, on=recv("WST", "REGISTER"), do="busy_registering",
           note=f"one registration transaction per contact at a time ({NOT_IN_SEED})"),
         T("reg_fwd", None, on=recv("ROGUE", "REGISTER"), do="busy_registering"),
-        T(["o_reserving", "o_invited", "o_answered", "t_invited", "t_answered", "in_dialog"], None,
+        T(["o_reserving", "o_invited", "o_answered", "t_reserving", "t_invited", "t_answered", "in_dialog"], None,
           on=recv("ROGUE", "REGISTER"), do="busy_registering"),
         # ---- outbound (6.X.2.3.1 steps 2-6 / 6.X.2.3.3 steps 4-7) --------------------------------
         T("registered", "o_reserving", on=recv("WST", "INVITE"), when="from_registered_peer", do="hold_invite",
           step={"F6": "3", "F8": "5-7"}),
-        T("o_reserving", "o_invited", on=event("route_invite"), do="route_invite", step={"F6": "4-6", "F8": "5-7"}),
+        T("o_reserving", "o_invited", on=recv("AGW", "AGW_RESERVED"), do="route_invite", step={"F6": "4-6", "F8": "5-7"},
+          note="the IMS-ALG waits for the AGW's address/port mappings and puts them in the SDP (step 3: "
+               "'obtain IP address/port mappings'; the answer itself is not shown in the seed)"),
+        *discard([s for s in states if s not in ("o_reserving", "t_reserving")], "AGW", ["AGW_RESERVED"],
+                 "the call ended before the AGW answered (its release follows)", tags=()),
         T([s for s in states if s != "registered"], None, on=recv("WST", "INVITE"), do="refuse_invite",
           note=f"one call per contact at a time ({NOT_IN_SEED})"),
         T("registered", None, on=recv("WST", "INVITE"), when=lambda e: not e.from_registered_peer(), do="refuse_invite",
@@ -213,7 +231,8 @@ class PCSCF(Entity):
           for m in ["200(PRACK)", "200(UPDATE)"]],
         *[T("o_invited", None, on=recv(p, m), do="to_scscf", step={"F6": "10", "F8": "10"})
           for p in ("WST", "ROGUE") for m in ["PRACK", "UPDATE"]],
-        T("o_invited", None, on=recv("S-CSCF", "180"), do="to_wst", step={"F6": "11-14", "F8": "12-15"}),
+        T("o_invited", None, on=recv("S-CSCF", "180"), do=lambda e: e.send(e.v.peer, "180", **dict(e.msg.fields)),
+          step={"F6": "11-14", "F8": "12-15"}),
         T("o_invited", "o_answered", on=recv("S-CSCF", "200(INVITE)"), do="answered_out",
           step={"F6": "17-19", "F8": "16-19"}, tags=("agw_confirm",)),
         *[T("o_invited", "registered", on=recv("S-CSCF", m), do="failed_out") for m in CALL_FAILURES + ["487"]],
@@ -225,9 +244,18 @@ class PCSCF(Entity):
           for p in ("WST", "ROGUE")],
         *[T("o_answered", None, on=recv(p, "BYE"), do="to_scscf") for p in ("WST", "ROGUE")],
         *discard("o_answered", "WST", ["CANCEL"], "CANCEL crossed the 200 OK"),
+        # The PRACK of a reliable 180 may cross the 200 (INVITE) (RFC 3262 3): passed on either way.
+        *[T(["o_answered", "in_dialog"], None, on=recv(p, "PRACK"), do="to_scscf", per="RFC 3262 3; RFC 3261 16")
+          for p in ("WST", "ROGUE")],
+        T(["o_answered", "in_dialog"], None, on=recv("S-CSCF", "200(PRACK)"), do="to_wst", per="RFC 3262 3; RFC 3261 16"),
         # ---- inbound (6.X.2.3.2 / 6.X.2.3.4 steps 1-4 and on) --------------------------------------
-        T("registered", "t_invited", on=recv("S-CSCF", "INVITE"), do="invite_in", step={"F7": "1-4", "F9": "1-4"},
+        T("registered", "t_reserving", on=recv("S-CSCF", "INVITE"), do="reserve_agw", step={"F7": "1-4", "F9": "1-4"},
           tags=("agw_reserve",)),
+        T("t_reserving", "t_invited", on=recv("AGW", "AGW_RESERVED"), do="offer_in", step={"F7": "1-4", "F9": "1-4"},
+          note="the offer goes on with the AGW's address/port mappings (TS 29.334; not shown in the seed)"),
+        T("t_reserving", "registered", on=recv("S-CSCF", "CANCEL"), do=lambda e: (e.reply("487", wic=e.context),
+                                                                                  e.release()),
+          note=f"CANCEL before the INVITE went on: answered here (RFC 3261 16.10; {NOT_IN_SEED})"),
         T([s for s in states if s != "registered"], None, on=recv("S-CSCF", "INVITE"), do="not_registered",
           note=f"not registered, or busy: 480 ({NOT_IN_SEED})"),
         *[T("t_invited", None, on=recv(p, "183"), do="progress_in", step={"F7": "7-8", "F9": "9-10"})

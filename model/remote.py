@@ -11,7 +11,7 @@ from imsflow.authoring import Entity, T, event, recv
 from . import scenario
 from .common import NOT_IN_SEED, discard, when_fault
 
-O_EARLY = ["o_offered", "o_reserved", "o_ready", "o_ringing"]
+O_EARLY = ["o_considering", "o_offered", "o_reserved", "o_ready", "o_ringing"]
 T_EARLY = ["calling", "t_early", "t_updating", "t_ready"]
 
 
@@ -19,6 +19,7 @@ class REMOTE(Entity):
     """The remote network and end point (one call leg per WIC)."""
 
     name = "REMOTE"
+    standard = "RFC 3261 (the far end's user agent)"
     clause = "6.X.2.3"
     contexts = "WIC"
     states = ["idle", *O_EARLY, "o_answered", "calling", "t_early", "t_updating", "t_ready", "t_cancelling",
@@ -32,19 +33,24 @@ class REMOTE(Entity):
 
     def offer_answered(self):
         # Steps 4-6: "a SIP response is returned to the S-CSCF" - with the far end's own (IMS)
-        # media capabilities, whatever was offered; the mismatch is the S-CSCF's to detect.
-        if self.msg.profile != "ims":
-            self.mark("webrtc_sdp_at_ims_end")
-        self._s("183", profile="ims", codec="amrwb")
+        # media capabilities.  For an IMS offer that is an ordinary answer.
+        self._s("183", profile="ims", codec="amrwb", addr="remote")
+
+    def answer_with_own_media(self):
+        # The seed's reading of steps 4-6 for a WebRTC offer: the far end answers with its own
+        # IMS media although none of it was offered - which RFC 3264 6 does not allow (an answer
+        # picks from the offer); the mismatch is then the S-CSCF's to detect (steps 7-9).
+        self.mark("webrtc_sdp_at_ims_end")
+        self.offer_answered()
 
     def call(self):
         self.s.called = "yes"
         self.send("I-CSCF", "INVITE", wic=self.context, caller=0, callee=scenario.impu_of(self.context),
-                  profile="ims", codec="amrwb")
+                  profile="ims", codec="amrwb", addr="remote")
 
     def answer(self):
         self.mark("remote_answers")
-        self._s("200(INVITE)", profile="ims", codec="amrwb")
+        self._s("200(INVITE)", profile="ims", codec="amrwb", addr="remote")
 
     def send_(name):
         def f(e):
@@ -55,10 +61,24 @@ class REMOTE(Entity):
 
     transitions = [
         # ---- the far end of an outbound call ---------------------------------------------------
-        T("idle", "o_offered", on=recv("S-CSCF", "INVITE"), do="offer_answered", step={"F6": "4-6", "F8": "8-9"}),
+        T("idle", "o_offered", on=recv("S-CSCF", "INVITE"), when=lambda e: e.msg.profile == "ims",
+          do="offer_answered", step={"F6": "4-6", "F8": "8-9"}),
+        T("idle", "o_considering", on=recv("S-CSCF", "INVITE"), when=lambda e: e.msg.profile != "ims",
+          step={"F6": "4-6", "F8": "8-9"}, note="a WebRTC offer reaches an IMS end point (reactive interworking)"),
+        T("o_considering", "o_offered", on=event("answer_with_own_media"), do="answer_with_own_media",
+          step={"F6": "4-6", "F8": "8-9"},
+          note="the seed's assumption: it answers with IMS media it was not offered (RFC 3264 6 allows no such answer)"),
+        T("o_considering", "idle", on=event("refuse_media"), do=send_("488"),
+          note=f"no offered media is acceptable here: 488 (RFC 3264 6, RFC 3261 21.4.26; {NOT_IN_SEED})"),
+        T("o_considering", "ended", on=event("refuse_media_everywhere"), do=send_("606"),
+          note=f"no offered media is acceptable anywhere: 606 (RFC 3261 21.6.4; {NOT_IN_SEED})"),
+        *discard("idle", "S-CSCF", ["CANCEL"], "a CANCEL that crossed our 488 (RFC 3261 9.2)"),
         T("o_offered", "o_reserved", on=recv("S-CSCF", "PRACK"), do=send_("200(PRACK)"), step={"F6": "10", "F8": "10"}),
         T("o_reserved", "o_ready", on=recv("S-CSCF", "UPDATE"), do=send_("200(UPDATE)"), step={"F6": "10", "F8": "10"}),
-        T("o_ready", "o_ringing", on=event("ring"), do=send_("180"), step={"F6": "11-14", "F8": "12-15"}),
+        T("o_ready", "o_ringing", on=event("ring"), do=lambda e: e._s("180", rel="yes"),
+          step={"F6": "11-14", "F8": "12-15"}, note="the far end rings reliably (100rel, RFC 3262)"),
+        T(["o_ringing", "o_answered", "in_call", "ending"], None, on=recv("S-CSCF", "PRACK"), do=send_("200(PRACK)"),
+          per="RFC 3262 3 (the UAS answers the PRACK of its reliable 180)"),
         T(["o_ready", "o_ringing"], "o_answered", on=event("answer"), do="answer", step={"F6": "15", "F8": "16-19"}),
         T("o_answered", "in_call", on=recv("S-CSCF", "ACK")),
         T(O_EARLY, "ended", on=event("reject"), when=when_fault("reject"), do=send_("486"),

@@ -10,7 +10,7 @@ from imsflow.authoring import Entity, T, event, recv
 from . import scenario
 
 ANSWERS_PCSCF = ["401", "403", "200(REGISTER)", "183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)",
-                 "486", "487", "488", "480", "BYE", "200(BYE)", "INVITE", "CANCEL", "ACK", "PRACK", "UPDATE"]
+                 "486", "487", "488", "606", "480", "BYE", "200(BYE)", "INVITE", "CANCEL", "ACK", "PRACK", "UPDATE"]
 ANSWERS_WST = ["WSS_ACCEPT", "WSS_REJECT", "403", "480"]
 
 
@@ -40,6 +40,7 @@ class ROGUE(Entity):
     """
 
     name = "ROGUE"
+    standard = "not a standard behaviour: the attacker of 6.1.3's trust boundary"
     clause = "6.1.3 (trusted node)"
     states = ["lurking", "attacked"]
     initial = "lurking"

@@ -12,6 +12,7 @@ class UICC(Entity):
     """The device's UICC/ISIM."""
 
     name = "UICC"
+    standard = "TS 31.103 (ISIM); TS 33.102 6.3 (AKA)"
     clause = "6.X.2.2.1"
     states = ["ready"]
     initial = "ready"

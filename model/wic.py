@@ -15,7 +15,7 @@ LIVE = ["connected", "reading_id", "registering", "uicc_auth", "authenticating",
         "dialing", "early", "alerted", "cancelling", "offered", "ringing_in", "answered", "in_call",
         "ending", "call_over", "failed"]
 DIALLING = ["dialing", "early", "alerted"]
-CALL_FAILURES = ["486", "487", "488", "480", "403"]
+CALL_FAILURES = ["486", "487", "488", "606", "480", "403"]
 REG_STEPS = {"F1": "1", "F2": "1", "F3": "1", "F5": "1"}
 
 
@@ -47,6 +47,7 @@ class WIC(Entity):
     """WebRTC IMS Client and its user."""
 
     name = "WIC"
+    standard = "RFC 3261 (SIP user agent); RFC 7118 (SIP over WebSocket)"
     clause = "6.X.2.2, 6.X.2.3"
     states = [
         "idle", "loading", "loaded", "logging_in", "authenticated", "connecting", "connected",
@@ -126,7 +127,7 @@ class WIC(Entity):
 
     def dial(self):
         self.send("WST", "INVITE", wic=self.index or 1, caller=self.v.impu, callee=0,
-                  profile="webrtc", codec="opus")
+                  profile="webrtc", codec="opus", addr="wic")
 
     def note_callee(self):
         # What the user sees: a call for somebody else's identity would be a routing failure.
@@ -134,6 +135,9 @@ class WIC(Entity):
             self.mark("invite_for_another_identity")
 
     def drop_websocket(self):
+        # The registration lives on the WebSocket (RFC 7118; the flow outbound on it): with the
+        # socket gone the WIC holds no IMPU any more and must register again.
+        self.v.impu = 0
         self.send("WST", "WS_CLOSED", wic=self.index or 1)
 
     def ack_and_bye(self):
@@ -146,9 +150,9 @@ class WIC(Entity):
     send_cancel = to_wst("CANCEL")
     send_200_bye = to_wst("200(BYE)")
     send_200_prack = to_wst("200(PRACK)")
-    send_183 = to_wst("183", profile="webrtc", codec="opus")
+    send_183 = to_wst("183", profile="webrtc", codec="opus", addr="wic")
     send_180 = to_wst("180")
-    send_200_invite = to_wst("200(INVITE)", profile="webrtc", codec="opus")
+    send_200_invite = to_wst("200(INVITE)", profile="webrtc", codec="opus", addr="wic")
     send_487 = to_wst("487")
 
     transitions = [
@@ -210,7 +214,7 @@ class WIC(Entity):
         T("cancelling", "ending", on=recv("WST", "200(INVITE)"), do="ack_and_bye",
           note=f"200 crossed the CANCEL: ACK then BYE (RFC 3261 15; {NOT_IN_SEED})"),
         *discard("cancelling", "WST", ["100", "180", "183", "200(PRACK)"], "late provisional response after CANCEL"),
-        *[T("cancelling", "call_over", on=recv("WST", m)) for m in ["486", "488", "480", "403"]],
+        *[T("cancelling", "call_over", on=recv("WST", m)) for m in ["486", "488", "606", "480", "403"]],
         # ---- inbound session (6.X.2.3.2 / 6.X.2.3.4) ----------------------------------------------
         T("registered", "offered", on=recv("WST", "INVITE"), when=_offer_answer, do=["note_callee", "send_183"],
           step={"F7": "6", "F9": "7-8"}, tags=("wic_received_invite",)),
@@ -232,7 +236,7 @@ class WIC(Entity):
         T("call_over", None, on=recv("WST", "BYE"), do="send_200_bye", note="late BYE for a finished call"),
         *discard(["in_call", "call_over"], "WST", ["200(INVITE)", "100", "180", "183", "200(PRACK)"],
                  "retransmitted or late response for an established call"),
-        *discard("call_over", "WST", ["200(BYE)", "487", "486", "488", "480", "403", "ACK", "PRACK"],
+        *discard("call_over", "WST", ["200(BYE)", "487", "486", "488", "606", "480", "403", "ACK", "PRACK"],
                  "late message for a finished call"),
         *discard("registered", "WST", ["BYE", "200(BYE)", "CANCEL", "PRACK", "ACK"], "message for no call"),
         T(["call_over", "in_call", "dialing", "early", "alerted", "cancelling", "offered", "ringing_in",
@@ -243,7 +247,7 @@ class WIC(Entity):
           note=f"the WebSocket drops ({NOT_IN_SEED})"),
         *discard("disconnected", "WST", [
             "WSS_ACCEPT", "WSS_REJECT", "401", "403", "200(REGISTER)", "100", "180", "183", "200(PRACK)",
-            "200(INVITE)", "486", "487", "488", "480", "INVITE", "PRACK", "ACK", "BYE", "200(BYE)", "CANCEL",
+            "200(INVITE)", "486", "487", "488", "606", "480", "INVITE", "PRACK", "ACK", "BYE", "200(BYE)", "CANCEL",
         ], "the WebSocket is gone"),
         *discard("disconnected", "UICC", ["IDENTITY", "AUTH_RESULT", "AUTH_FAILURE"], "the script is gone"),
         *discard("failed", "WST", ["403", "401", "200(REGISTER)", "WSS_REJECT"], "late answer to a failed attempt"),

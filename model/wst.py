@@ -14,13 +14,17 @@ from .common import NOT_IN_SEED, discard, to_wic
 
 EARLY_OUT = ["o_invited", "o_early_wic", "o_prack", "o_update", "o_ready"]
 EARLY_IN = ["t_offered", "t_early", "t_prack_wic", "t_update", "t_ready"]
-CALL_FAILURES = ["486", "488", "480", "403"]
+CALL_FAILURES = ["486", "488", "606", "480", "403"]
 
 
 def _flag(name, value="yes"):
     f = lambda e: e.config.get(name) == value  # noqa: E731
     f.__name__ = f"{name}_{value}"
     return f
+
+
+def _final_answer(e):
+    return e.msg.op == "final"
 
 
 def _iwf(where):
@@ -33,6 +37,7 @@ class WST(Entity):
     """Web Signalling Translator (one context per WIC)."""
 
     name = "WST"
+    standard = "RFC 3261 (back-to-back user agent); RFC 7118"
     clause = "6.X.2.2, 6.X.2.3, 6.1.3"
     contexts = "WIC"
     states = [
@@ -147,14 +152,14 @@ class WST(Entity):
     def _media_out(self):
         """The SDP the WST puts towards IMS: the IWF's IMS side when it rewrites, else the WIC's."""
         if self.config.iwf == "external" and self.config.sdp_rewrite == "on":
-            return {"profile": "ims", "codec": "amrwb"}
-        return {"profile": "webrtc", "codec": "opus"}
+            return {"profile": "ims", "codec": "amrwb", "addr": "iwf"}
+        return {"profile": "webrtc", "codec": "opus", "addr": "wic"}
 
-    def _media_to_wic(self, profile, codec):
+    def _media_to_wic(self, profile, codec, addr="agw"):
         """The SDP the WST puts towards the WIC."""
         if profile == "ims" and self.config.sdp_rewrite == "on" and self.v.iwf == "yes":
-            return {"profile": "webrtc", "codec": "opus"}  # the external IWF's WebRTC side
-        return {"profile": profile, "codec": codec}
+            return {"profile": "webrtc", "codec": "opus", "addr": "iwf"}  # the external IWF's WebRTC side
+        return {"profile": profile, "codec": codec, "addr": addr}
 
     def invite_out(self):
         to_wic(self, "100")
@@ -181,7 +186,7 @@ class WST(Entity):
     def answer_out(self):
         self.open_rx()
         if self.config.offer_answer == "yes":
-            to_wic(self, "183", **self._media_to_wic(self.msg.profile, self.msg.codec))
+            to_wic(self, "183", **self._media_to_wic(self.msg.profile, self.msg.codec, self.msg.addr))
         else:
             # NI-O (TS 23.228 5.6.4): the WST completes the offer/answer itself.
             self.mark("ni_o")
@@ -197,7 +202,7 @@ class WST(Entity):
 
     def update_done_out(self):
         if self.v.iwf == "yes":
-            self.send("IWF", "IWF_UPDATE", wic=self.context)  # F8 step 11
+            self.send("IWF", "IWF_UPDATE", wic=self.context, after="reservation")  # F8 step 11
 
     def ringing_out(self):
         if self.config.ringing == "yes":
@@ -205,10 +210,17 @@ class WST(Entity):
         else:
             # 11-14: "the Web Signalling translator will intercept and not pass this message on".
             self.mark("ringing_suppressed")
+        self.prack_reliable_180()
+
+    def prack_reliable_180(self):
+        # A back-to-back UA: the IMS leg's reliable 180 is PRACKed here, passed to the WIC or
+        # not (RFC 3262 4; the seed's steps 11-14 do not say who PRACKs a suppressed 180).
+        if self.msg.get("rel") == "yes":
+            self._ims("PRACK")
 
     def answered_out(self):
         self.mark("wst_sent_200_invite_to_wic")
-        to_wic(self, "200(INVITE)", **self._media_to_wic(self.msg.profile, self.msg.codec))
+        to_wic(self, "200(INVITE)", **self._media_to_wic(self.msg.profile, self.msg.codec, self.msg.addr))
 
     def iwf_final(self):
         self.mark("iwf_final")
@@ -253,21 +265,21 @@ class WST(Entity):
         self._ims("ACK")
 
     # inbound
-    def _offer_to_wic(self, caller, callee, profile="ims", codec="amrwb"):
+    def _offer_to_wic(self, caller, callee, profile="ims", codec="amrwb", addr="iwf"):
         """The INVITE the WST forms for the WIC (F7 step 5, F9 step 6): with SDP rewriting a
         WebRTC-profile offer, else the IMS offer as it came; and, when the WIC does no IMS
         offer/answer, NI-T (TS 23.228 5.7.4): the WST answers the offer towards IMS itself."""
         self.mark("wst_invite_to_wic")
         if self.config.sdp_rewrite == "on":
             profile, codec = "webrtc", "opus"
-        to_wic(self, "INVITE", caller=caller, callee=callee, profile=profile, codec=codec)
+        to_wic(self, "INVITE", caller=caller, callee=callee, profile=profile, codec=codec, addr=addr)
         if self.config.offer_answer == "no":
             self.mark("ni_t")
             self.open_rx()  # its own 183 commits the media, as the WIC's would (progress_in)
             self._ims("183", **self._media_out())
 
     def invite_in(self):
-        self._offer_to_wic(self.msg.caller, self.msg.callee, self.msg.profile, self.msg.codec)
+        self._offer_to_wic(self.msg.caller, self.msg.callee, self.msg.profile, self.msg.codec, self.msg.addr)
 
     def invite_in_via_iwf(self):
         self.v.iwf = "yes"
@@ -282,7 +294,7 @@ class WST(Entity):
     def progress_in(self):
         self.open_rx()
         if self.v.iwf == "yes":
-            self.send("IWF", "IWF_UPDATE", wic=self.context)  # F9 steps 7-8
+            self.send("IWF", "IWF_UPDATE", wic=self.context, after="answer")  # F9 steps 7-8
         self._ims("183", **self._media_out())
 
     def prack_in(self):
@@ -464,7 +476,8 @@ class WST(Entity):
           do="answered_out", step={"F6": "20"}),
         T("o_ready", "o_final", on=recv("P-CSCF", "200(INVITE)"), when=lambda e: e.v.iwf == "yes",
           do="iwf_final", step={"F8": "20"}),
-        T("o_final", "o_answered", on=event("relay_answer"), do="answered_out_via_iwf", step={"F8": "21"}),
+        T("o_final", "o_answered", on=recv("IWF", "IWF_ANSWER"), when=_final_answer, do="answered_out_via_iwf",
+          step={"F8": "21"}, note=f"the WST waits for the IWF to confirm the final resources ({NOT_IN_SEED})"),
         T("o_answered", "in_call", on=recv("WIC", "ACK"), do="ack_out",
           note=f"ACK (RFC 3261 13.2.2.4) is missing in the seed ({NOT_IN_SEED})"),
         *[T(EARLY_OUT, "registered", on=recv("P-CSCF", m), do="failed_out", note=f"call failed ({NOT_IN_SEED})")
@@ -476,7 +489,11 @@ class WST(Entity):
         *[T("o_cancelling", "registered", on=recv("P-CSCF", m), do="cancelled_out") for m in CALL_FAILURES],
         T("o_cancelling", "o_bye_after_cancel", on=recv("P-CSCF", "200(INVITE)"), do="crossing_200_after_cancel",
           note="200 crossed the CANCEL: ACK and BYE the IMS leg"),
-        *discard("o_cancelling", "P-CSCF", ["183", "180", "200(PRACK)", "200(UPDATE)"], "late response after CANCEL"),
+        *discard("o_cancelling", "P-CSCF", ["183", "200(PRACK)", "200(UPDATE)"], "late response after CANCEL"),
+        T("o_cancelling", None, on=recv("P-CSCF", "180"), do="prack_reliable_180",
+          note=f"the INVITE is still pending until its 487: a reliable 180 is PRACKed (RFC 3262 4; {NOT_IN_SEED})"),
+        *discard(["o_ready", "o_final", "o_answered", "in_call", "bye_out", "bye_in", "o_bye_after_cancel"], "P-CSCF",
+                 ["200(PRACK)"], "the answer to the PRACK of a reliable 180: nothing waits for it"),
         T("o_bye_after_cancel", "registered", on=recv("P-CSCF", "200(BYE)"), do="release"),
         T("o_bye_after_cancel", "registered", on=recv("P-CSCF", "BYE"), do=["ok_bye_ims", "release"],
           note="the far end hung up as we did"),
@@ -503,9 +520,9 @@ class WST(Entity):
         T(["t_offered", "t_early"], "t_update", on=recv("P-CSCF", "UPDATE"), when=lambda e: e.v.iwf == "yes",
           do="update_in", step={"F9": "13"}),
         T("t_update", "t_ready", on=event("update_iwf"), when=lambda e: e.v.answered == "no",
-          do=lambda e: e.send("IWF", "IWF_UPDATE", wic=e.context), step={"F9": "14"}),
+          do=lambda e: e.send("IWF", "IWF_UPDATE", wic=e.context, after="reservation"), step={"F9": "14"}),
         T("t_update", "t_final", on=event("update_iwf"), when=lambda e: e.v.answered == "yes",
-          do=[lambda e: e.send("IWF", "IWF_UPDATE", wic=e.context), "iwf_final_in"], step={"F9": "14"}),
+          do=[lambda e: e.send("IWF", "IWF_UPDATE", wic=e.context, after="reservation"), "iwf_final_in"], step={"F9": "14"}),
         T(EARLY_IN, None, on=recv("WIC", "180"), do="ringing_in", step={"F7": "14-17", "F9": "15-18"}),
         T("t_ready", None, on=event("ring_on_behalf"), when=lambda e: _flag("ringing", "no")(e) and e.v.rang == "no",
           do="ring_on_behalf",
@@ -516,7 +533,8 @@ class WST(Entity):
           do="answered_in", step={"F7": "18-23"}),
         T("t_ready", "t_final", on=recv("WIC", "200(INVITE)"), when=lambda e: e.v.iwf == "yes",
           do="iwf_final_in", step={"F9": "20"}),
-        T("t_final", "t_answered", on=event("relay_answer"), do="answered_in_via_iwf", step={"F9": "21-24"}),
+        T("t_final", "t_answered", on=recv("IWF", "IWF_ANSWER"), when=_final_answer, do="answered_in_via_iwf",
+          step={"F9": "21-24"}, note=f"the WST waits for the IWF to confirm the final resources ({NOT_IN_SEED})"),
         T("t_answered", "in_call", on=recv("P-CSCF", "ACK"), do="ack_in",
           note=f"ACK is missing in the seed ({NOT_IN_SEED})"),
         T(["t_offered", *EARLY_IN[1:]], "registered", on=recv("WIC", "486"), do="busy_in"),
@@ -556,6 +574,10 @@ class WST(Entity):
                  "late message for a finished call"),
         T("registered", None, on=recv("WIC", "CANCEL"), do=lambda e: to_wic(e, "487"),
           note="CANCEL for a call already over"),
+        T("*", None, on=recv("IWF", "IWF_ANSWER"), when=lambda e: e.msg.op == "update", tags=("late",),
+          note="the IWF confirmed an update: nothing waits for it"),
+        T([s for s in states if s not in ("o_final", "t_final")], None, on=recv("IWF", "IWF_ANSWER"),
+          when=_final_answer, tags=("late",), note="the call ended before the IWF confirmed the final resources"),
         T("*", None, on=recv("PCRF", "AAA")),
         T("*", None, on=recv("PCRF", "STA")),
         T([s for s in states if s not in ("o_iwf", "t_iwf")], None, on=recv("IWF", "IWF_RESERVED"), do="late_iwf",
@@ -572,8 +594,11 @@ class WST(Entity):
           note="the IMS leg is already answered: ACK and BYE it"),
         T(["t_iwf", *EARLY_IN, "t_final", "t_cancelling"], "closed", on=recv("WIC", "WS_CLOSED"),
           do="ws_gone_while_offered"),
-        T(IN_DIALOG + ["o_bye_after_cancel", "t_bye_after_cancel"], "closing",
-          on=recv("WIC", "WS_CLOSED"), do="ws_gone_during_call"),
+        T(IN_DIALOG, "closing", on=recv("WIC", "WS_CLOSED"), do="ws_gone_during_call"),
+        T("o_bye_after_cancel", "closing", on=recv("WIC", "WS_CLOSED"), do=lambda e: e.mark("ws_closed"),
+          note=f"the IMS leg's BYE is out already: wait for its 200 (RFC 3261 15.1.1; {NOT_IN_SEED})"),
+        T("t_bye_after_cancel", "closed", on=recv("WIC", "WS_CLOSED"), do="ws_gone",
+          note=f"the IMS leg ended with the 487: there is no IMS dialog to BYE (RFC 3261 15; {NOT_IN_SEED})"),
         T("o_cancelling", "closing", on=recv("WIC", "WS_CLOSED"), do=lambda e: e.mark("ws_closed"),
           note="the CANCEL is out already: wait for the 487 (or ACK and BYE a crossing 200)"),
         T("closing", "closed", on=recv("P-CSCF", "200(BYE)"), do="ws_gone"),
@@ -585,8 +610,13 @@ class WST(Entity):
         T("closed", None, on=recv("P-CSCF", "INVITE"), do="unknown_callee", note="the WIC is gone: 480"),
         T("closed", None, on=recv("P-CSCF", "BYE"), do="ok_bye_ims", note="the dialog is over on our side too"),
         *discard("closed", "P-CSCF", ["401", "403", "200(REGISTER)", "183", "180", "200(PRACK)", "200(UPDATE)",
-                                      "200(INVITE)", "487", "486", "488", "480", "200(BYE)", "ACK", "CANCEL",
+                                      "200(INVITE)", "487", "486", "488", "606", "480", "200(BYE)", "ACK", "CANCEL",
                                       "PRACK", "UPDATE"], "the WIC is gone"),
-        *discard("closed", "IWAIS", ["TOKEN_RESULT"], "the WIC is gone"),
+        T("closed", None, on=recv("IWAIS", "TOKEN_RESULT"), when=lambda e: e.pool_mode() and e.msg.result == "valid",
+          do=lambda e: e.send("IWAIS", "POOL_RELEASE", wic=e.context, impu=e.msg.impu),
+          note=f"the IWAIS bound a range identity to a WIC that is gone: release it ({NOT_IN_SEED})"),
+        T("closed", None, on=recv("IWAIS", "TOKEN_RESULT"),
+          when=lambda e: not (e.pool_mode() and e.msg.result == "valid"), tags=("late",),
+          note=f"the WIC is gone ({NOT_IN_SEED})"),
         *discard("closed", "WIC", ["WS_CLOSED"], "already closed"),
     ]

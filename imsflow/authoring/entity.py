@@ -100,6 +100,10 @@ class T:
     name: str | None = None
     note: str | None = None
     where: str = field(default="?")
+    # What a behaviour the seed does not define (no seed step in the flow) is modelled per:
+    # a standard's clause, e.g. "RFC 3261 15.1.1".  Reported as an underspecification finding;
+    # when absent, the entity's `standard` stands in (system/underspecified.py).
+    per: str | None = None
 
     def __post_init__(self):
         if self.where == "?":
@@ -153,6 +157,9 @@ class Entity:
     variables: dict = {}  # name -> tuple of allowed values (first is the default)
     transitions: Sequence[T] = ()
     contexts: str | None = None  # "WIC": one context (state + variables) per WIC instance
+    # The standard the entity's behaviour outside the seed follows by default (transitions with
+    # no seed step and no `per` of their own), e.g. "RFC 3261" for a SIP node.
+    standard: str = ""
     shared: dict = {}  # with contexts: variables shared by all contexts
 
     def __init__(self, config, index: int | None = None, count: int = 1):

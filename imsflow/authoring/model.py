@@ -99,6 +99,9 @@ class Model:
     description: str = ""
     max_wics: int = 4
     tags: dict = field(default_factory=dict)  # tag -> meaning, for tags entities mark() at run time
+    # message name -> the standard's clause a step the seed does not define follows when it
+    # receives (or, for an event, sends) that message; see system/underspecified.py.
+    standards: dict = field(default_factory=dict)
     directory: str = ""  # where it was loaded from; set by the loader
 
     def config(self, flow: str | None = None, settings: dict | None = None, wics: int = 1) -> Config:

@@ -244,7 +244,7 @@ class _Resolver:
             source=li, target=self._intern_local(ts, p, out.target), sends=tuple(sends),
             transition=t.title(), step=out.step,
             tags=frozenset(t.tags) | frozenset(out.tags), where=t.where, note=t.note,
-            context=out.context,
+            context=out.context, per=t.per,
         )
         return ts.add_action(action, self.binder)
 

@@ -3,9 +3,12 @@ its numbered trace and the command that replays it."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ..patterns.verdict import Verdict
 from ..system.trace import listing
 from ..workflow.text import LEGEND, mark
+from ..system.underspecified import NOT_DEFINED, summary_lines
 
 
 
@@ -135,6 +138,21 @@ def engines_line(results) -> str:
     return "\n" + "\n".join(lines)
 
 
+def underspecified_lines(entries, verbose: bool) -> list[str]:
+    """One line per flow (how many steps, by standard), or with `verbose` every group's steps."""
+    if verbose:
+        return ["  " + line for line in summary_lines(entries, examples=1000)]
+    by_flow: dict = {}
+    for u in entries:
+        by_flow.setdefault(u["flow"], Counter())[u["standard"]] += 1
+    out = []
+    for flow, counts in by_flow.items():
+        top = ", ".join(f"{std} ({n})" for std, n in counts.most_common(4))
+        more = f", {len(counts) - 4} more standards" if len(counts) > 4 else ""
+        out.append(f"  {flow}: {sum(counts.values())} steps {NOT_DEFINED} {top}{more}")
+    return out
+
+
 def render_run(run, *, verbose: bool = False) -> str:
     parts = [f"model {run.loaded.model.name}, engine {run.request.engine}, wics {run.request.wics}", ""]
     parts.append(verdict_table(run.results))
@@ -145,6 +163,10 @@ def render_run(run, *, verbose: bool = False) -> str:
     a = assumptions(run)
     if a:
         parts.append(a)
+    if run.underspecified:
+        parts.append("not defined by the seed (the model's own choices, per flow; --verbose lists them):")
+        parts.extend(underspecified_lines(run.underspecified, verbose))
+        parts.append("")
     if verbose and run.warnings:
         parts.append("compiler warnings:")
         parts.extend(f"  - {w}" for w in run.warnings)

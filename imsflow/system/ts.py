@@ -126,6 +126,7 @@ class Action:
     where: str = ""
     note: str | None = None
     context: int | None = None  # which per-WIC context acted (entities with contexts)
+    per: str | None = None  # the standard a step the seed does not define is modelled per
 
 
 class OnDemandTables(Protocol):
