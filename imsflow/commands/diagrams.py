@@ -25,12 +25,17 @@ def register(sub) -> None:
                    help="write DIR/diagrams and DIR/generated (default: this repository's own)")
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="only these flows (repeatable)")
     p.add_argument("--no-png", action="store_true", help="skip the PNG copies")
+    p.add_argument("--style", choices=gallery.STYLES, default="publication",
+                   help="flow figures as a TR pastes them (publication, the default) or with every message "
+                        "field and the provenance printed under them (detailed)")
+    p.add_argument("--detail", action="store_true",
+                   help="publication style with the message fields after each message name")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     started = time.perf_counter()
-    g = gallery.build(args.model, flows=args.flow, png=not args.no_png)
+    g = gallery.build(args.model, flows=args.flow, png=not args.no_png, style=args.style, detail=args.detail)
     root = args.out or REPO_ROOT
     keep = (".png",) if args.no_png else ()
     counts = gallery.write(g, root, keep_suffixes=keep) if not args.flow else _write_only(g, root)

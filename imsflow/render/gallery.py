@@ -26,7 +26,7 @@ from ..patterns.spec import FLOW_REACHABLE
 from ..patterns.verdict import Verdict
 from ..pipeline import CheckRequest, check
 from ..system.trace import to_entries
-from . import counterexamples, fullest, mermaid, plantuml, raster, scene, sequence, statechart
+from . import counterexamples, figure, formats, fullest, mermaid, plantuml, publication, raster, scene, sequence, statechart
 
 MANAGED = ("diagrams/flows", "diagrams/entities", "diagrams/counterexamples", "generated/traces",
            "generated/mermaid", "generated/plantuml", "generated/dot")
@@ -48,18 +48,34 @@ def _json(obj) -> bytes:
     return (json.dumps(obj, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def flow_scene(model, flow_id: str, ts, trace, *, with_optional: bool = False) -> scene.Scene:
-    flow = model.flows[flow_id]
+def provenance(flow_id: str, ts, *, with_optional: bool = False) -> dict:
+    """Where a flow figure comes from (the detailed style prints it under the figure; the
+    publication style keeps it in the file's metadata)."""
     settings = ", ".join(f"{k}={v}" for k, v in ts.config.variant) or "defaults"
     source = ("an in-order run of the model to the flow's goal that takes its optional steps too"
               if with_optional else "the model's witness of flow-reachable")
+    return {"flow": flow_id, "source": source, "variant": settings, "wics": ts.config.wics,
+            "regenerate": "imsflow diagrams"}
+
+
+def flow_scene(model, flow_id: str, ts, trace, *, with_optional: bool = False) -> scene.Scene:
+    flow = model.flows[flow_id]
+    p = provenance(flow_id, ts, with_optional=with_optional)
     return scene.build(
         ts, trace, title=f"{flow_id}: {flow.title}",
         caption=f"Figure {flow_id}: {flow.title}" + (f" ({flow.clause})" if flow.clause else ""),
-        optional_steps=flow.optional_steps, highlight=False,
-        notes=[f"drawn from {source}; variant: {settings}; WICs: {ts.config.wics}",
-               "regenerate with: imsflow diagrams"],
+        optional_steps=flow.optional_steps, highlight=False, display=model.vocabulary.display,
+        notes=[f"drawn from {p['source']}; variant: {p['variant']}; WICs: {p['wics']}",
+               f"regenerate with: {p['regenerate']}"],
     )
+
+
+def publication_figure(model, flow_id: str, sc: scene.Scene, meta: dict, *, detail: bool = False):
+    """The flow's scene as the figure a TR pastes (figure.py), with its 3GPP caption."""
+    flow = model.flows[flow_id]
+    pub = publication.prepare(sc, steps=flow.steps)
+    pub.caption = publication.caption(flow.clause, flow.title)
+    return pub, figure.layout(pub, detail=detail, metadata=meta)
 
 
 def _trace_doc(loaded, result, ts, trace) -> dict:
@@ -80,9 +96,15 @@ def _trace_doc(loaded, result, ts, trace) -> dict:
     }
 
 
-def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gallery:
+STYLES = ("publication", "detailed")
+
+
+def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: str = "publication",
+          detail: bool = False) -> Gallery:
     """Everything for `flows` (default: all).  State charts are drawn only for a full build:
-    what a transition sends is read from every flow's compiled system."""
+    what a transition sends is read from every flow's compiled system.  `style`: flow figures
+    as a TR pastes them ("publication", figure.py) or with every field and the provenance
+    printed ("detailed", sequence.py); `detail`: message fields in the publication figures too."""
     loaded = load(model_dir)
     model = loaded.model
     g = Gallery()
@@ -109,10 +131,15 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
             if fuller is not None:
                 trace = fuller
             sc = flow_scene(model, flow_id, ts, trace, with_optional=fuller is not None)
-            svg = sequence.render_svg(sc)
-            g.files[f"diagrams/flows/{flow_id}.svg"] = svg.encode("utf-8")
-            if with_png:
-                g.files[f"diagrams/flows/{flow_id}.png"] = raster.svg_to_png(svg)
+            if style == "detailed":
+                svg = sequence.render_svg(sc)
+                g.files[f"diagrams/flows/{flow_id}.svg"] = svg.encode("utf-8")
+                if with_png:
+                    g.files[f"diagrams/flows/{flow_id}.png"] = raster.svg_to_png(svg)
+            else:
+                meta = provenance(flow_id, ts, with_optional=fuller is not None)
+                pub, fig = publication_figure(model, flow_id, sc, meta, detail=detail)
+                g.files.update(formats.figure_files(f"diagrams/flows/{flow_id}", pub, fig, png=with_png))
             g.files[f"generated/mermaid/flows/{flow_id}.mmd"] = mermaid.sequence(sc).encode("utf-8")
             g.files[f"generated/plantuml/flows/{flow_id}.puml"] = plantuml.sequence(sc).encode("utf-8")
             g.files[f"generated/traces/flows/{flow_id}.json"] = _json(_trace_doc(loaded, reach, ts, trace))
@@ -154,6 +181,12 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
     }
     g.files["generated/manifest.json"] = _json(g.manifest)
     return g
+
+
+def png_copies(rel: str) -> list:
+    """The PNG files that go with the SVG `rel` (a flow figure has one at 2x too)."""
+    stem = rel[:-4]
+    return [stem + sfx for sfx in formats.PNG_SUFFIXES] if rel.startswith("diagrams/flows/") else [stem + ".png"]
 
 
 def write(g: Gallery, root: str, *, keep_suffixes=()) -> dict:

@@ -107,7 +107,8 @@ def test_committed_diagrams_are_not_stale(seed_gallery):
         with open(committed[rel], "rb") as fh:
             if fh.read() != data:
                 stale.append(f"differs: {rel}")
-    expected_png = {rel[:-4] + ".png" for rel in fresh.files if rel.startswith("diagrams/") and rel.endswith(".svg")}
+    expected_png = {png for rel in fresh.files if rel.startswith("diagrams/") and rel.endswith(".svg")
+                    for png in gallery.png_copies(rel)}
     stale += [f"missing: {p}" for p in sorted(expected_png - set(committed))]
     leftovers = set(committed) - set(fresh.files) - expected_png
     stale += [f"no longer produced: {p}" for p in sorted(leftovers)]
