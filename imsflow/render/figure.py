@@ -213,7 +213,7 @@ def _place_label(lines_runs, cx: float, y_first: float, color: str, italic: bool
     """Centre the wrapped lines on cx, shifted so that the widest stays on the page."""
     texts = [Text(cx, y_first + k * LINE, runs, color=color, italic=italic) for k, runs in enumerate(lines_runs)]
     half = max(t.width for t in texts) / 2
-    shift = max(0.0, 2 + half - cx) - max(0.0, cx + half - (PAGE_WIDTH - 2))
+    shift = max(0.0, GUTTER + half - cx) - max(0.0, cx + half - (PAGE_WIDTH - 2))
     for t in texts:
         t.x += shift
     return texts

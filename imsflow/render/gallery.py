@@ -26,7 +26,7 @@ from ..patterns.spec import FLOW_REACHABLE
 from ..patterns.verdict import Verdict
 from ..pipeline import CheckRequest, check
 from ..system.trace import to_entries
-from . import counterexamples, figure, formats, fullest, mermaid, plantuml, publication, raster, scene, sequence, statechart
+from . import counterexamples, entity_charts, figure, formats, fullest, mermaid, plantuml, publication, raster, scene, sequence, statechart
 
 MANAGED = ("diagrams/flows", "diagrams/entities", "diagrams/counterexamples", "generated/traces",
            "generated/mermaid", "generated/plantuml", "generated/dot")
@@ -160,17 +160,8 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: 
             g.files[f"generated/plantuml/counterexamples/{stem}.puml"] = forms["puml"]
             g.files[f"generated/traces/counterexamples/{stem}.json"] = _json(_trace_doc(loaded, r, fts, ftrace))
 
-    config = model.config(None)
-    for cls in (model.entities if not flows else ()):
-        c = statechart.chart(cls(config), systems)
-        name = c["entity"]
-        dot = statechart.to_dot(c)
-        g.files[f"generated/dot/entities/{name}.dot"] = dot.encode("utf-8")
-        g.files[f"diagrams/entities/{name}.svg"] = statechart.to_svg(dot, name=name).encode("utf-8")
-        if png:
-            g.files[f"diagrams/entities/{name}.png"] = statechart.to_png(dot, name=name)
-        g.files[f"generated/mermaid/entities/{name}.mmd"] = mermaid.state_diagram(c).encode("utf-8")
-        g.files[f"generated/plantuml/entities/{name}.puml"] = plantuml.state_diagram(c).encode("utf-8")
+    if not flows:
+        g.files.update(entity_charts.files(model, systems, png=with_png))
 
     g.manifest = {
         "model": model.name,

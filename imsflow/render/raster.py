@@ -23,3 +23,10 @@ def svg_to_png(svg: str, scale: float = SCALE) -> bytes:
     import cairosvg
 
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
+
+
+def svg_to_png_width(svg: str, width_px: int) -> bytes:
+    """A PNG exactly `width_px` wide (a figure at the width it is pasted at)."""
+    import cairosvg
+
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=width_px, background_color="white")

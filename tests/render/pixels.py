@@ -38,21 +38,40 @@ def _size(el, inherited: float) -> float:
     return float(v.rstrip("px")) if v else inherited
 
 
+def _length(v: str) -> float:
+    return float(v.removesuffix("pt").removesuffix("px"))
+
+
+def _translation(root) -> tuple[float, float]:
+    """The translate() of Graphviz's top group (imsflow's own figures have none)."""
+    import re
+
+    g = root.find(f"{SVG}g")
+    m = re.search(r"translate\(([-\d.]+)[ ,]+([-\d.]+)\)", (g.get("transform") or "") if g is not None else "")
+    return (float(m.group(1)), float(m.group(2))) if m else (0.0, 0.0)
+
+
 def text_boxes(svg: bytes) -> tuple[list, float]:
-    """Every <text> of the figure with its predicted ink box; and the figure's width."""
+    """Every <text> of the figure with its predicted ink box (in viewBox units, from the
+    metrics table); and the figure's width in the same units."""
     root = ET.fromstring(svg)
-    width = float(root.get("width"))
+    box = root.get("viewBox")
+    width = float(box.split()[2]) if box else _length(root.get("width"))
+    tx, ty = _translation(root)
     out = []
     for el in root.iter(f"{SVG}text"):
-        text = "".join(el.itertext())
+        text = "".join(el.itertext()).replace("\xa0", " ")  # Graphviz indents with no-break spaces
         if not text.strip():
             continue
         size = _size(el, 12.0)
         bold = el.get("font-weight") == "bold"
         w = text_width(text, size, bold)
-        x, y = float(el.get("x")), float(el.get("y"))
+        x, y = float(el.get("x")) + tx, float(el.get("y")) + ty
         anchor = el.get("text-anchor", "start")
         x0 = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+        # blanks take room but leave no ink: the box is the visible text's
+        x0 += text_width(text[: len(text) - len(text.lstrip())], size, bold)
+        w = text_width(text.strip(), size, bold)
         out.append(TextBox(text, size, x0, y - 0.93 * size, x0 + w, y + 0.22 * size))
     return out, width
 

@@ -14,7 +14,7 @@ from imsflow.loader import REPO_ROOT
 from imsflow.render import figure, publication, raster
 from imsflow.render.scene import Participant, Row, Scene
 
-from pixels import PAGE_PX, cap_height_px, measure, text_boxes
+from pixels import PAGE_PX, TextBox, cap_height_px, measure, text_boxes
 
 SVG = "{http://www.w3.org/2000/svg}"
 COMMITTED = sorted(glob.glob(os.path.join(REPO_ROOT, "diagrams", "flows", "*.svg")))
@@ -165,3 +165,34 @@ def test_every_seed_message_has_a_display_name():
     missing = [n for n in VOCABULARY.names() if n not in DISPLAY and not VOCABULARY.types[n].display]
     assert not missing, f"messages without a display name (shown as '<protocol>: <name>'): {missing}"
     assert VOCABULARY.display("401") == "SIP: 401 Unauthorized"
+
+
+ENTITY_CHARTS = sorted(glob.glob(os.path.join(REPO_ROOT, "diagrams", "entities", "*.svg")))
+
+
+@pytest.mark.parametrize("path", ENTITY_CHARTS, ids=os.path.basename)
+def test_committed_state_chart_fits_a_page_at_8pt(path):
+    """Scaled into a page's text area (15.9 x 24.7 cm), the smallest text stays >= 8 pt;
+    rendered at that size, capitals are 8 pt high; no two texts overlap."""
+    from imsflow.render import phases
+
+    with open(path, encoding="utf-8") as fh:
+        svg = fh.read()
+    assert "lambda" not in svg and "==" not in svg  # guards by name, never as source
+    if "<!-- overview -->" in svg:
+        return  # an overview is a map for the screen; its parts below are what gets printed
+    assert phases.smallest_text_pt(svg) >= MIN_PT, f"{phases.smallest_text_pt(svg):.1f} pt"
+    w_pt, _ = phases.svg_size_pt(svg)
+    px = round(w_pt * phases.page_scale(svg) * PAGE_PX / phases.PAGE_W_PT)
+    measured, stray, (w, h) = measure(svg.encode("utf-8"), px)
+    need = cap_height_px(MIN_PT) - 0.5
+    for m in measured:
+        if re.search(r"[A-Z0-9]", m.box.text):
+            assert m.ink_height >= need, (m.box.text, m.ink_height, need)
+    boxes = [m.box for m in measured]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            shrunk = TextBox(a.text, a.size, a.x0 + 1.5, a.y0 + 1.5, a.x1 - 1.5, a.y1 - 1.5)  # Graphviz's widths
+            assert not shrunk.overlaps(b), (a.text, b.text)
+    stem = path[:-4]
+    assert _png_size(stem + ".png")[0] == px
