@@ -13,7 +13,7 @@ import sys
 from ..editors.conform import DEFAULT_MAX_STATES, conform
 from ..editors.flowfile import load_flow
 from ..loader import load
-from ._common import add_model_arg, dump_json, parse_settings, write_atomically
+from ._common import add_model_arg, dump_json, parse_settings, write_atomically, write_bytes_atomically
 
 
 def register(sub) -> None:
@@ -24,7 +24,8 @@ def register(sub) -> None:
     add_model_arg(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--out", metavar="DIR", default=None,
-                   help="write conform.json (the run, editor-numbered), conform.svg (the sequence diagram)")
+                   help="write FLOW.conform.json (the run, editor-numbered) and the figure in every format "
+                        "(FLOW.conform.svg, .png, ... as `imsflow diagrams FLOW.yaml` writes them)")
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="settings",
                    help="a variant setting on top of the file's preconditions (imsflow list variants); repeatable")
     p.add_argument("--max-states", type=int, default=DEFAULT_MAX_STATES, metavar="N")
@@ -32,7 +33,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..editors.report import listing, svg
+    from ..editors.report import listing
+    from ..render import editor_figure, raster
 
     flow = load_flow(args.file)
     flow.settings.update(parse_settings(args.settings))
@@ -42,11 +44,15 @@ def run(args) -> int:
     if args.out:
         base = os.path.splitext(os.path.basename(args.file))[0]
         write_atomically(os.path.join(args.out, f"{base}.conform.json"), dump_json(doc))
-        write_atomically(os.path.join(args.out, f"{base}.conform.svg"), svg(outcome))
+        drawn = editor_figure.files(outcome, loaded.model.vocabulary, args.out, f"{base}.conform",
+                                    png=raster.available())
+        for path, data in drawn.items():
+            write_bytes_atomically(path, data)
     if args.format == "json":
         sys.stdout.write(dump_json(doc))
     else:
         sys.stdout.write(listing(outcome))
         if args.out:
-            sys.stdout.write(f"  written: {os.path.join(args.out, base)}.conform.json, .conform.svg\n")
+            kinds = ", ".join(sorted(p[len(os.path.join(args.out, base)):] for p in drawn))
+            sys.stdout.write(f"  written: {os.path.join(args.out, base)}.conform.json, {kinds}\n")
     return outcome.exit_code

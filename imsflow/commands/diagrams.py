@@ -20,9 +20,13 @@ def register(sub) -> None:
     p = sub.add_parser("diagrams", help="regenerate diagrams/ and generated/",
                        description="Draw every flow, entity and counterexample of the model: SVG (and PNG), "
                                    "Mermaid, PlantUML, and the traces as JSON.")
+    p.add_argument("files", nargs="*", metavar="FLOW.yaml",
+                   help="draw these editor's flow files instead (every format, the file's own numbering, "
+                        "into --out DIR or the current directory)")
     add_model_arg(p)
     p.add_argument("--out", metavar="DIR", default=None,
-                   help="write DIR/diagrams and DIR/generated (default: this repository's own)")
+                   help="write DIR/diagrams and DIR/generated (default: this repository's own); "
+                        "with FLOW.yaml files: write their figures into DIR")
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="only these flows (repeatable)")
     p.add_argument("--no-png", action="store_true", help="skip the PNG copies")
     p.add_argument("--style", choices=gallery.STYLES, default="publication",
@@ -34,6 +38,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    if args.files:
+        return _editor_flows(args)
     started = time.perf_counter()
     g = gallery.build(args.model, flows=args.flow, png=not args.no_png, style=args.style, detail=args.detail)
     root = args.out or REPO_ROOT
@@ -64,3 +70,38 @@ def _write_only(g, root):
         return gallery.write(partial, root)
     finally:
         gallery.MANAGED = saved
+
+
+def _editor_flows(args) -> int:
+    """Each flow file as the model performs it (`imsflow conform`), drawn in every format with
+    the file's numbering; exit status the worst of the files' conform statuses."""
+    import os
+
+    from ..editors.conform import conform
+    from ..editors.flowfile import load_flow
+    from ..errors import UsageError
+    from ..loader import load
+    from ..render import editor_figure
+    from ._common import write_bytes_atomically
+
+    if args.flow or args.style != "publication":
+        raise UsageError("imsflow diagrams FLOW.yaml: --flow and --style apply to the model's own flows")
+    out_dir = args.out or "."
+    worst = 0
+    for path in args.files:
+        flow = load_flow(path)
+        loaded = load(args.model or flow.model)
+        outcome = conform(flow, loaded)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        drawn = editor_figure.files(outcome, loaded.model.vocabulary, out_dir, stem,
+                                    png=not args.no_png and raster.available(), detail=args.detail)
+        for p, data in sorted(drawn.items()):
+            write_bytes_atomically(p, data)
+        print(f"{path}: {outcome.verdict}; {len(drawn)} files: "
+              + ", ".join(os.path.relpath(p) for p in sorted(drawn)))
+        if outcome.verdict != "conforms":
+            print(f"imsflow diagrams: {path}: {outcome.verdict}"
+                  + (f" at step {outcome.refusal.step.label} (the red band)" if outcome.refusal else
+                     f" ({outcome.reason})"), file=sys.stderr)
+        worst = max(worst, outcome.exit_code)
+    return worst
