@@ -12,14 +12,16 @@ import sys
 import time
 
 from ..loader import REPO_ROOT
-from ..render import gallery, raster
+from ..render import emf, gallery, raster
 from ._common import add_model_arg
 
 
 def register(sub) -> None:
     p = sub.add_parser("diagrams", help="regenerate diagrams/ and generated/",
-                       description="Draw every flow, entity and counterexample of the model: SVG (and PNG), "
-                                   "Mermaid, PlantUML, and the traces as JSON.")
+                       description="Draw every flow, entity and counterexample of the model, or the given "
+                                   "editor's flow files. Flow figures in 3GPP publication style (15.9 cm, 8 pt) as "
+                                   "SVG, PNG (600 px and 2x), EMF, draw.io, Msc-generator, mscgen, Mermaid, PlantUML "
+                                   "and one DOCX clause; state charts per page; the traces as JSON.")
     p.add_argument("files", nargs="*", metavar="FLOW.yaml",
                    help="draw these editor's flow files instead (every format, the file's own numbering, "
                         "into --out DIR or the current directory)")
@@ -28,7 +30,8 @@ def register(sub) -> None:
                    help="write DIR/diagrams and DIR/generated (default: this repository's own); "
                         "with FLOW.yaml files: write their figures into DIR")
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="only these flows (repeatable)")
-    p.add_argument("--no-png", action="store_true", help="skip the PNG copies")
+    p.add_argument("--no-png", action="store_true",
+                   help="skip the binary copies (PNG, EMF, DOCX): only the text formats")
     p.add_argument("--style", choices=gallery.STYLES, default="publication",
                    help="flow figures as a TR pastes them (publication, the default) or with every message "
                         "field and the provenance printed under them (detailed)")
@@ -43,7 +46,7 @@ def run(args) -> int:
     started = time.perf_counter()
     g = gallery.build(args.model, flows=args.flow, png=not args.no_png, style=args.style, detail=args.detail)
     root = args.out or REPO_ROOT
-    keep = (".png",) if args.no_png else ()
+    keep = (".png", ".emf", ".docx") if args.no_png else ()  # binary copies a --no-png run leaves alone
     counts = gallery.write(g, root, keep_suffixes=keep) if not args.flow else _write_only(g, root)
     seconds = time.perf_counter() - started
     kinds = {}
@@ -56,6 +59,9 @@ def run(args) -> int:
     if not args.no_png and not raster.available():
         print("imsflow diagrams: CairoSVG is not installed: sequence diagrams have no PNG copy "
               "(pip install cairosvg)", file=sys.stderr)
+    if not args.no_png and not emf.available():
+        print("imsflow diagrams: Inkscape is not installed: the flow figures have no EMF copy "
+              "(scripts/setup.sh installs it)", file=sys.stderr)
     for problem in g.problems:
         print(f"imsflow diagrams: {problem}", file=sys.stderr)
     return 1 if g.problems else 0

@@ -47,5 +47,8 @@ def prepared(outcome, vocabulary, *, detail: bool = False):
 def files(outcome, vocabulary, out_dir: str, stem: str, *, png: bool = True, detail: bool = False) -> dict:
     """{absolute path: bytes}: every format of the outcome's figure under `out_dir`."""
     pub, fig = prepared(outcome, vocabulary, detail=detail)
-    return {os.path.join(out_dir, rel): data
-            for rel, data in formats.figure_files(stem, pub, fig, png=png).items()}
+    drawn = formats.figure_files(stem, pub, fig, png=png, detail=detail)
+    if png:  # the Word forms too: EMF (when Inkscape is there) and a one-figure DOCX clause
+        drawn.update(formats.emf_files(drawn))
+        drawn[f"{stem}.docx"] = formats.docx_file([(pub, fig)])
+    return {os.path.join(out_dir, rel): data for rel, data in drawn.items()}

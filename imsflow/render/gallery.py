@@ -1,7 +1,10 @@
 """Every diagram of a model, as files: what `imsflow diagrams` writes.
 
-    diagrams/flows/<FLOW>.svg|png             the flow's witness as a 3GPP-style sequence diagram
-    diagrams/entities/<ENTITY>.svg|png        each entity's state machine (Graphviz)
+    diagrams/flows/<FLOW>.*                   the flow's witness as a 3GPP publication figure, in every
+                                              format of formats.py (SVG, PNG, EMF, draw.io, MSC texts...)
+    diagrams/flows/flows.docx                 the nine figures with caption and step text (DOCX)
+    diagrams/entities/<ENTITY>[-<phase>-<k>].svg|png  each entity's state machine (Graphviz), per
+                                              phase and page for a large one (entity_charts.py)
     diagrams/counterexamples/<P>__<F>.svg|png every violated or vacuous result (default variant)
     generated/traces/...json                  the traces drawn, replayable with `imsflow trace`
     generated/mermaid/..., generated/plantuml/..., generated/dot/...   text forms
@@ -9,8 +12,8 @@
 
 The files are built in memory first and only then written, so a failure leaves the old set
 whole; files of an earlier run that are no longer produced are removed.  Everything except
-the PNGs (pixels depend on the installed fonts) is byte-for-byte reproducible, which is what
-the stale-diagram test relies on.
+the binary copies (PNG, EMF, DOCX: pixels and fonts of the machine) is byte-for-byte
+reproducible, which is what the stale-diagram test relies on.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from . import counterexamples, entity_charts, figure, formats, fullest, mermaid,
 
 MANAGED = ("diagrams/flows", "diagrams/entities", "diagrams/counterexamples", "generated/traces",
            "generated/mermaid", "generated/plantuml", "generated/dot")
-REPRODUCIBLE = (".svg", ".mmd", ".puml", ".dot", ".json")  # compared byte for byte by the stale test
+REPRODUCIBLE = (".svg", ".mmd", ".puml", ".dot", ".json", ".drawio", ".signalling", ".msc")  # byte for byte
 
 
 class DiagramError(ImsflowError):
@@ -97,6 +100,7 @@ def _trace_doc(loaded, result, ts, trace) -> dict:
 
 
 STYLES = ("publication", "detailed")
+DOCX = "diagrams/flows/flows.docx"  # every flow figure with its caption and step text
 
 
 def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: str = "publication",
@@ -112,6 +116,7 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: 
     systems = []
     flow_ids = list(flows or model.flows)
     drawn = {}
+    published = []  # (prepared scene, figure) of each flow, for the DOCX clause
     for flow_id in flow_ids:
         run = check(CheckRequest(model_dir=model_dir, flows=[flow_id]))
         ts = run.systems.get(flow_id)
@@ -139,7 +144,9 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: 
             else:
                 meta = provenance(flow_id, ts, with_optional=fuller is not None)
                 pub, fig = publication_figure(model, flow_id, sc, meta, detail=detail)
-                g.files.update(formats.figure_files(f"diagrams/flows/{flow_id}", pub, fig, png=with_png))
+                g.files.update(formats.figure_files(f"diagrams/flows/{flow_id}", pub, fig, png=with_png,
+                                                    detail=detail))
+                published.append((pub, fig))
             g.files[f"generated/mermaid/flows/{flow_id}.mmd"] = mermaid.sequence(sc).encode("utf-8")
             g.files[f"generated/plantuml/flows/{flow_id}.puml"] = plantuml.sequence(sc).encode("utf-8")
             g.files[f"generated/traces/flows/{flow_id}.json"] = _json(_trace_doc(loaded, reach, ts, trace))
@@ -162,6 +169,9 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: 
 
     if not flows:
         g.files.update(entity_charts.files(model, systems, png=with_png))
+    if with_png and published:  # the Word forms: binary, like the PNGs they embed
+        g.files.update(formats.emf_files({p: d for p, d in g.files.items() if p.startswith("diagrams/flows/")}))
+        g.files[DOCX] = formats.docx_file(published)
 
     g.manifest = {
         "model": model.name,
@@ -175,9 +185,9 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: 
 
 
 def png_copies(rel: str) -> list:
-    """The PNG files that go with the SVG `rel` (a flow figure has one at 2x too)."""
+    """The binary files that go with the SVG `rel` (a flow figure: PNG at 1x and 2x, EMF)."""
     stem = rel[:-4]
-    return [stem + sfx for sfx in formats.PNG_SUFFIXES] if rel.startswith("diagrams/flows/") else [stem + ".png"]
+    return [stem + sfx for sfx in formats.BINARY_SUFFIXES] if rel.startswith("diagrams/flows/") else [stem + ".png"]
 
 
 def write(g: Gallery, root: str, *, keep_suffixes=()) -> dict:

@@ -129,3 +129,13 @@ def step_text(sc: Scene) -> list[str]:
         hop = f"{r.src} to {r.dst}: {what}" if r.kind == "message" else f"{r.src}: {what}"
         current[1].append(hop)
     return [f"{n}. " + "; ".join(hops) + "." for n, hops in out]
+
+
+def as_text_scene(sc: Scene, *, detail: bool = False) -> Scene:
+    """The prepared scene for the text formats that print `group. label` on every row they
+    number (mermaid.py, plantuml.py): the display name as the text, the step number only on
+    the row that carries it, fields only with `detail`."""
+    rows = [replace(r, text=shown_name(r) if r.kind == "message" else r.text,
+                    detail=r.detail if detail else "", group=r.number) for r in sc.rows]
+    return Scene(title=sc.title, participants=list(sc.participants), rows=rows, spans=list(sc.spans),
+                 caption=sc.caption, notes=[])

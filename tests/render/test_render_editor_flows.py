@@ -42,9 +42,20 @@ def test_a_divergence_keeps_its_red_band(tmp_path, capsys):
 
 
 def test_conform_out_writes_the_figure_formats(tmp_path):
+    from imsflow.render import emf, formats, raster
+
     assert main(["conform", BAD, "--model", TWO_PHASE, "--out", str(tmp_path)]) == 1
-    written = sorted(os.listdir(tmp_path))
-    assert "two_phase_early_commit.conform.json" in written and "two_phase_early_commit.conform.svg" in written
+    written = set(os.listdir(tmp_path))
+    stem = "two_phase_early_commit.conform"
+    assert f"{stem}.json" in written
+    assert {stem + sfx for sfx in formats.TEXT_SUFFIXES} <= written
+    if raster.available():
+        assert {f"{stem}.png", f"{stem}@2x.png", f"{stem}.docx"} <= written
+    if emf.available():
+        assert f"{stem}.emf" in written
+    drawio = (tmp_path / f"{stem}.drawio").read_text()
+    assert "imsflow=band;" in drawio  # the divergence's red band survives in the editable form
+    assert "line.color=red" in (tmp_path / f"{stem}.signalling").read_text()
 
 
 def test_flow_files_do_not_mix_with_model_flow_options(tmp_path, capsys):
