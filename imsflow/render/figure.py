@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from .metrics import FONT_FAMILY, text_width
 from .publication import shown_name
 from .scene import Scene
+from .sequence import _esc as esc
+from .sequence import _n  # coordinates printed as the detailed style prints them: one decimal
 
 PAGE_WIDTH = 600.0  # 15.9 cm
 PAGE_CM = 15.9
@@ -295,17 +297,6 @@ def _row_attrs(row) -> dict:
 
 def _data(attrs: dict) -> str:
     return "".join(f' data-{k}="{esc(str(v))}"' for k, v in attrs.items())
-
-
-def _n(v: float) -> str:
-    s = f"{round(v, 1):.1f}"
-    if s.endswith(".0"):
-        s = s[:-2]
-    return "0" if s in ("-0", "-0.0") else s
-
-
-def esc(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
 
 
 def _svg_text(t: Text, cls: str = "label") -> str:

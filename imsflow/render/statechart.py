@@ -201,9 +201,13 @@ def _guard_text(fn, t) -> str:
     return body if body and len(body) <= 60 else "guard"
 
 
-_WORDS = ((re.compile(r"\b[A-Za-z_]\w*\.(?=[A-Za-z_])"), ""),  # msg.cred, v.peer, scenario.f: the name
-          (re.compile(r"(?<=\w)\([\w.,\s]*\)"), ""),  # a call's arguments: f(config) -> f
-          (re.compile(r"""['"]"""), ""), (re.compile(r"\s*==\s*"), " = "),
+_WORDS = ((re.compile(r"""['"]"""), ""),  # no quotes
+          (re.compile(r"\b[A-Za-z_]\w*\.(?=[A-Za-z_])"), ""),  # msg.cred, v.peer, scenario.f: the name
+          (re.compile(r"\)\(\w+\)"), ")"),  # a guard factory applied to the entity: f(x)(e) -> f(x)
+          (re.compile(r"(?<=\w)\(\s*\)"), ""),  # a call without arguments: pool_mode() -> pool_mode
+          (re.compile(r"(?<=\w)\(([\w.\s]*(?:,[\w.\s]*)*)\)"), lambda m: " " + " ".join(
+              a.strip() for a in m.group(1).split(","))),  # flag(ringing, no) -> flag ringing no
+          (re.compile(r"\s*==\s*"), " = "),
           (re.compile(r"\s*!=\s*"), " not "), (re.compile(r"\bnot \("), "not("),
           (re.compile(r"\s+in\s+\(([^)]*)\)"), r" in {\1}"))
 
@@ -341,7 +345,7 @@ def layout(c: dict) -> dict:
             boxes.setdefault(ANY, {"title": "any state", "kind": "pseudo", "inside": []})
             srcs = [ANY]
         elif len(srcs) >= 3:
-            key = tuple(sorted(srcs, key=order.index))  # the same set, however it was listed
+            key = tuple(sorted(set(srcs), key=order.index))  # the same set, however it was listed
             if key not in groups:
                 gid = f"__from_{len(groups) + 1}__"
                 groups[key] = gid

@@ -119,5 +119,6 @@ def test_a_large_chart_is_split_by_phase_and_each_part_fits_a_page():
 def test_guards_read_as_conditions_not_source():
     assert statechart.readable_condition("msg.cred == 'password' and not e.pool_mode()") == \
         "cred = password and not pool mode"
-    assert statechart.readable_condition("scenario.range_flow(config)") == "range flow"
+    assert statechart.readable_condition("scenario.range_flow(config)") == "range flow config"
+    assert statechart.readable_condition("flag('ringing', 'no')(e)") == "flag ringing no"
     assert statechart.readable_condition("msg.result != 'valid'") == "result not valid"
