@@ -196,3 +196,18 @@ def test_committed_state_chart_fits_a_page_at_8pt(path):
             assert not shrunk.overlaps(b), (a.text, b.text)
     stem = path[:-4]
     assert _png_size(stem + ".png")[0] == px
+
+
+def test_too_many_entities_widen_the_figure_instead_of_drawing_off_the_page():
+    names = [f"ENTITY-NUMBER-{k}" for k in range(12)]
+    rows = [Row(action=k, kind="message", src=a, dst=b, text="X", step=str(k + 1), group=str(k + 1))
+            for k, (a, b) in enumerate(zip(names, names[1:]))]
+    sc = Scene("t", [Participant(n, n) for n in names], rows)
+    fig = figure.layout(publication.prepare(sc, steps=[str(k + 1) for k in range(11)]))
+    assert fig.width > figure.PAGE_WIDTH
+    assert figure.points_at_page(figure.FS, fig.width) < MIN_PT  # honest: this one is not pasteable
+    for name, x, _, w, _ in fig.heads:
+        assert w / 2 <= x <= fig.width - w / 2
+    svg = figure.to_svg(fig)
+    boxes, width = text_boxes(svg.encode())
+    assert abs(width - fig.width) < 0.06 and all(b.x1 <= width for b in boxes)
