@@ -1,12 +1,15 @@
 """A DOCX clause an editor pastes into a TR: for each flow its figure in a TH paragraph, the
 3GPP caption in TF, then the numbered step text (B1), the styles named as in the 3GPP template
 (TR 21.801 / the 3GPP Word template) so that the paragraphs take the TR's own look when
-copied into it.  Written with python-docx.  The DOCX embeds PNGs and a save time, so like
-them it is a convenience copy: the stale-diagram test checks its presence only."""
+copied into it.  Written with python-docx.  The DOCX embeds PNGs, so like
+them it is a convenience copy: the stale-diagram test checks its presence only (its save time
+and zip entry times are fixed, so on one machine it is the same bytes from run to run)."""
 
 from __future__ import annotations
 
+import datetime
 import io
+import zipfile
 
 from .publication import step_text
 
@@ -52,6 +55,26 @@ def clause(figures, *, heading: str = "") -> bytes:
         doc.add_paragraph(pub.caption, style="TF")
         for line in step_text(pub):
             doc.add_paragraph(line, style="B1")
+    props = doc.core_properties
+    props.created = props.modified = FIXED_TIME
+    props.last_modified_by = props.author = "imsflow diagrams"
+    props.revision = 1
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _stable_zip(buf.getvalue())
+
+
+FIXED_TIME = datetime.datetime(2000, 1, 1)  # no save time: the same figures, the same file
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The package re-zipped with fixed entry times (zipfile stamps each entry with the clock),
+    so that regenerating unchanged figures leaves the DOCX unchanged."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
