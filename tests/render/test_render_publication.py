@@ -14,6 +14,7 @@ from imsflow.loader import REPO_ROOT
 from imsflow.render import figure, publication, raster
 from imsflow.render.scene import Participant, Row, Scene
 
+from conftest import MINI
 from pixels import PAGE_PX, TextBox, cap_height_px, measure, text_boxes
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -61,7 +62,6 @@ def test_every_arrow_group_is_numbered_once_on_its_first_arrow(mini_pub):
 
 def test_message_fields_only_with_detail(mini_gallery):
     from imsflow.render import gallery
-    from conftest import MINI
 
     plain = mini_gallery.files["diagrams/flows/R.svg"].decode()
     detailed = gallery.build(MINI, png=False, detail=True).files["diagrams/flows/R.svg"].decode()
