@@ -29,7 +29,7 @@ from ..patterns.spec import FLOW_REACHABLE
 from ..patterns.verdict import Verdict
 from ..pipeline import CheckRequest, check
 from ..system.trace import to_entries
-from . import counterexamples, entity_charts, figure, formats, fullest, mermaid, plantuml, publication, raster, scene, sequence, statechart
+from . import counterexamples, emf, entity_charts, figure, formats, fullest, mermaid, plantuml, publication, raster, scene, sequence, statechart
 
 MANAGED = ("diagrams/flows", "diagrams/entities", "diagrams/counterexamples", "generated/traces",
            "generated/mermaid", "generated/plantuml", "generated/dot")
@@ -187,7 +187,10 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: 
 def png_copies(rel: str) -> list:
     """The binary files that go with the SVG `rel` (a flow figure: PNG at 1x and 2x, EMF)."""
     stem = rel[:-4]
-    return [stem + sfx for sfx in formats.BINARY_SUFFIXES] if rel.startswith("diagrams/flows/") else [stem + ".png"]
+    if not rel.startswith("diagrams/flows/"):
+        return [stem + ".png"]
+    # an EMF only where Inkscape can make one (a machine without it drops them on regenerating)
+    return [stem + sfx for sfx in formats.BINARY_SUFFIXES if sfx != ".emf" or emf.available()]
 
 
 def write(g: Gallery, root: str, *, keep_suffixes=()) -> dict:
