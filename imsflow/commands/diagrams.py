@@ -68,8 +68,10 @@ def run(args) -> int:
 
 
 def _write_only(g, root):
-    """With --flow the set is partial: write it, but remove nothing."""
-    partial = gallery.Gallery(files={k: v for k, v in g.files.items() if k != "generated/manifest.json"})
+    """With --flow the set is partial: write it (but not the files that cover every flow),
+    and remove nothing."""
+    whole_set = ("generated/manifest.json", gallery.DOCX)  # they describe every flow, not these
+    partial = gallery.Gallery(files={k: v for k, v in g.files.items() if k not in whole_set})
     saved = gallery.MANAGED
     try:
         gallery.MANAGED = ()
