@@ -1,8 +1,8 @@
 """Every entity's state chart as files, each fitting a page (phases.py says how).
 
     diagrams/entities/<E>.svg|png              the whole chart, when it fits a page; for a
-                                               large entity its overview: states and moves,
-                                               without labels (the labels are in the parts)
+                                               large entity its overview: states and the moves
+                                               between them, without labels (in the parts)
     diagrams/entities/<E>-<phase>[-<k>].svg|png  a large entity per phase, in page-sized parts
     generated/dot/entities/<E>[-...].dot       the DOT of each (and of the whole chart)
     generated/mermaid|plantuml/entities/<E>.*  the whole chart as text
@@ -58,7 +58,7 @@ def files(model, systems, *, png: bool) -> dict:
         large.append(c)
         for phase, sub in phases.split(c, flow_phase):
             cuts.append((name, phase, sub))
-    overviews = statechart.to_svg_many([statechart.to_dot(c, labels=False) for c in large])
+    overviews = statechart.to_svg_many([statechart.overview_dot(c) for c in large])
     for c, svg in zip(large, overviews):
         # marked, so that a reader (and the page-size test) knows the parts carry the labels
         svg = svg.replace("<svg ", OVERVIEW_MARK + "\n<svg ", 1)

@@ -368,7 +368,7 @@ def _wrap_names(title: str, per_line: int = 3) -> str:
     return "any of:<BR/>" + ",<BR/>".join(_html(r) for r in rows)
 
 
-def to_dot(c: dict, *, rankdir: str | None = None, labels: bool = True) -> str:
+def to_dot(c: dict, *, rankdir: str | None = None) -> str:
     """The chart as a DOT graph: rounded boxes for states (a double border for end states,
     where resting is not a deadlock), a dot for the start, dashed boxes for "any state" and
     "any of" sources, and per edge one line per transition: step, trigger, guard, sends."""
@@ -386,10 +386,8 @@ def to_dot(c: dict, *, rankdir: str | None = None, labels: bool = True) -> str:
         "  __start__ [shape=point, width=0.14, style=filled, fillcolor=\"#000000\", label=\"\"];",
     ]
     for bid, box in g["boxes"].items():
-        if not labels and box["kind"] == "pseudo" and not any(src == bid for src, _ in g["edges"]):
-            continue  # an overview has no compartments: a source box with no edge would stand alone
         head = f"<B>{_wrap_names(box['title'])}</B>" if box["kind"] != "pseudo" else _wrap_names(box["title"])
-        if box["inside"] and labels:
+        if box["inside"]:
             inner = "<BR ALIGN=\"LEFT\"/>".join(_line_html(t) for t in box["inside"]) + "<BR ALIGN=\"LEFT\"/>"
             label = (f"<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
                      f"<TR><TD>{head}</TD></TR><HR/><TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">"
@@ -409,8 +407,36 @@ def to_dot(c: dict, *, rankdir: str | None = None, labels: bool = True) -> str:
     for (src, dst), ts in g["edges"].items():
         label = "".join(ln + "<BR ALIGN=\"LEFT\"/>" for t in ts for ln in _lines_html(t))
         style = ", style=dashed" if g["boxes"][src]["kind"] == "pseudo" else ""
-        attrs = f"label=<{label}>{style}" if labels else style.lstrip(", ")
-        lines.append(f"  {_quote(src)} -> {_quote(dst)} [{attrs}];")
+        lines.append(f"  {_quote(src)} -> {_quote(dst)} [label=<{label}>{style}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def overview_dot(c: dict) -> str:
+    """A large entity's map for one page: its states and which moves between two states exist,
+    without labels, compact (the phase charts carry the labels, and the moves from "any state"
+    or a group of states)."""
+    name = c["entity"]
+    g = layout(c)
+    states = [s for s in c["states"]]
+    moves = []
+    for (src, dst) in g["edges"]:
+        if g["boxes"][src]["kind"] != "pseudo" and (src, dst) not in moves:
+            moves.append((src, dst))
+    lines = [
+        f"digraph {_quote(name)} {{",
+        "  graph [rankdir=TB, fontname=\"Arial\", fontsize=12, labelloc=t, nodesep=0.12, ranksep=0.25, "
+        f"pad=0.1, concentrate=true, label=<<B>{_html(name)}: overview</B><BR/>"
+        "<FONT POINT-SIZE=\"11\">labels, and moves from any state: the phase charts</FONT>>];",
+        "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Arial\", fontsize=11, "
+        "height=0.25, margin=\"0.05,0.02\"];",
+        "  edge [arrowsize=0.5];",
+        "  __start__ [shape=point, width=0.1, style=filled, fillcolor=\"#000000\", label=\"\"];",
+    ]
+    for st in states:
+        lines.append(f"  {_quote(st['name'])} [label=<<B>{_html(st['name'])}</B>>{', peripheries=2' if st['end'] else ''}];")
+    lines.append(f"  __start__ -> {_quote(c['initial'])};")
+    lines += [f"  {_quote(a)} -> {_quote(b)};" for a, b in moves]
     lines.append("}")
     return "\n".join(lines) + "\n"
 

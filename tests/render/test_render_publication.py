@@ -179,8 +179,6 @@ def test_committed_state_chart_fits_a_page_at_8pt(path):
     with open(path, encoding="utf-8") as fh:
         svg = fh.read()
     assert "lambda" not in svg and "==" not in svg  # guards by name, never as source
-    if "<!-- overview -->" in svg:
-        return  # an overview is a map for the screen; its parts below are what gets printed
     assert phases.smallest_text_pt(svg) >= MIN_PT, f"{phases.smallest_text_pt(svg):.1f} pt"
     w_pt, _ = phases.svg_size_pt(svg)
     px = round(w_pt * phases.page_scale(svg) * PAGE_PX / phases.PAGE_W_PT)
