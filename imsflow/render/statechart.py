@@ -426,8 +426,8 @@ def overview_dot(c: dict) -> str:
     lines = [
         f"digraph {_quote(name)} {{",
         "  graph [rankdir=TB, fontname=\"Arial\", fontsize=12, labelloc=t, nodesep=0.12, ranksep=0.25, "
-        f"pad=0.1, concentrate=true, label=<<B>{_html(name)}: overview</B><BR/>"
-        "<FONT POINT-SIZE=\"11\">labels, and moves from any state: the phase charts</FONT>>];",
+        f"pad=0.1, concentrate=true, label=<<B>{_html(name)}: overview</B> "
+        "(labels, and moves from any state: the phase charts)>];",
         "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Arial\", fontsize=11, "
         "height=0.25, margin=\"0.05,0.02\"];",
         "  edge [arrowsize=0.5];",
