@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if ! command -v dot >/dev/null || ! command -v spin >/dev/null || ! command -v gcc >/dev/null \
    || ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-   || ! command -v tshark >/dev/null || ! command -v sipp >/dev/null; then
+   || ! command -v tshark >/dev/null || ! command -v sipp >/dev/null \
+   || ! command -v inkscape >/dev/null || ! command -v mscgen >/dev/null; then
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq graphviz fonts-liberation spin gcc chromium chromium-driver tshark sip-tester >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq graphviz fonts-liberation spin gcc chromium chromium-driver tshark sip-tester inkscape mscgen >/dev/null
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip

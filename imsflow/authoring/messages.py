@@ -52,18 +52,36 @@ class MessageType:
     protocol: str
     meaning: str
     fields: dict = field(default_factory=dict)  # field -> tuple of allowed values
+    display: str = ""  # how a TR writes it in a figure ("SIP: 401 Unauthorized"); "" = derived
+
+
+def default_display(mtype: MessageType) -> str:
+    """A readable name for a message nobody gave one: "Iq: AGW RESERVE"."""
+    return f"{mtype.protocol}: {mtype.name.replace('_', ' ')}"
 
 
 class Vocabulary:
     """Every message a model may send, with the field domains.  Sending anything else is a
     model error caught at compile time, naming the entity and the transition."""
 
-    def __init__(self, types: Iterable[MessageType]):
+    def __init__(self, types: Iterable[MessageType], display: dict | None = None):
+        """`display`: message name -> the name a figure shows, for types declared without one
+        (a model may keep its display names apart from the declarations)."""
         self.types: dict[str, MessageType] = {}
         for t in types:
             if t.name in self.types:
                 raise ModelError(f"message {t.name!r} declared twice in the vocabulary")
             self.types[t.name] = t
+        # An entry for a message no longer declared is harmless here (a test reports it).
+        self._display = dict(display or {})
+
+    def display(self, name: str) -> str:
+        """The name a publication figure shows for message `name`: the declared display name,
+        else the model's mapping, else "<protocol>: <name>"; an unknown name is shown as is."""
+        mtype = self.types.get(name)
+        if mtype is None:
+            return name
+        return mtype.display or self._display.get(name) or default_display(mtype)
 
     def __contains__(self, name: str) -> bool:
         return name in self.types

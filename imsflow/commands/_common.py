@@ -180,13 +180,17 @@ def unique(items):
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Write via a temporary file so no half-written output is ever passed off as complete; a
-    failure (disk full, no permission) is a UsageError naming the file and leaves no temporary."""
+    """Write via a temporary file so no half-written output is ever passed off as complete."""
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: str, data: bytes) -> None:
+    """A failure (disk full, no permission) is a UsageError naming the file and leaves no temporary."""
     tmp = f"{path}.part"
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except OSError as exc:
         if os.path.exists(tmp):

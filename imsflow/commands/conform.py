@@ -15,7 +15,7 @@ from ..editors.conform import DEFAULT_MAX_STATES, conform
 from ..editors.flowfile import load_flow
 from ..errors import FlowFileError
 from ..loader import load, seed_flow_files
-from ._common import add_model_arg, count_budget, dump_json, ensure_out_dir, parse_settings, write_atomically
+from ._common import add_model_arg, count_budget, dump_json, ensure_out_dir, parse_settings, write_atomically, write_bytes_atomically
 
 
 def register(sub) -> None:
@@ -28,7 +28,8 @@ def register(sub) -> None:
     add_model_arg(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--out", metavar="DIR", default=None,
-                   help="write conform.json (the run, editor-numbered), conform.svg (the sequence diagram)")
+                   help="write FLOW.conform.json (the run, editor-numbered) and the figure in every format "
+                        "(FLOW.conform.svg, .png, ... as `imsflow diagrams FLOW.yaml` writes them)")
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="settings",
                    help="a variant setting on top of the file's preconditions (imsflow list variants); repeatable")
     p.add_argument("--max-states", type=count_budget("search states"), default=DEFAULT_MAX_STATES, metavar="N|none",
@@ -40,7 +41,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..editors.report import listing, svg
+    from ..editors.report import listing
+    from ..render import editor_figure, raster
 
     if args.out:
         ensure_out_dir(args.out)
@@ -53,13 +55,17 @@ def run(args) -> int:
     if args.out:
         base = os.path.splitext(os.path.basename(args.file))[0]
         write_atomically(os.path.join(args.out, f"{base}.conform.json"), dump_json(doc))
-        write_atomically(os.path.join(args.out, f"{base}.conform.svg"), svg(outcome))
+        drawn = editor_figure.files(outcome, loaded.model.vocabulary, args.out, f"{base}.conform",
+                                    png=raster.available())
+        for path, data in drawn.items():
+            write_bytes_atomically(path, data)
     if args.format == "json":
         sys.stdout.write(dump_json(doc))
     else:
         sys.stdout.write(listing(outcome))
         if args.out:
-            sys.stdout.write(f"  written: {os.path.join(args.out, base)}.conform.json, .conform.svg\n")
+            kinds = ", ".join(sorted(p[len(os.path.join(args.out, base)):] for p in drawn))
+            sys.stdout.write(f"  written: {os.path.join(args.out, base)}.conform.json, {kinds}\n")
     return outcome.exit_code
 
 

@@ -1,7 +1,10 @@
 """Every diagram of a model, as files: what `imsflow diagrams` writes.
 
-    diagrams/flows/<FLOW>.svg|png             the flow's witness as a 3GPP-style sequence diagram
-    diagrams/entities/<ENTITY>.svg|png        each entity's state machine (Graphviz)
+    diagrams/flows/<FLOW>.*                   the flow's witness as a 3GPP publication figure, in every
+                                              format of formats.py (SVG, PNG, EMF, draw.io, MSC texts...)
+    diagrams/flows/flows.docx                 the nine figures with caption and step text (DOCX)
+    diagrams/entities/<ENTITY>[-<phase>-<k>].svg|png  each entity's state machine (Graphviz), per
+                                              phase and page for a large one (entity_charts.py)
     diagrams/counterexamples/<P>__<F>.svg|png every violated or vacuous result (default variant)
     generated/traces/...json                  the traces drawn, replayable with `imsflow trace`
     generated/mermaid/..., generated/plantuml/..., generated/dot/...   text forms
@@ -9,8 +12,8 @@
 
 The files are built in memory first and only then written, so a failure leaves the old set
 whole; files of an earlier run that are no longer produced are removed.  Everything except
-the PNGs (pixels depend on the installed fonts) is byte-for-byte reproducible, which is what
-the stale-diagram test relies on.
+the binary copies (PNG, EMF, DOCX: pixels and fonts of the machine) is byte-for-byte
+reproducible, which is what the stale-diagram test relies on.
 """
 
 from __future__ import annotations
@@ -26,11 +29,11 @@ from ..patterns.spec import FLOW_REACHABLE
 from ..patterns.verdict import Verdict
 from ..pipeline import CheckRequest, check
 from ..system.trace import to_entries
-from . import counterexamples, fullest, mermaid, plantuml, raster, scene, sequence, statechart
+from . import counterexamples, emf, entity_charts, figure, formats, fullest, mermaid, plantuml, publication, raster, scene, sequence, statechart
 
 MANAGED = ("diagrams/flows", "diagrams/entities", "diagrams/counterexamples", "generated/traces",
            "generated/mermaid", "generated/plantuml", "generated/dot")
-REPRODUCIBLE = (".svg", ".mmd", ".puml", ".dot", ".json")  # compared byte for byte by the stale test
+REPRODUCIBLE = (".svg", ".mmd", ".puml", ".dot", ".json", ".drawio", ".signalling", ".msc")  # byte for byte
 
 
 class DiagramError(ImsflowError):
@@ -48,18 +51,34 @@ def _json(obj) -> bytes:
     return (json.dumps(obj, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def flow_scene(model, flow_id: str, ts, trace, *, with_optional: bool = False) -> scene.Scene:
-    flow = model.flows[flow_id]
+def provenance(flow_id: str, ts, *, with_optional: bool = False) -> dict:
+    """Where a flow figure comes from (the detailed style prints it under the figure; the
+    publication style keeps it in the file's metadata)."""
     settings = ", ".join(f"{k}={v}" for k, v in ts.config.variant) or "defaults"
     source = ("an in-order run of the model to the flow's goal that takes its optional steps too"
               if with_optional else "the model's witness of flow-reachable")
+    return {"flow": flow_id, "source": source, "variant": settings, "wics": ts.config.wics,
+            "regenerate": "imsflow diagrams"}
+
+
+def flow_scene(model, flow_id: str, ts, trace, *, with_optional: bool = False) -> scene.Scene:
+    flow = model.flows[flow_id]
+    p = provenance(flow_id, ts, with_optional=with_optional)
     return scene.build(
         ts, trace, title=f"{flow_id}: {flow.title}",
         caption=f"Figure {flow_id}: {flow.title}" + (f" ({flow.clause})" if flow.clause else ""),
-        optional_steps=flow.optional_steps, highlight=False,
-        notes=[f"drawn from {source}; variant: {settings}; WICs: {ts.config.wics}",
-               "regenerate with: imsflow diagrams"],
+        optional_steps=flow.optional_steps, highlight=False, display=model.vocabulary.display,
+        notes=[f"drawn from {p['source']}; variant: {p['variant']}; WICs: {p['wics']}",
+               f"regenerate with: {p['regenerate']}"],
     )
+
+
+def publication_figure(model, flow_id: str, sc: scene.Scene, meta: dict, *, detail: bool = False):
+    """The flow's scene as the figure a TR pastes (figure.py), with its 3GPP caption."""
+    flow = model.flows[flow_id]
+    pub = publication.prepare(sc, steps=flow.steps)
+    pub.caption = publication.caption(flow.clause, flow.title)
+    return pub, figure.layout(pub, detail=detail, metadata=meta)
 
 
 def _trace_doc(loaded, result, ts, trace) -> dict:
@@ -80,9 +99,16 @@ def _trace_doc(loaded, result, ts, trace) -> dict:
     }
 
 
-def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gallery:
+STYLES = ("publication", "detailed")
+DOCX = "diagrams/flows/flows.docx"  # every flow figure with its caption and step text
+
+
+def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: str = "publication",
+          detail: bool = False) -> Gallery:
     """Everything for `flows` (default: all).  State charts are drawn only for a full build:
-    what a transition sends is read from every flow's compiled system."""
+    what a transition sends is read from every flow's compiled system.  `style`: flow figures
+    as a TR pastes them ("publication", figure.py) or with every field and the provenance
+    printed ("detailed", sequence.py); `detail`: message fields in the publication figures too."""
     loaded = load(model_dir)
     model = loaded.model
     g = Gallery()
@@ -90,6 +116,7 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
     systems = []
     flow_ids = list(flows or model.flows)
     drawn = {}
+    published = []  # (prepared scene, figure) of each flow, for the DOCX clause
     for flow_id in flow_ids:
         run = check(CheckRequest(model_dir=model_dir, flows=[flow_id]))
         ts = run.systems.get(flow_id)
@@ -109,10 +136,17 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
             if fuller is not None:
                 trace = fuller
             sc = flow_scene(model, flow_id, ts, trace, with_optional=fuller is not None)
-            svg = sequence.render_svg(sc)
-            g.files[f"diagrams/flows/{flow_id}.svg"] = svg.encode("utf-8")
-            if with_png:
-                g.files[f"diagrams/flows/{flow_id}.png"] = raster.svg_to_png(svg)
+            if style == "detailed":
+                svg = sequence.render_svg(sc)
+                g.files[f"diagrams/flows/{flow_id}.svg"] = svg.encode("utf-8")
+                if with_png:
+                    g.files[f"diagrams/flows/{flow_id}.png"] = raster.svg_to_png(svg)
+            else:
+                meta = provenance(flow_id, ts, with_optional=fuller is not None)
+                pub, fig = publication_figure(model, flow_id, sc, meta, detail=detail)
+                g.files.update(formats.figure_files(f"diagrams/flows/{flow_id}", pub, fig, png=with_png,
+                                                    detail=detail))
+                published.append((pub, fig))
             g.files[f"generated/mermaid/flows/{flow_id}.mmd"] = mermaid.sequence(sc).encode("utf-8")
             g.files[f"generated/plantuml/flows/{flow_id}.puml"] = plantuml.sequence(sc).encode("utf-8")
             g.files[f"generated/traces/flows/{flow_id}.json"] = _json(_trace_doc(loaded, reach, ts, trace))
@@ -133,17 +167,11 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
             g.files[f"generated/plantuml/counterexamples/{stem}.puml"] = forms["puml"]
             g.files[f"generated/traces/counterexamples/{stem}.json"] = _json(_trace_doc(loaded, r, fts, ftrace))
 
-    config = model.config(None)
-    for cls in (model.entities if not flows else ()):
-        c = statechart.chart(cls(config), systems)
-        name = c["entity"]
-        dot = statechart.to_dot(c)
-        g.files[f"generated/dot/entities/{name}.dot"] = dot.encode("utf-8")
-        g.files[f"diagrams/entities/{name}.svg"] = statechart.to_svg(dot, name=name).encode("utf-8")
-        if png:
-            g.files[f"diagrams/entities/{name}.png"] = statechart.to_png(dot, name=name)
-        g.files[f"generated/mermaid/entities/{name}.mmd"] = mermaid.state_diagram(c).encode("utf-8")
-        g.files[f"generated/plantuml/entities/{name}.puml"] = plantuml.state_diagram(c).encode("utf-8")
+    if not flows:
+        g.files.update(entity_charts.files(model, systems, png=with_png))
+    if with_png and published:  # the Word forms: binary, like the PNGs they embed
+        g.files.update(formats.emf_files({p: d for p, d in g.files.items() if p.startswith("diagrams/flows/")}))
+        g.files[DOCX] = formats.docx_file(published)
 
     g.manifest = {
         "model": model.name,
@@ -154,6 +182,15 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True) -> Gall
     }
     g.files["generated/manifest.json"] = _json(g.manifest)
     return g
+
+
+def png_copies(rel: str) -> list:
+    """The binary files that go with the SVG `rel` (a flow figure: PNG at 1x and 2x, EMF)."""
+    stem = rel[:-4]
+    if not rel.startswith("diagrams/flows/"):
+        return [stem + ".png"]
+    # an EMF only where Inkscape can make one (a machine without it drops them on regenerating)
+    return [stem + sfx for sfx in formats.BINARY_SUFFIXES if sfx != ".emf" or emf.available()]
 
 
 def write(g: Gallery, root: str, *, keep_suffixes=()) -> dict:

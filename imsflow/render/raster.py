@@ -1,7 +1,8 @@
 """PNG copies of the SVG diagrams, made without a browser.
 
-State charts get theirs from Graphviz (`dot -Tpng`, see statechart.py); the sequence diagrams,
-whose SVG imsflow writes itself, are rasterised with CairoSVG (Cairo, no browser, no Java).
+Every diagram - the sequence diagrams imsflow lays out itself and the Graphviz state charts -
+is rasterised from its SVG with CairoSVG (Cairo, no browser, no Java), at the width it is
+pasted at (entity_charts.png_of, formats.figure_files).
 PNG pixels depend on the fonts installed, so PNGs are convenience copies: the SVG and the
 text forms are what the stale-diagram test compares byte for byte.
 """
@@ -23,3 +24,10 @@ def svg_to_png(svg: str, scale: float = SCALE) -> bytes:
     import cairosvg
 
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
+
+
+def svg_to_png_width(svg: str, width_px: int) -> bytes:
+    """A PNG exactly `width_px` wide (a figure at the width it is pasted at)."""
+    import cairosvg
+
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=width_px, background_color="white")

@@ -52,6 +52,9 @@ class Row:
     optional: bool = False
     highlight: bool = False
     loop: bool = False
+    display: str = ""  # the message as a TR writes it ("SIP: 401 Unauthorized"); "" = `text`
+    seed: bool = True  # False: a step the seed does not define (drawn unnumbered, in grey)
+    number: str | None = None  # the step label printed on this arrow in publication style
 
     @property
     def label(self) -> str:
@@ -125,13 +128,15 @@ def _action_text(a) -> str:
 
 
 def build(ts, trace, *, title: str, caption: str = "", optional_steps=(), highlight: bool = True,
-          notes=()) -> Scene:
+          notes=(), display=None) -> Scene:
     """The scene of `trace` (a system.trace.Trace over `ts`).  `highlight=False` ignores the
     trace's highlighted action (a flow witness marks its goal, which is not a violation).
 
     An arrow carries the seed step of the action that sends it, or else of the action that
     receives it (a model may label "IWF initialised" on the IWF's side).  It is drawn where
-    its label's action is in the trace, so drawn step labels keep the witness's seed order."""
+    its label's action is in the trace, so drawn step labels keep the witness's seed order.
+    `display` (message name -> shown name, e.g. Vocabulary.display) fills each arrow's
+    publication name."""
     optional = set(optional_steps or ())
     names = [p.name for p in ts.processes]
     actions = [ts.actions[aid] for aid in trace.actions]
@@ -166,7 +171,8 @@ def build(ts, trace, *, title: str, caption: str = "", optional_steps=(), highli
                 at = hot_k  # a violating receipt: the arrow is drawn where it is accepted
             detail = ", ".join(f"{key}={val}" for key, val in msg.fields if _shown(key, val, ts))
             row = Row(action=at, kind="message", src=me, dst=names[ts.channels[c].receiver], text=msg.name,
-                      detail=detail, highlight=hot, **flags(at, step))
+                      detail=detail, highlight=hot, display=display(msg.name) if display else "",
+                      **flags(at, step))
             placed.append(((at, 0 if at != k else 2, k * 64 + j), row))
         received = any(v == k for v in receipt.values())
         if hot_k == k and not box and not a.sends and not received:

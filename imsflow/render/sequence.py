@@ -1,4 +1,5 @@
-"""3GPP-style sequence diagrams, laid out by imsflow and written as SVG directly.
+"""Sequence diagrams in the detailed style (`imsflow diagrams --style detailed`, counterexamples),
+laid out by imsflow and written as SVG directly; the publication style is figure.py.
 
 No browser, no Java, no font engine: text widths come from a fixed metrics table
 (render/metrics.py) and every coordinate is printed with one decimal, so the same scene gives

@@ -50,7 +50,7 @@ def chart(entity, systems=()) -> dict:
     markup = entity.machine.markup
     states = [s["name"] for s in markup["states"]]
     ends = set(cls.end_states)
-    sends, observed = _sends_by_transition(cls.name, systems)
+    sends, observed, fired = _sends_by_transition(cls.name, systems)
     # The markup is the machine's own account of its transitions: a T is drawn from the
     # sources the machine actually registered for it.
     confirmed = {(e["source"], e.get("dest"), e["trigger"], tuple(e.get("conditions", ())))
@@ -73,10 +73,12 @@ def chart(entity, systems=()) -> dict:
             "effects": [_name(fn) for fn in _as_list(t.do)],
             "sends": sends.get((t.where, t.title()), []),
             "step": _step_text(t.step, observed.get((t.where, t.title()), {})),
+            "step_by_flow": _step_per_flow(t.step, observed.get((t.where, t.title()), {})),
             "tags": list(t.tags),
             "note": t.note,
             "name": t.name,
             "where": t.where,
+            "flows": sorted(fired.get((t.where, t.title()), ())),  # flows whose runs reach it
         })
     return {
         "entity": cls.name,
@@ -93,17 +95,22 @@ def _markup_name(fn) -> str:
     return "guard" if name == "<lambda>" else name
 
 
-def _sends_by_transition(template: str, systems) -> tuple[dict, dict]:
+def _sends_by_transition(template: str, systems) -> tuple[dict, dict, dict]:
     """Over every compiled action of `template`: (where, title) -> ["REGISTER to P-CSCF", ...],
-    and (where, title) -> {flow: [step labels]} (for steps computed from the message)."""
+    (where, title) -> {flow: [step labels]} (for steps computed from the message), and
+    (where, title) -> {flows whose exploration compiled it} (actions are compiled on demand,
+    so only what a flow's runs reach)."""
     out: dict = {}
     steps: dict = {}
+    fired: dict = {}
     for ts in systems:
         flow = getattr(ts.config, "flow", None)
         for a in list(ts.actions):
             if ts.processes[a.proc].template != template:
                 continue
             key = (a.where, a.transition)
+            if flow is not None:
+                fired.setdefault(key, set()).add(flow)
             found = out.setdefault(key, [])
             for c, mid in a.sends:
                 receiver = ts.processes[ts.channels[c].receiver].template
@@ -117,7 +124,7 @@ def _sends_by_transition(template: str, systems) -> tuple[dict, dict]:
     for per_flow in steps.values():
         for labels in per_flow.values():
             labels.sort(key=_step_number)
-    return out, steps
+    return out, steps, fired
 
 
 def _step_number(label: str):
@@ -138,36 +145,48 @@ def _name(fn) -> str:
     return "effect" if name == "<lambda>" else name
 
 
-def _step_text(step, observed: dict) -> str | None:
-    """The seed step(s) of a transition: one label, or per flow ("F1:4-8, F2:4-8").  A step
-    computed from the message (a function) is shown as the labels the compiled flows gave it."""
+def _step_per_flow(step, observed: dict):
+    """The seed step(s) of a transition: None, one label for every flow, or {flow: label}.
+    A step computed from the message (a function) is what the compiled flows gave it."""
     if step is None:
         return None
     if callable(step):
-        if not observed:
-            return None
-        per_flow = {flow: "/".join(labels) for flow, labels in sorted(observed.items())}
-    elif isinstance(step, dict):
-        per_flow = dict(step)
-    else:
-        return str(step)
+        return {flow: "/".join(labels) for flow, labels in sorted(observed.items())} or None
+    if isinstance(step, dict):
+        return dict(step)
+    return str(step)
+
+
+def step_text(per_flow, flows=None) -> str | None:
+    """A transition's step as an edge shows it: its one label, or "F1:4-8, F2:4-8" when the
+    flows (only those in `flows`, if given) label it differently."""
+    if per_flow is None or isinstance(per_flow, str):
+        return per_flow
+    if flows is not None:
+        per_flow = {f: v for f, v in per_flow.items() if f in flows}
     labels = []
     for label in per_flow.values():
         if label not in labels:
             labels.append(label)
+    if not labels:
+        return None
     if len(labels) == 1:
         return labels[0]
     return ", ".join(f"{flow}:{label}" for flow, label in per_flow.items())
+
+
+def _step_text(step, observed: dict) -> str | None:
+    return step_text(_step_per_flow(step, observed))
 
 
 _LAMBDA = re.compile(r"\bwhen\s*=\s*\(?\s*lambda\s+(\w+)\s*:")
 
 
 def _guard_text(fn, t) -> str:
-    """A guard as shown on an edge: its name, or for a lambda its expression with the entity
-    prefix dropped ("v.token == 'valid'")."""
+    """A guard as shown on an edge: its name, or for a lambda its condition in words
+    ("cred = password and not pool mode"), never Python source."""
     if isinstance(fn, str) or getattr(fn, "__name__", "") != "<lambda>":
-        return _name(fn)
+        return _name(fn).replace("_", " ")
     code = getattr(fn, "__code__", None)
     if code is None:
         return "guard"
@@ -178,8 +197,27 @@ def _guard_text(fn, t) -> str:
     arg = m.group(1)
     body = _expression(text[m.end():])
     body = re.sub(rf"\b{re.escape(arg)}\.(v\.)?", "", body).strip()
-    body = re.sub(r"\s+", " ", body)
+    body = readable_condition(re.sub(r"\s+", " ", body))
     return body if body and len(body) <= 60 else "guard"
+
+
+_WORDS = ((re.compile(r"""['"]"""), ""),  # no quotes
+          (re.compile(r"\b[A-Za-z_]\w*\.(?=[A-Za-z_])"), ""),  # msg.cred, v.peer, scenario.f: the name
+          (re.compile(r"\)\(\w+\)"), ")"),  # a guard factory applied to the entity: f(x)(e) -> f(x)
+          (re.compile(r"(?<=\w)\(\s*\)"), ""),  # a call without arguments: pool_mode() -> pool_mode
+          (re.compile(r"(?<=\w)\(([\w.\s]*(?:,[\w.\s]*)*)\)"), lambda m: " " + " ".join(
+              a.strip() for a in m.group(1).split(","))),  # flag(ringing, no) -> flag ringing no
+          (re.compile(r"\s*==\s*"), " = "),
+          (re.compile(r"\s*!=\s*"), " not "), (re.compile(r"\bnot \("), "not("),
+          (re.compile(r"\s+in\s+\(([^)]*)\)"), r" in {\1}"))
+
+
+def readable_condition(expr: str) -> str:
+    """A guard's Python condition as a state chart writes it: field = value, calls by their
+    name, no quotes, no `==`, no `msg.`: "msg.cred == 'password'" -> "cred = password"."""
+    for pattern, repl in _WORDS:
+        expr = pattern.sub(repl, expr)
+    return expr.replace("_", " ").strip()
 
 
 def _expression(text: str) -> str:
@@ -247,9 +285,10 @@ def _lines_html(t: dict) -> list[str]:
         if kind == "step":
             out.append(f"<B>{esc}</B>")
         elif kind == "trigger" and out and out[-1].startswith("<B>"):
-            out[-1] += " " + esc
-        elif kind == "guard":
-            out.append(f"    <I>{esc}</I>")
+            out[-1] += "&#160;" + esc  # Graphviz drops a plain space after </B>
+        elif kind == "guard":  # a long condition over several lines, one conjunct each
+            parts = esc.split(" and ") if len(esc) > 28 else [esc]
+            out += [f"    <I>{p}{' and' if k < len(parts) - 1 else ''}</I>" for k, p in enumerate(parts)]
         elif kind == "effect":
             out.append(f"    <FONT COLOR=\"#606060\">{esc}</FONT>")
         elif kind == "send":
@@ -277,7 +316,9 @@ def _line_html(t: dict) -> str:
             parts[-1] += ", " + esc[2:]
         else:
             parts.append(esc)
-    line = " ".join(parts)
+    plain = " ".join(text for _, text in edge_lines(t))
+    # a long entry continues on indented lines (the box would otherwise widen the whole chart)
+    line = " ".join(parts) if len(plain) <= 44 else ("<BR ALIGN=\"LEFT\"/>    ").join(parts)
     if "late" in t["tags"]:
         line = f"<FONT COLOR=\"#707070\">{line}</FONT>"
     return line
@@ -297,14 +338,14 @@ def layout(c: dict) -> dict:
              for s in c["states"]}
     edges: dict = {}
     groups: dict = {}
-    order = [s["name"] for s in c["states"]]
+    order = c.get("state_order") or [s["name"] for s in c["states"]]  # a part keeps the whole's order
     for t in c["transitions"]:
         srcs = t["sources"]
         if srcs == [ANY]:
             boxes.setdefault(ANY, {"title": "any state", "kind": "pseudo", "inside": []})
             srcs = [ANY]
         elif len(srcs) >= 3:
-            key = tuple(sorted(srcs, key=order.index))  # the same set, however it was listed
+            key = tuple(sorted(set(srcs), key=order.index))  # the same set, however it was listed
             if key not in groups:
                 gid = f"__from_{len(groups) + 1}__"
                 groups[key] = gid
@@ -327,16 +368,17 @@ def _wrap_names(title: str, per_line: int = 3) -> str:
     return "any of:<BR/>" + ",<BR/>".join(_html(r) for r in rows)
 
 
-def to_dot(c: dict) -> str:
+def to_dot(c: dict, *, rankdir: str | None = None) -> str:
     """The chart as a DOT graph: rounded boxes for states (a double border for end states,
     where resting is not a deadlock), a dot for the start, dashed boxes for "any state" and
     "any of" sources, and per edge one line per transition: step, trigger, guard, sends."""
+    rankdir = rankdir or c.get("rankdir", "TB")
     name = c["entity"]
-    title = name + (f" ({c['clause']})" if c["clause"] else "")
+    title = name + (f": {c['phase']}" if c.get("phase") else "") + (f" ({c['clause']})" if c["clause"] else "")
     g = layout(c)
     lines = [
         f"digraph {_quote(name)} {{",
-        "  graph [rankdir=TB, fontname=\"Arial\", fontsize=12, labelloc=t, nodesep=0.3, ranksep=0.5, "
+        f"  graph [rankdir={rankdir}, fontname=\"Arial\", fontsize=12, labelloc=t, nodesep=0.3, ranksep=0.5, "
         f"pad=0.2, label=<<B>{_html(title)}</B>>];",
         "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Arial\", fontsize=11, "
         "height=0.35, margin=\"0.10,0.04\"];",
@@ -349,7 +391,7 @@ def to_dot(c: dict) -> str:
             inner = "<BR ALIGN=\"LEFT\"/>".join(_line_html(t) for t in box["inside"]) + "<BR ALIGN=\"LEFT\"/>"
             label = (f"<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
                      f"<TR><TD>{head}</TD></TR><HR/><TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">"
-                     f"<FONT POINT-SIZE=\"8\">{inner}</FONT></TD></TR></TABLE>>")
+                     f"<FONT POINT-SIZE=\"9\">{inner}</FONT></TD></TR></TABLE>>")
         else:
             label = f"<{head}>"
         attrs = [f"label={label}"]
@@ -358,11 +400,43 @@ def to_dot(c: dict) -> str:
         if box["kind"] == "pseudo":
             attrs += ["style=\"rounded,dashed\"", "fontcolor=\"#404040\"", "fontsize=10"]
         lines.append(f"  {_quote(bid)} [{', '.join(attrs)}];")
-    lines.append(f"  __start__ -> {_quote(c['initial'])};")
+    if c["initial"] is not None:  # a phase chart may begin in a later state
+        lines.append(f"  __start__ -> {_quote(c['initial'])};")
+    else:
+        lines = [ln for ln in lines if not ln.startswith("  __start__ [")]
     for (src, dst), ts in g["edges"].items():
         label = "".join(ln + "<BR ALIGN=\"LEFT\"/>" for t in ts for ln in _lines_html(t))
         style = ", style=dashed" if g["boxes"][src]["kind"] == "pseudo" else ""
         lines.append(f"  {_quote(src)} -> {_quote(dst)} [label=<{label}>{style}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def overview_dot(c: dict) -> str:
+    """A large entity's map for one page: its states and which moves between two states exist,
+    without labels, compact (the phase charts carry the labels, and the moves from "any state"
+    or a group of states)."""
+    name = c["entity"]
+    g = layout(c)
+    states = [s for s in c["states"]]
+    moves = []
+    for (src, dst) in g["edges"]:
+        if g["boxes"][src]["kind"] != "pseudo" and (src, dst) not in moves:
+            moves.append((src, dst))
+    lines = [
+        f"digraph {_quote(name)} {{",
+        "  graph [rankdir=TB, fontname=\"Arial\", fontsize=12, labelloc=t, nodesep=0.12, ranksep=0.25, "
+        f"pad=0.1, concentrate=true, label=<<B>{_html(name)}: overview</B> "
+        "(labels, and moves from any state: the phase charts)>];",
+        "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Arial\", fontsize=11, "
+        "height=0.25, margin=\"0.05,0.02\"];",
+        "  edge [arrowsize=0.5];",
+        "  __start__ [shape=point, width=0.1, style=filled, fillcolor=\"#000000\", label=\"\"];",
+    ]
+    for st in states:
+        lines.append(f"  {_quote(st['name'])} [label=<<B>{_html(st['name'])}</B>>{', peripheries=2' if st['end'] else ''}];")
+    lines.append(f"  __start__ -> {_quote(c['initial'])};")
+    lines += [f"  {_quote(a)} -> {_quote(b)};" for a, b in moves]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -395,5 +469,14 @@ def to_svg(dot: str, *, name: str = "graph") -> str:
     return _VERSION_COMMENT.sub("<!-- Generated by imsflow with Graphviz -->", svg)
 
 
-def to_png(dot: str, *, name: str = "graph") -> bytes:
-    return run_dot(dot, "png", name=name, options=("-Gdpi=110",))
+def to_svg_many(dots: list) -> list:
+    """Several graphs through one Graphviz process (it lays out every graph of its input in
+    turn and writes one SVG document after another)."""
+    if not dots:
+        return []
+    out = run_dot("".join(dots), "svg", name=f"{len(dots)} charts").decode("utf-8")
+    docs = ["<?xml" + d for d in out.split("<?xml")[1:]]
+    if len(docs) != len(dots):
+        raise GraphvizError(f"Graphviz returned {len(docs)} drawings for {len(dots)} charts")
+    return [_VERSION_COMMENT.sub("<!-- Generated by imsflow with Graphviz -->", d) for d in docs]
+

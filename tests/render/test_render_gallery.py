@@ -107,8 +107,18 @@ def test_committed_diagrams_are_not_stale(seed_gallery):
         with open(committed[rel], "rb") as fh:
             if fh.read() != data:
                 stale.append(f"differs: {rel}")
-    expected_png = {rel[:-4] + ".png" for rel in fresh.files if rel.startswith("diagrams/") and rel.endswith(".svg")}
+    expected_png = {png for rel in fresh.files if rel.startswith("diagrams/") and rel.endswith(".svg")
+                    for png in gallery.png_copies(rel)}
+    expected_png.add(gallery.DOCX)
     stale += [f"missing: {p}" for p in sorted(expected_png - set(committed))]
     leftovers = set(committed) - set(fresh.files) - expected_png
     stale += [f"no longer produced: {p}" for p in sorted(leftovers)]
     assert not stale, "diagrams are stale; run `imsflow diagrams` and commit:\n" + "\n".join(stale)
+
+
+def test_a_partial_run_writes_neither_manifest_nor_docx(tmp_path):
+    assert main(["diagrams", "--model", MINI, "--flow", "R", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "diagrams" / "flows" / "R.svg").exists()
+    assert not (tmp_path / gallery.DOCX).exists() and not (tmp_path / "generated" / "manifest.json").exists()
+    main(["diagrams", "--model", MINI, "--out", str(tmp_path)])
+    assert (tmp_path / gallery.DOCX).exists()  # a full run does write it

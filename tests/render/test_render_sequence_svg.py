@@ -1,11 +1,14 @@
-"""The SVG of a sequence diagram, read back as XML: lifelines, arrows, labels, geometry."""
+"""The SVG of a sequence diagram in the detailed style (`imsflow diagrams --style detailed`, and
+every counterexample), read back as XML: lifelines, arrows, labels, geometry."""
 
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from imsflow.render import raster, sequence
+from imsflow.render import gallery, raster, sequence
+
+from conftest import MINI
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -27,8 +30,13 @@ def _lifeline_x(root) -> dict:
 
 
 @pytest.fixture(scope="module")
-def flow_svg(mini_gallery):
-    return _parse(mini_gallery.files["diagrams/flows/R.svg"])
+def detailed_gallery():
+    return gallery.build(MINI, png=False, style="detailed")
+
+
+@pytest.fixture(scope="module")
+def flow_svg(detailed_gallery):
+    return _parse(detailed_gallery.files["diagrams/flows/R.svg"])
 
 
 def test_lifelines_present_in_order(flow_svg):
@@ -108,16 +116,16 @@ def test_vacuous_result_is_drawn_without_a_violation(mini_gallery):
     assert "vacuous" in caption
 
 
-def test_coordinates_are_printed_deterministically(mini_gallery):
-    text = mini_gallery.files["diagrams/flows/R.svg"].decode()
+def test_coordinates_are_printed_deterministically(detailed_gallery):
+    text = detailed_gallery.files["diagrams/flows/R.svg"].decode()
     assert not re.search(r"\d\.\d\d", text)  # one decimal at most, nothing float-noisy
     assert sequence._n(-0.04) == "0" and sequence._n(2.0) == "2" and sequence._n(2.25) in ("2.2", "2.3")
 
 
 @pytest.mark.skipif(not raster.available(), reason="CairoSVG is not installed")
-def test_png_made_without_a_browser(mini_gallery):
-    png = raster.svg_to_png(mini_gallery.files["diagrams/flows/R.svg"].decode())
+def test_png_made_without_a_browser(detailed_gallery):
+    png = raster.svg_to_png(detailed_gallery.files["diagrams/flows/R.svg"].decode())
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(png[16:20], "big")
-    root = _parse(mini_gallery.files["diagrams/flows/R.svg"])
+    root = _parse(detailed_gallery.files["diagrams/flows/R.svg"])
     assert width == round(float(root.get("width")) * raster.SCALE)

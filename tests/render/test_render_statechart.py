@@ -24,7 +24,7 @@ def test_chart_has_states_end_states_and_enriched_transitions(mini_run):
     first = c["transitions"][0]
     assert (first["sources"], first["dest"], first["message"], first["from"]) == (["idle"], "waiting", "REGISTER", "WIC")
     assert first["step"] == "4-8"
-    assert first["guards"] == ["msg.impu == 1"]  # a lambda guard, shown as its expression
+    assert first["guards"] == ["impu = 1"]  # a lambda guard, shown as its condition in words
     assert first["sends"] == ["REGISTER to P-CSCF"]  # read from the compiled actions
 
 
@@ -86,4 +86,39 @@ def test_three_or_more_listed_sources_share_one_dashed_box():
     assert [b["title"] for b in pseudo] == ["any of: a, b, c"]
     assert [[t["event"] for t in ts] for ts in g["edges"].values()] == [["stop", "halt"]]
     dot = statechart.to_dot(c)
-    assert "<B>7.</B> halt" in dot and "BYE to Y" in dot and "style=dashed" in dot
+    assert "<B>7.</B>&#160;halt" in dot and "BYE to Y" in dot and "style=dashed" in dot
+
+
+def _t(sources, dest, event, flows=(), tags=(), guards=(), note=None):
+    return {"sources": list(sources), "dest": dest, "trigger": "event", "message": None, "from": None,
+            "event": event, "guards": list(guards), "effects": [], "sends": [], "step": None, "step_by_flow": None,
+            "tags": list(tags), "note": note, "name": None, "where": "", "flows": list(flows)}
+
+
+def test_a_large_chart_is_split_by_phase_and_each_part_fits_a_page():
+    from imsflow.render import entity_charts, phases
+
+    names = [f"s{i}" for i in range(24)]
+    ts = [_t([a], b, f"go_{a}_to_{b}_with_a_rather_long_event_name", flows=["R1" if k < 12 else "O1"])
+          for k, (a, b) in enumerate(zip(names, names[1:]))]
+    ts.append(_t(["s3"], "s0", "late_thing", tags=["late"]))
+    c = {"entity": "X", "clause": "", "initial": "s0", "states": [{"name": n, "end": False} for n in names],
+         "transitions": ts}
+    flow_phase = {"R1": phases.phase_of("R1", "Registration of something"),
+                  "O1": phases.phase_of("O1", "Outbound session")}
+    split = phases.split(c, flow_phase)
+    assert [p for p, _ in split] == ["registration", "outbound call", "robustness"]
+    assert sum(len(sub["transitions"]) for _, sub in split) == len(ts)
+    (parts,) = phases.page_charts([split[0][1]], entity_charts.draw)
+    assert sum(len(ch["transitions"]) for ch, _ in parts) == 12
+    assert all(phases.fits(svg) for _, svg in parts)
+    whole_svg = statechart.to_svg(statechart.to_dot(c))
+    assert not phases.fits(whole_svg)  # what made the split necessary
+
+
+def test_guards_read_as_conditions_not_source():
+    assert statechart.readable_condition("msg.cred == 'password' and not e.pool_mode()") == \
+        "cred = password and not pool mode"
+    assert statechart.readable_condition("scenario.range_flow(config)") == "range flow config"
+    assert statechart.readable_condition("flag('ringing', 'no')(e)") == "flag ringing no"
+    assert statechart.readable_condition("msg.result != 'valid'") == "result not valid"
