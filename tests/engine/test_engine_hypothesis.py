@@ -245,7 +245,7 @@ def test_printed_lassos_of_the_reference_models_are_fair():
     import os
 
     from imsflow.loader import load
-    from imsflow.pipeline import lower, selected_properties
+    from imsflow.pipeline import selected_properties, system_for
 
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     checked = 0
@@ -254,8 +254,8 @@ def test_printed_lassos_of_the_reference_models_are_fair():
         loaded = load(model_dir)
         config = loaded.model.config(flow, settings, 2)
         props = [p for p in selected_properties(loaded, config, None) if p.kind == "response"]
-        ts, goals = lower(loaded, flow, config, props, eager=False)
-        outcomes, _ = ExplicitChecker(progress=False).check(ts, props, goals=goals)
+        ts, obligations = system_for(loaded, flow, config, props, eager=False)
+        outcomes, _ = ExplicitChecker(progress=False).check(ts, obligations)
         for prop, o in zip(props, outcomes):
             assert o.verdict is Verdict.VIOLATED
             mk = next(k for k, m in enumerate(ts.monitors) if m.property == prop.id)
