@@ -173,22 +173,28 @@ def _load_yaml(path: str, rel: str):
         raise PropertyError(f"{rel} is not valid YAML: {exc}") from None
     lines: dict = {}
     if node is not None:
-        _record_lines(loader, node, (), lines)
+        _record_lines(loader, node, (), lines, rel)
     return data, lines
 
 
-def _record_lines(loader, node, path: tuple, lines: dict) -> None:
+def _record_lines(loader, node, path: tuple, lines: dict, rel: str) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen = set()
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if key is None:
                 continue
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _record_lines(loader, value_node, path + (key,), lines)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                # YAML keeps the last of two equal keys without a word: one condition would vanish.
+                raise PropertyError(f"{key!r} is given twice in one mapping", where=f"{rel}:{line}")
+            seen.add(key)
+            lines[path + (key,)] = line
+            _record_lines(loader, value_node, path + (key,), lines, rel)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record_lines(loader, item, path + (i,), lines)
+            _record_lines(loader, item, path + (i,), lines, rel)
 
 
 def _load_file(path: str) -> list[Property]:
