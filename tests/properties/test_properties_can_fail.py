@@ -38,6 +38,16 @@ def scscf_skips_authentication(mp):
     b.patch_transitions(mp, "S-CSCF", lambda t: t.do == "ask_vectors", do="trusted_node", dest="saving")
 
 
+def scscf_registers_another_identity(mp):
+    """The S-CSCF's 200 names an identity other than the one it authenticated."""
+
+    def ok(self):
+        self.mark("scscf_registered")
+        self._to_icscf("200(REGISTER)", impu=2 if self.v.impu != 2 else 3)
+
+    b.patch_method(mp, "S-CSCF", "registered_ok", ok)
+
+
 def uicc_with_another_key(mp):
     """The environment, not the S-CSCF: a card whose K is not the subscription's computes a RES
     that differs from XRES."""
@@ -222,6 +232,7 @@ CASES = [
     ("scscf-200-only-after-authentication", "F1", {}, scscf_skips_authentication),
     ("scscf-200-only-after-authentication", "F2", {}, scscf_skips_authentication),
     ("scscf-200-only-after-authentication", "F1", {}, scscf_skips_res_check_against_a_wrong_card),
+    ("scscf-200-only-after-authentication", "F3", {}, scscf_registers_another_identity),
     ("range-200-after-valid-token", "F5", {"faults": "bad_token"}, wst_binds_range_identity_on_any_result),
     ("token-verified-before-mapping", "F3", {"faults": "bad_token"}, wst_registers_on_any_token_result),
     ("token-verified-before-mapping", "F5", {"faults": "bad_token"}, wst_binds_range_identity_on_any_result),
