@@ -1,4 +1,4 @@
-"""Adversarial: misspell, one at a time, every name the seed catalogue uses - each mapping key
+"""Adversarial: misspell, one at a time, every name the seed catalogue (and the example models' catalogues) uses - each mapping key
 and each string value that names something (a message, field, value, entity, state, tag,
 variant, flow, key, verdict...) - and the load must fail with the line of that very name.
 A name whose misspelling loads silently is a name the validator does not check."""
@@ -14,8 +14,9 @@ from imsflow.patterns.spec import load_properties
 from imsflow.patterns.validate import validate
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-FILES = sorted(os.path.join(ROOT, "properties", f) for f in os.listdir(os.path.join(ROOT, "properties"))
-               if f.endswith(".yaml"))
+MODELS = [None, "examples/two_phase", "examples/abp", "tests/promela/pingpong", "tests/workflow/fixtures/gate"]
+FILES = [(model, os.path.join(ROOT, model or "", "properties", f)) for model in MODELS
+         for f in sorted(os.listdir(os.path.join(ROOT, model or "", "properties"))) if f.endswith(".yaml")]
 PROSE = {"id", "statement", "clause", "reason", "note"}  # free text: any spelling is valid
 REQUIRED = {"id", "kind", "statement", "clause"}  # misspelt, they are missing: named at the property
 
@@ -41,9 +42,10 @@ def _cases(path):
         yield text, node.start_mark.index, node.end_mark.index, node.value, node.start_mark.line + 1
 
 
-@pytest.mark.parametrize("path", FILES, ids=os.path.basename)
-def test_a_misspelt_name_is_an_error_at_its_line(tmp_path, path):
-    model, unchecked, cases = load().model, [], 0
+@pytest.mark.parametrize("model_dir, path", FILES, ids=[os.path.relpath(p, ROOT) for _, p in FILES])
+def test_a_misspelt_name_is_an_error_at_its_line(tmp_path, model_dir, path):
+    model = load(os.path.join(ROOT, model_dir) if model_dir else None).model
+    unchecked, cases = [], 0
     for text, start, end, name, line in _cases(path):
         original = text[start:end]
         inner = original.find(name)
@@ -57,5 +59,5 @@ def test_a_misspelt_name_is_an_error_at_its_line(tmp_path, path):
                 unchecked.append(f"{line}: {name}x -> {err.render()}")
         else:
             unchecked.append(f"{line}: {name}x loads without an error")
-    assert cases > 100  # the catalogue's names were found and tried
+    assert cases > 10  # the catalogue's names were found and tried
     assert unchecked == []
