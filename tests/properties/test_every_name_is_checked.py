@@ -1,6 +1,7 @@
-"""Adversarial: misspell, one at a time, every name the seed catalogue (and the example models' catalogues) uses - each mapping key
-and each string value that names something (a message, field, value, entity, state, tag,
-variant, flow, key, verdict...) - and the load must fail with the line of that very name.
+"""Adversarial: misspell, one at a time, every name the seed catalogue (and each example
+model's) uses - each mapping key and each string value that names something (a message, field,
+value, entity, state, tag, variant, flow, key, verdict...) - and the load must fail with the
+line of that very name.
 A name whose misspelling loads silently is a name the validator does not check."""
 
 import os
