@@ -35,7 +35,8 @@ class CSS(Entity):
         impu = impu or POOL[0]
         self.v.next = impu
         # The seed puts the identity's digest password into this REGISTER.
-        self.send("WST", "REGISTER", wic=1, impu=impu, cred="password", token="none", tna="no")
+        self.send("WST", "REGISTER", wic=1, impu=impu, cred="password", token="none", tna="no",
+                  response="none")
 
     def next_or_done(self):
         i = POOL.index(self.v.next)

@@ -10,7 +10,7 @@ and in-dialog requests of a session do not (it does not record-route).
 from imsflow.authoring import Entity, T, recv
 
 from .common import NOT_IN_SEED, relay
-from .messages import CRED, IMPU, TNA
+from .messages import CRED, IMPU, RESPONSE, TNA
 
 REG_FIRST = {"F1": "4-8", "F2": "4-8", "F4": "2-6"}
 REG_FINAL = {"F1": "11-14", "F2": "9-12", "F3": "7-10", "F4": "7-10"}
@@ -26,16 +26,17 @@ class ICSCF(Entity):
     states = ["idle", "uar", "lir", "lir_cancelled"]
     initial = "idle"
     end_states = ["idle"]
-    variables = {"impu": IMPU, "cred": CRED, "tna": TNA, "callee": IMPU}
+    variables = {"impu": IMPU, "cred": CRED, "tna": TNA, "response": RESPONSE, "callee": IMPU}
 
     def ask_hss(self):
         self.v.impu, self.v.cred, self.v.tna = self.msg.impu, self.msg.cred, self.msg.tna
+        self.v.response = self.msg.response
         phase = "initial" if self.msg.cred == "none" and self.msg.tna != "asserted" else "response"
         self.send("HSS", "UAR", wic=self.context, impu=self.msg.impu, phase=phase)
 
     def to_scscf(self):
         self.send("S-CSCF", "REGISTER", wic=self.context, impu=self.v.impu, cred=self.v.cred, token="none",
-                  tna=self.v.tna)
+                  tna=self.v.tna, response=self.v.response)
 
     def barred(self):
         self.send("P-CSCF", "403", wic=self.context, impu=self.v.impu)

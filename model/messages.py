@@ -16,6 +16,12 @@ WIC = (0, 1, 2, 3, 4)
 CRED = ("none", "password", "res", "digest", "token")
 TOKEN = ("none", "valid", "forged", "expired")
 TNA = ("no", "claimed", "asserted")
+# Whether an authentication response is the one the network expects - RES = XRES (TS 33.102
+# 6.3.3: both are f2 of the subscriber's K and the challenge's RAND), or a digest response
+# computed from the subscription's password (RFC 3261 22.4).  A fact of the key material,
+# set where the response is computed, so that what the S-CSCF accepts can be checked from
+# the REGISTER it received rather than from the S-CSCF's own word.
+RESPONSE = ("none", "matches", "wrong")
 PROFILE = ("webrtc", "ims")  # WebRTC: ICE + DTLS-SRTP + Opus; IMS: RTP/SRTP + AMR-WB
 CODEC = ("opus", "amrwb")
 YESNO = ("no", "yes")
@@ -58,10 +64,10 @@ MESSAGES = [
     _t("READ_ID", "UICC", "WIC reads IMPI/IMPU from the UICC"),
     _t("IDENTITY", "UICC", "IMPI/IMPU of the device", impu=IMPU),
     _t("AUTHENTICATE", "UICC", "AUTHENTICATE(RAND, AUTN)", autn=("valid", "forged")),
-    _t("AUTH_RESULT", "UICC", "RES computed by the UICC", cred=("res",)),
+    _t("AUTH_RESULT", "UICC", "RES computed by the UICC", cred=("res",), response=RESPONSE[1:]),
     _t("AUTH_FAILURE", "UICC", "AUTN did not verify: no RES"),
     # SIP registration
-    _sip("REGISTER", "SIP REGISTER", impu=IMPU, cred=CRED, token=TOKEN, tna=TNA),
+    _sip("REGISTER", "SIP REGISTER", impu=IMPU, cred=CRED, token=TOKEN, tna=TNA, response=RESPONSE),
     _sip("401", "401 Unauthorized: the challenge", impu=IMPU, auth=("aka", "digest"),
          keys=("none", "ck_ik")),
     _sip("403", "403 Forbidden", impu=IMPU),

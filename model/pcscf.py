@@ -70,7 +70,7 @@ class PCSCF(Entity):
             tna = "asserted"
             self.mark("tna_asserted")
         self.send("I-CSCF", "REGISTER", wic=self.context, impu=self.msg.impu, cred=self.msg.cred,
-                  token=self.msg.token, tna=tna)
+                  token=self.msg.token, tna=tna, response=self.msg.response)
 
     def to_peer(self, name, **fields):
         if self.v.peer in ("WST", "ROGUE"):

@@ -47,7 +47,7 @@ class ROGUE(Entity):
     end_states = ["lurking", "attacked"]
 
     def registration_attack(self):
-        self.send("P-CSCF", "REGISTER", wic=1, impu=1, cred="none", token="none", tna="claimed")
+        self.send("P-CSCF", "REGISTER", wic=1, impu=1, cred="none", token="none", tna="claimed", response="none")
         self.send("WST", "WSS_CONNECT", wic=1, origin="rogue")
 
     def session_attack(self):

@@ -90,7 +90,10 @@ class SCSCF(Entity):
         self._to_icscf("401", impu=self.v.impu, auth=self.msg.av, keys=keys)
 
     def response_matches(self):
-        return (self.v.av, self.msg.cred) in (("aka", "res"), ("digest", "digest")) and self.msg.impu == self.v.impu
+        # The response answers the pending vector's scheme, for the challenged identity, and is
+        # the expected one: RES = XRES, or the digest computed from H(A1) (TS 33.203 6.1.1).
+        return (self.v.av, self.msg.cred) in (("aka", "res"), ("digest", "digest")) and \
+            self.msg.impu == self.v.impu and self.msg.response == "matches"
 
     def accept_response(self):
         # RES = XRES (AKA) or a valid digest response: the user is authenticated.

@@ -23,8 +23,9 @@ class UICC(Entity):
 
     def compute_res(self):
         # AUTN verified against K and SQN inside the card; only RES leaves it.
+        # The card holds the subscriber's K, so its RES is the XRES the HSS derived (TS 33.102 6.3.3).
         self.mark("autn_verified")
-        self.reply("AUTH_RESULT", cred="res")
+        self.reply("AUTH_RESULT", cred="res", response="matches")
 
     def refuse(self):
         self.reply("AUTH_FAILURE")

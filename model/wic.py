@@ -107,13 +107,15 @@ class WIC(Entity):
 
     def _register(self, **fields):
         fields.setdefault("token", "none")
+        fields.setdefault("response", "none")
         self.send("WST", "REGISTER", wic=self.index or 1, tna="no", **fields)
 
     def ask_uicc(self):
         self.send("UICC", "AUTHENTICATE", index=self.index, autn="valid")
 
     def answer_challenge(self):
-        self._register(impu=self.v.impu, cred="res")
+        # Steps 10-11: the RES the UICC computed goes into the new REGISTER as it is.
+        self._register(impu=self.v.impu, cred="res", response=self.msg.response)
 
     def now_registered(self):
         self.v.impu = self.msg.impu

@@ -86,8 +86,9 @@ class WST(Entity):
         self.mark("origin_rejected")
         self.reply("WSS_REJECT", wic=self.context)
 
-    def forward_register(self, cred="none", tna="no"):
-        self.send("P-CSCF", "REGISTER", wic=self.context, impu=self.v.impu, cred=cred, token="none", tna=tna)
+    def forward_register(self, cred="none", tna="no", response="none"):
+        self.send("P-CSCF", "REGISTER", wic=self.context, impu=self.v.impu, cred=cred, token="none", tna=tna,
+                  response=response)
 
     def register_plain(self):
         # Steps 4-8: "forms an IMS standard SIP register message" from the WIC's.
@@ -128,8 +129,8 @@ class WST(Entity):
 
     def answer_digest(self):
         # F2 steps 9-12 / F4 steps 7-10: the WST computes the digest response itself from the
-        # password it was given.
-        self.forward_register(cred="digest")
+        # password it was given - the subscription's own (6.X.2.2.2 step 3), so the response matches.
+        self.forward_register(cred="digest", response="matches")
 
     def to_peer(self, name):
         if self.v.peer == "css":
@@ -443,7 +444,7 @@ class WST(Entity):
         T("reg_pending", "idle", on=recv("P-CSCF", "401"),
           when=lambda e: e.v.peer == "css" and e.v.pw == "no", do="refuse_registration"),
         T("challenged", "reg_auth", on=recv("WIC", "REGISTER"), when=lambda e: e.msg.cred == "res",
-          do=lambda e: e.forward_register(cred="res"), step={"F1": "11-14"}),
+          do=lambda e: e.forward_register(cred="res", response=e.msg.response), step={"F1": "11-14"}),
         T(["reg_pending", "reg_auth"], "registered", on=recv("P-CSCF", "200(REGISTER)"), do="registered_ok",
           step={"F1": "15", "F2": "15", "F3": "15", "F4": "11"}),
         T(["reg_pending", "reg_auth"], "ws_open", on=recv("P-CSCF", "403"), when=lambda e: e.v.peer == "wic",

@@ -184,22 +184,28 @@ def _load_yaml(path: str, rel: str):
         loader.dispose()
     lines: dict = {}
     if node is not None:
-        _record_lines(loader, node, (), lines)
+        _record_lines(loader, node, (), lines, rel)
     return data, lines
 
 
-def _record_lines(loader, node, path: tuple, lines: dict) -> None:
+def _record_lines(loader, node, path: tuple, lines: dict, rel: str) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen = set()
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if key is None:
                 continue
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _record_lines(loader, value_node, path + (key,), lines)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                # YAML keeps the last of two equal keys without a word: one condition would vanish.
+                raise PropertyError(f"{key!r} is given twice in one mapping", where=f"{rel}:{line}")
+            seen.add(key)
+            lines[path + (key,)] = line
+            _record_lines(loader, value_node, path + (key,), lines, rel)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record_lines(loader, item, path + (i,), lines)
+            _record_lines(loader, item, path + (i,), lines, rel)
 
 
 def _load_file(path: str) -> list[Property]:
@@ -290,9 +296,7 @@ EVENT_ROLES = ("first", "then", "reset", "trigger", "response", "event", "accept
 
 def _check_shape(pid: str, kind: str, spec: dict, at) -> None:
     required, optional = _SHAPES[kind]
-    missing = required - set(spec)
-    if missing:
-        raise PropertyError(f"property {pid!r} ({kind}) needs {sorted(missing)}", where=at())
+    # An unknown field first: a misspelt required one ('frist') is named at its own line.
     unknown = set(spec) - required - optional
     if unknown:
         bad = sorted(unknown, key=str)[0]
@@ -301,6 +305,9 @@ def _check_shape(pid: str, kind: str, spec: dict, at) -> None:
             f"property {pid!r} ({kind}): unknown field {bad!r}", where=at(bad), known=known,
             hint=did_you_mean(bad, known),
         )
+    missing = required - set(spec)
+    if missing:
+        raise PropertyError(f"property {pid!r} ({kind}) needs {sorted(missing)}", where=at())
     if kind == "reachability" and not ({"goal", "goal_state"} & set(spec)):
         raise PropertyError(f"property {pid!r}: reachability needs 'goal' or 'goal_state'", where=at())
     for role in EVENT_ROLES:

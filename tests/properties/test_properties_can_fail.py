@@ -38,6 +38,31 @@ def scscf_skips_authentication(mp):
     b.patch_transitions(mp, "S-CSCF", lambda t: t.do == "ask_vectors", do="trusted_node", dest="saving")
 
 
+def scscf_registers_another_identity(mp):
+    """The S-CSCF's 200 names an identity other than the one it authenticated."""
+
+    def ok(self):
+        self.mark("scscf_registered")
+        self._to_icscf("200(REGISTER)", impu=2 if self.v.impu != 2 else 3)
+
+    b.patch_method(mp, "S-CSCF", "registered_ok", ok)
+
+
+def uicc_with_another_key(mp):
+    """The environment, not the S-CSCF: a card whose K is not the subscription's computes a RES
+    that differs from XRES."""
+    b.patch_method(mp, "UICC", "compute_res",
+                   lambda self: (self.mark("autn_verified"), self.reply("AUTH_RESULT", cred="res", response="wrong")))
+
+
+def scscf_skips_res_check_against_a_wrong_card(mp):
+    """The S-CSCF accepts any response of the challenged scheme without comparing RES with XRES
+    (and the card's RES is wrong)."""
+    uicc_with_another_key(mp)
+    b.patch_method(mp, "S-CSCF", "response_matches",
+                   lambda self: (self.v.av, self.msg.cred) in (("aka", "res"), ("digest", "digest")))
+
+
 def wst_binds_range_identity_on_any_result(mp):
     """The WST binds a WIC to a range identity and confirms it whatever the IWAIS answered."""
     b.patch_transitions(mp, "WST", lambda t: t.do == "bind_range_identity", when=None)
@@ -93,7 +118,7 @@ def pcscf_asserts_tna_for_anyone_silently(mp):
         self.v.peer = self.sender
         tna = "asserted" if self.msg.tna == "claimed" else "no"
         self.send("I-CSCF", "REGISTER", wic=self.context, impu=self.msg.impu, cred=self.msg.cred,
-                  token=self.msg.token, tna=tna)
+                  token=self.msg.token, tna=tna, response=self.msg.response)
 
     b.patch_method(mp, "P-CSCF", "forward_register", forward)
 
@@ -116,7 +141,7 @@ def uicc_gives_res_unasked(mp):
 
     def identity(self):
         self.reply("IDENTITY", impu=self.index or 1)
-        self.reply("AUTH_RESULT", cred="res")
+        self.reply("AUTH_RESULT", cred="res", response="matches")
 
     b.patch_method(mp, "UICC", "identity", identity)
 
@@ -206,6 +231,8 @@ CASES = [
     ("no-websocket-from-rogue-origin", "F3", {"rogue": "yes"}, wst_accepts_rogue_origin),
     ("scscf-200-only-after-authentication", "F1", {}, scscf_skips_authentication),
     ("scscf-200-only-after-authentication", "F2", {}, scscf_skips_authentication),
+    ("scscf-200-only-after-authentication", "F1", {}, scscf_skips_res_check_against_a_wrong_card),
+    ("scscf-200-only-after-authentication", "F3", {}, scscf_registers_another_identity),
     ("range-200-after-valid-token", "F5", {"faults": "bad_token"}, wst_binds_range_identity_on_any_result),
     ("token-verified-before-mapping", "F3", {"faults": "bad_token"}, wst_registers_on_any_token_result),
     ("token-verified-before-mapping", "F5", {"faults": "bad_token"}, wst_binds_range_identity_on_any_result),
@@ -240,3 +267,10 @@ def test_property_holds_on_the_seed_and_fails_on_a_broken_model(monkeypatch, pro
     broken = _verdict(prop, flow, settings)
     assert broken.verdict.value == "violated", (prop, flow, breakage.__doc__, broken.reason)
     assert broken.trace, "a violation comes with its counterexample"
+
+
+def test_the_seed_scscf_refuses_a_res_that_is_not_xres(monkeypatch):
+    """With a card computing a wrong RES the seed's S-CSCF refuses it (403): no 200 is ever sent,
+    so the property is vacuous - its trigger never happens - and not violated."""
+    uicc_with_another_key(monkeypatch)
+    assert _verdict("scscf-200-only-after-authentication", "F1", {}).verdict.value == "vacuous"

@@ -59,6 +59,8 @@ CASES = [
      "    where: {tna: asserted}  #<\n    sends: SAR\n", "MAA has no field 'tna'", None),
     ("sent-where-on-the-sent-message", "  kind: absence\n  event:\n    entity: S-CSCF\n    receives: REGISTER\n"
      "    sends: MAR\n    sent_where: {tna: asserted}  #<\n", "MAR has no field 'tna'", None),
+    ("key-twice", "  kind: absence\n  event:\n    sends: REGISTER\n    where:\n      cred: res\n"
+     "      cred: password  #<\n", "'cred' is given twice", None),
     ("sent-where-without-sends", "  kind: absence\n  event:\n    entity: S-CSCF\n    receives: REGISTER\n"
      "    sent_where: {impu: 1}  #<\n", "'sent_where' reads the sent message", None),
 ]
@@ -111,3 +113,17 @@ def test_every_seed_property_knows_the_line_of_its_fields():
     assert file.endswith("registration.yaml")
     with open(os.path.join(ROOT, "properties", "registration.yaml")) as fh:
         assert "tna: asserted" in fh.read().splitlines()[int(line) - 1]
+
+
+def _patterns(spec):
+    for role in ("first", "then", "reset", "trigger", "response", "event", "accept", "goal"):
+        value = spec.get(role)
+        for pat in value if isinstance(value, list) else [value] if value else []:
+            yield pat
+
+
+def test_a_seed_property_that_still_reads_a_tag_says_why_in_a_note():
+    """Properties observe messages or another entity's state; a tag that remains is explained."""
+    tagged = [p.id for p in load().properties
+              if any("tag" in pat or "not_tag" in pat for pat in _patterns(p.spec)) and not p.note]
+    assert tagged == []
