@@ -16,7 +16,7 @@ from .errors import ImsflowError
 from .patterns.verdict import ExitCode
 
 # Commands in the order `imsflow --help` lists them; any other module in commands/ follows.
-ORDER = ["check", "list", "trace", "diagrams", "export", "matrix", "diff", "report", "conform", "lint"]
+ORDER = ["check", "list", "trace", "diagrams", "export", "matrix", "diff", "report", "conform", "lint", "mutate"]
 
 
 def _command_modules():

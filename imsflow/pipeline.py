@@ -33,6 +33,9 @@ class CheckRequest:
     progress: bool | None = None
     por: bool = True  # explicit engine: partial-order reduction where sound
     symmetry: bool = True  # explicit engine: symmetry reduction over identical instances where sound
+    # LoadedModel -> LoadedModel, applied right after loading: how `imsflow mutate` checks a
+    # mutant of the model through this same path (imsflow/mutate/apply.py).
+    transform: object = None
 
 
 @dataclass
@@ -100,6 +103,8 @@ def compile_for(loaded: LoadedModel, config, props, *, eager: bool = True):
 
 def check(request: CheckRequest) -> Run:
     loaded = load(request.model_dir)
+    if request.transform is not None:
+        loaded = request.transform(loaded)
     model = loaded.model
     engine = engine_named(request.engine, request)
     results, warnings = [], []
