@@ -19,8 +19,9 @@ def to_json(run: MutationRun) -> dict:
         if o["kills"]:
             entry["killed_by"] = sorted({k["property"] for k in o["kills"]})
             entry["kills"] = o["kills"]
-        if o["flows"]:
-            entry["flows"] = o["flows"]
+        if o["flows"]:  # the survivor's shortest trace is given once, below
+            entry["flows"] = {f: {k: v for k, v in rec.items() if k not in ("trace", "entries")}
+                              for f, rec in o["flows"].items()}
         if o["status"] == "survived":
             shortest = _shortest_change(o)
             if shortest:
@@ -39,7 +40,8 @@ def to_json(run: MutationRun) -> dict:
                     "mutants_per_second": round(len(run.mutants) / run.seconds, 2) if run.seconds else None},
         "per_operator": _per_operator(run),
         "per_property": per_property,
-        "never_broken": [pid for pid, n in per_property.items() if n == 0],
+        "never_broken": [pid for pid, n in per_property.items() if n == 0 and pid not in _undecided(run)],
+        "undecided_on_original": _undecided(run),
         "original": run.original,
         "mutants": mutants,
         "warnings": run.warnings,
@@ -53,6 +55,15 @@ def _shortest_change(outcome: dict) -> dict | None:
             best = {"flow": flow, "steps": f["steps"], "listing": f["trace"], "entries": f.get("entries", []),
                     "note": f.get("change", "")}
     return best
+
+
+def _undecided(run: MutationRun) -> list:
+    """Properties inconclusive on the original in every flow: they can kill nothing."""
+    verdicts: dict = {}
+    for flow in run.original.values():
+        for pid, v in flow.items():
+            verdicts.setdefault(pid, set()).add(v)
+    return sorted(pid for pid, vs in verdicts.items() if vs == {"inconclusive"})
 
 
 def _per_operator(run: MutationRun) -> dict:
@@ -86,8 +97,12 @@ def render_text(run: MutationRun, *, traces: bool = True) -> str:
         lines.append(f"{op:16} {c['mutants']:7} " + " ".join(f"{c[k]:12}" for k in STATUSES))
     lines += ["", "kills per property:"]
     for pid, n in doc["per_property"].items():
-        lines.append(f"  {n:5}  {pid}" + ("   <- no mutant breaks it: this property cannot fail in this model"
-                                          if n == 0 else ""))
+        note = ""
+        if pid in doc["undecided_on_original"]:
+            note = "   <- inconclusive on the original model: it can kill nothing (raise --max-states)"
+        elif n == 0:
+            note = "   <- no mutant breaks it: this property cannot fail in this model"
+        lines.append(f"  {n:5}  {pid}{note}")
     by_status = defaultdict(list)
     for m in doc["mutants"]:
         by_status[m["status"]].append(m)
