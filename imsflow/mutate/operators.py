@@ -228,9 +228,9 @@ OPERATOR_MEANING = {
     "redirect-send": "a message sent to another entity that also receives it from the sender",
     "change-field": "a sent message with another value of one field's declared domain",
     "skip-step": "a transition that stays in its source state, or moves on without its effect",
-    "remove-release": f"a release ({RELEASE.pattern}) that is no longer sent",
+    "remove-release": "a release (*_RELEASE, STR, BYE, CANCEL) that is no longer sent",
     "swap-sends": "two messages of one transition sent in the other order",
-    "accept-in-state": "a receipt also taken, first, in another state where the message arrives",
+    "accept-in-state": "a receipt also taken, first, in another state that handles the same message",
 }
 
 

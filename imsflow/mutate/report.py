@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter, defaultdict
+
+from ..loader import default_model_dir
 
 from .operators import OPERATOR_MEANING, OPERATORS
 from .run import STATUSES, MutationRun
@@ -15,7 +18,7 @@ DEFINITION = ("killed: some property's verdict differs from the original's on so
 def to_json(run: MutationRun) -> dict:
     mutants = []
     for m, o in zip(run.mutants, run.outcomes):
-        entry = {**m.to_json(), "status": o["status"], "reason": o.get("reason", "")}
+        entry = {**m.to_json(), "status": o["status"], "reason": o.get("reason", ""), "rerun": rerun(run, m.id)}
         if o["kills"]:
             entry["killed_by"] = sorted({k["property"] for k in o["kills"]})
             entry["kills"] = o["kills"]
@@ -46,6 +49,21 @@ def to_json(run: MutationRun) -> dict:
         "mutants": mutants,
         "warnings": run.warnings,
     }
+
+
+def rerun(run: MutationRun, mutant_id: str) -> str:
+    """The command that checks this one mutant again."""
+    parts = ["imsflow", "mutate"]
+    if run.model_dir != default_model_dir():
+        parts += ["--model", run.model_dir]
+    for flow in run.request.flows or ():
+        parts += ["--flow", flow]
+    for name, value in run.request.settings.items():
+        parts += ["--set", f"{name}={value}"]
+    if run.request.wics != 1:
+        parts += ["--wics", str(run.request.wics)]
+    parts += ["--mutant", mutant_id]
+    return " ".join(shlex.quote(p) for p in parts)
 
 
 def _shortest_change(outcome: dict) -> dict | None:
@@ -116,6 +134,7 @@ def render_text(run: MutationRun, *, traces: bool = True) -> str:
                 lines += ["    " + row for row in t["listing"].splitlines()]
             elif m.get("reason"):
                 lines.append(f"    {m['reason']}")
+            lines.append(f"    re-run: {m['rerun']}")
     sections = [("inconclusive", "inconclusive mutants (raise --max-states)"),
                 ("unreached", "unreached mutants: no run exercises the change - a gap in the world model, not an equivalence"),
                 ("equivalent", "equivalent mutants (excluded from the score)"),

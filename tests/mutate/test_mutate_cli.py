@@ -21,6 +21,7 @@ def test_text_output_gives_the_score_the_tables_and_the_survivors(capsys):
     assert "score: 26 killed / (35 - 2 equivalent - 0 invalid) = 78.8 %" in out
     assert "surviving mutants (4), by entity:" in out
     assert "drop-send:SERVER:0:LOGGER:LOG" in out and "shortest run to the change (session, 2 steps" in out
+    assert f"re-run: imsflow mutate --model {TINY} --mutant drop-send:SERVER:0:LOGGER:LOG" in out
     assert "unreached mutants: no run exercises the change - a gap in the world model" in out
     assert "equivalent mutants (excluded from the score) (2):" in out
     for op in ("drop-guard", "drop-send", "redirect-send", "change-field", "skip-step", "remove-release",
