@@ -130,7 +130,8 @@ def _drop_guard(t, probe, params):
 def _skip(t, probe, params):
     if params["how"] == "stay":
         def stayed(e):
-            probe.hit()
+            if e.state != t.dest:  # from the target state itself, staying changes nothing
+                probe.hit()
 
         stayed.__name__ = "stayed"
         return dataclasses.replace(t, dest=None, do=_items(t.do) + [stayed])

@@ -186,8 +186,8 @@ def run_mutant_job(job: dict) -> dict:
     except ImsflowError as exc:
         out.update(status="invalid", reason=str(exc))
         return out
-    except RecursionError as exc:  # pragma: no cover - a mutant that loops in its effect
-        out.update(status="invalid", reason=f"the mutant's transition recursed: {exc}")
+    except Exception as exc:  # pragma: no cover - one mutant must not end a run of thousands
+        out.update(status="invalid", reason=f"imsflow could not evaluate this mutant: {type(exc).__name__}: {exc}")
         return out
     out["status"], out["reason"] = _classify(out)
     return out
