@@ -19,7 +19,8 @@ from .loader import BUILTINS_ONLY_ENV
 from .patterns.verdict import ExitCode
 
 # Commands in the order `imsflow --help` lists them; any other module in commands/ follows.
-ORDER = ["check", "list", "trace", "diagrams", "export", "matrix", "diff", "report", "conform", "import_", "lint"]
+ORDER = ["check", "list", "trace", "diagrams", "export", "matrix", "diff", "report", "conform", "import_", "lint",
+         "mutate"]
 
 
 def _command_modules():

@@ -36,6 +36,9 @@ class CheckRequest:
     progress: bool | None = None
     por: bool = True  # explicit engine: partial-order reduction where sound
     symmetry: bool = True  # explicit engine: symmetry reduction over identical instances where sound
+    # LoadedModel -> LoadedModel, applied right after loading: how `imsflow mutate` checks a
+    # mutant of the model through this same path (imsflow/mutate/apply.py).
+    transform: object = None
 
 
 @dataclass
@@ -122,6 +125,8 @@ def system_for(loaded: LoadedModel, flow, config, props, *, request: CheckReques
 
 def check(request: CheckRequest) -> Run:
     loaded = load(request.model_dir)
+    if request.transform is not None:
+        loaded = request.transform(loaded)
     model = loaded.model
     engine = engine_named(request.engine, request)
     results, warnings = [], []

@@ -25,20 +25,38 @@ def register(sub) -> None:
     )
     add_run_args(p)
     p.add_argument("--out", metavar="DIR", default="report", help=f"where {FILE_NAME} goes (default: report/)")
+    p.add_argument("--mutation", metavar="FILE", default=None,
+                   help="add the specification-strength section from a saved 'imsflow mutate' run (its mutate.json)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     ensure_out_dir(args.out)
+    mutation = _mutation(args.mutation) if args.mutation else None
     request = request_from(args, vary_default_all=False)
     request.diagrams = True
     result = run_matrix(request)
     refuse_empty(result)
     command = "imsflow " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["report"] else ""
-    page = render_html(result, command)
+    page = render_html(result, command, mutation)
     path = os.path.join(args.out, FILE_NAME)
     write_atomically(path, page)
     unexpected = sum(1 for r in result.results if not r.as_expected)
     sys.stdout.write(f"wrote {path} ({len(page) // 1024} KB): {result.stats['results']} verdicts over "
                      f"{result.stats['runs']} run(s), {unexpected} unexpected\n")
     return int(result.exit_code)
+
+
+def _mutation(path: str) -> dict:
+    import json
+
+    from ..errors import UsageError
+    from ..render.report_mutation import check_document
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return check_document(json.load(fh), path)
+    except OSError as exc:
+        raise UsageError(f"--mutation {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--mutation {path}: not JSON ({exc.msg})", where=f"{path}:{exc.lineno}") from None

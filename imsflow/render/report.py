@@ -108,7 +108,8 @@ def _json_for_script(data: dict) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
 
 
-def render_html(run, command: str = "") -> str:
+def render_html(run, command: str = "", mutation: dict | None = None) -> str:
+    """`mutation`: a saved `imsflow mutate` document, shown as its own section (report_mutation.py)."""
     data = report_data(run, command)
     s = run.stats
     unexpected = sum(1 for r in run.results if not r.as_expected)
@@ -123,4 +124,9 @@ def render_html(run, command: str = "") -> str:
     for key, value in (("__CSS__", CSS), ("__JS__", JS), ("__TITLE__", html.escape(title)),
                        ("__SUBTITLE__", html.escape(subtitle)), ("__FOOTER__", html.escape(footer))):
         page = page.replace(key, value)
-    return page.replace("__DATA__", _json_for_script(data))
+    page = page.replace("__DATA__", _json_for_script(data))
+    if mutation is not None:
+        from .report_mutation import insert
+
+        page = insert(page, mutation)  # after the data: its JSON has no "<", so no "</main>" either
+    return page

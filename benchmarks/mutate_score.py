@@ -1,0 +1,52 @@
+"""imsflow mutate on the seed model (every flow, default variants, 1 WIC): the score, the
+counts per operator and per status, the survivors per entity, seconds and mutants/s.
+
+    python benchmarks/mutate_score.py [--flows F1,...] [--operators drop-send,...] [--jobs N] [--json FILE]
+"""
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from imsflow.mutate.report import render_text, to_json  # noqa: E402
+from imsflow.mutate.run import MutateRequest, run_mutation  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--flows", default=None, help="comma-separated flow ids (default: all)")
+    ap.add_argument("--operators", default=None, help="comma-separated operators (default: all)")
+    ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    ap.add_argument("--json", default=None, help="also write the mutate.json document here")
+    ap.add_argument("--full", action="store_true", help="print the whole text report")
+    args = ap.parse_args()
+    run = run_mutation(MutateRequest(
+        flows=args.flows.split(",") if args.flows else None,
+        operators=args.operators.split(",") if args.operators else None,
+        jobs=args.jobs, executor="serial" if args.jobs == 1 else "process"))
+    doc = to_json(run)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, indent=1)
+    if args.full:
+        print(render_text(run, traces=False))
+        return
+    s = doc["summary"]
+    print(f"score {100 * (s['score'] or 0):.1f} % = {s['killed']} killed / ({s['mutants']} mutants - "
+          f"{s['equivalent']} equivalent - {s['invalid']} invalid); {s['survived']} survived, {s['unreached']} "
+          f"unreached, {s['inconclusive']} inconclusive; {s['seconds']} s, {s['mutants_per_second']} mutants/s")
+    print(f"{'operator':16} {'mutants':>7} {'killed':>7} {'survived':>8} {'equiv':>6} {'unreached':>9} {'invalid':>7}")
+    for op, c in doc["per_operator"].items():
+        print(f"{op:16} {c['mutants']:7} {c['killed']:7} {c['survived']:8} {c['equivalent']:6} "
+              f"{c['unreached']:9} {c['invalid']:7}")
+    survivors = Counter(m["entity"] for m in doc["mutants"] if m["status"] == "survived")
+    print("survivors per entity: " + ", ".join(f"{e} {n}" for e, n in survivors.most_common()))
+    print("properties no mutant breaks: " + (", ".join(doc["never_broken"]) or "none"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+"""A mutation run: the original's verdicts and graphs, then one job per mutant on the matrix's
+executor (workflow/executor.py), then the classification.
+
+Per mutant and flow:
+  1. flows where the mutated transition can never even be evaluated (no reachable state of
+     the original has its entity in one of the transition's source states with its input at
+     hand) are skipped: the mutant's system is the original's there;
+  2. otherwise the mutant is compiled through the pipeline and its reachable graph compared
+     with the original's (graph.py).  Identical: nothing any property observes changed;
+  3. otherwise `pipeline.check` runs the flow on the mutant, and each property's verdict is
+     compared with the original's.
+
+A mutant is KILLED when some property's verdict differs from the original's on some flow and
+both verdicts are conclusive (holds, violated, vacuous): an `inconclusive` claims nothing, so
+it never kills.  Otherwise it is SURVIVING (its reachable behaviour changed, no verdict
+noticed), EQUIVALENT (exercised, but every flow's reachable labelled graph is identical to
+the original's), UNREACHED (no run of any checked flow exercises the change - a gap in the
+world the model runs in, not an equivalence), INVALID (the mutant does not compile, e.g. it
+sends where nobody receives) or INCONCLUSIVE (a budget cut a verdict short and nothing
+killed it).  Score = killed / (all - equivalent - invalid).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ..authoring.entity import Recv
+from ..errors import ImsflowError, UsageError
+from ..loader import load
+from ..pipeline import CheckRequest, check, compile_for, selected_flows, selected_properties
+from ..system.trace import listing, to_entries
+from ..workflow.executor import executor_named
+from ..workflow.progress import ProgressBar
+from . import graph
+from .apply import Probe, transform
+from .operators import OPERATORS, Mutant, derive, observed_sends
+
+DEFAULT_MAX_STATES = 100_000
+STATUSES = ("killed", "survived", "equivalent", "unreached", "invalid", "inconclusive")
+
+
+@dataclass
+class MutateRequest:
+    model_dir: str | None = None
+    flows: list | None = None
+    settings: dict = field(default_factory=dict)
+    wics: int = 1
+    operators: list | None = None  # None: every operator
+    mutants: list | None = None  # ids: only these mutants
+    max_states: int = DEFAULT_MAX_STATES
+    jobs: int | None = None  # worker processes (None: one per core)
+    executor: str = "process"
+    progress: bool | None = None
+
+
+@dataclass
+class MutationRun:
+    request: MutateRequest
+    model: str
+    model_dir: str
+    flows: list
+    original: dict  # flow -> {property: verdict}
+    mutants: list  # [Mutant]
+    outcomes: list  # per mutant: its job result (plain data)
+    seconds: float
+    warnings: list = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o["status"] == status)
+
+    @property
+    def score(self) -> float | None:
+        scored = len(self.outcomes) - self.count("equivalent") - self.count("invalid")
+        return self.count("killed") / scored if scored else None
+
+
+# Original graphs per (model dir, flow, settings, wics, budget): computed by the parent before
+# the pool forks, so the workers inherit them; a worker that does not have one builds it.
+_ORIGINALS: dict = {}
+
+
+def _key(model_dir, flow, settings, wics, max_states) -> tuple:
+    return (model_dir, flow, tuple(sorted(settings.items())), wics, max_states)
+
+
+def original_graph(model_dir, flow, settings, wics, max_states, ts=None):
+    key = _key(model_dir, flow, settings, wics, max_states)
+    if key not in _ORIGINALS:
+        if ts is None:
+            loaded = load(model_dir)
+            config = loaded.model.config(flow, settings, wics)
+            ts = compile_for(loaded, config, selected_properties(loaded, config, None), eager=False)
+        try:
+            _ORIGINALS[key] = graph.explore(ts, max_states)
+        except graph.Budget:
+            _ORIGINALS[key] = None
+    return _ORIGINALS[key]
+
+
+def _validate(request: MutateRequest, loaded) -> None:
+    for name in request.operators or ():
+        if name not in OPERATORS:
+            raise UsageError(f"--operator {name!r}: unknown mutation operator", known=list(OPERATORS))
+    if request.max_states is not None and request.max_states < 1:
+        raise UsageError(f"--max-states {request.max_states}: needs at least one state")
+    if request.jobs is not None and request.jobs < 1:
+        raise UsageError(f"--jobs {request.jobs}: needs at least one worker")
+
+
+def run_mutation(request: MutateRequest) -> MutationRun:
+    started = time.perf_counter()
+    loaded = load(request.model_dir)
+    _validate(request, loaded)
+    model = loaded.model
+    flows = selected_flows(loaded, request.flows)
+    base = check(CheckRequest(model_dir=request.model_dir, flows=request.flows, settings=request.settings,
+                              wics=request.wics, max_states=request.max_states, progress=False))
+    original: dict = {}
+    for r in base.results:
+        original.setdefault(r.flow, {})[r.property] = r.verdict.value
+    warnings = [f"{flow}: {pid} is inconclusive on the original model: it cannot kill a mutant there"
+                for flow, verdicts in original.items() for pid, v in verdicts.items() if v == "inconclusive"]
+    graphs, systems = {}, []
+    for flow in flows:
+        config = model.config(flow, request.settings, request.wics)
+        ts = compile_for(loaded, config, selected_properties(loaded, config, None), eager=True)
+        systems.append(ts)
+        graphs[flow] = original_graph(request.model_dir, flow, request.settings, request.wics,
+                                      request.max_states, ts)
+        if graphs[flow] is None:
+            warnings.append(f"{flow}: the original has more than {request.max_states:,} states; its mutants are "
+                            "judged by their verdicts only (raise --max-states)")
+    mutants = derive(model.entities, model.vocabulary, observed_sends(model.entities, systems), request.operators)
+    if request.mutants:
+        known = {m.id for m in mutants}
+        for mid in request.mutants:
+            if mid not in known:
+                raise UsageError(f"--mutant {mid!r}: no such mutant of the chosen operators",
+                                 hint="'imsflow mutate --format json' lists every mutant id")
+        mutants = [m for m in mutants if m.id in set(request.mutants)]
+    by_name = {c.name: c for c in model.entities}
+    outcomes: list = [None] * len(mutants)
+    jobs, slots = [], []
+    for k, m in enumerate(mutants):
+        candidates = [f for f in flows if _may_exercise(by_name[m.entity], m, graphs[f])]
+        if not candidates:
+            outcomes[k] = {"id": m.id, "status": "unreached", "flows": {}, "kills": [],
+                           "reason": "no reachable state of any checked flow evaluates this transition there"}
+            continue
+        jobs.append({"model_dir": request.model_dir, "settings": dict(request.settings), "wics": request.wics,
+                     "max_states": request.max_states, "mutant": m.to_json(), "flows": candidates,
+                     "original": {f: original.get(f, {}) for f in candidates}})
+        slots.append(k)
+    bar = ProgressBar(len(jobs), "mutants", enabled=request.progress)
+    executor = executor_named(request.executor, request.jobs) if len(jobs) > 1 else executor_named("serial")
+    try:
+        for i, result in executor.map_unordered(run_mutant_job, jobs):
+            outcomes[slots[i]] = result
+            bar.advance(result["id"])
+    finally:
+        executor.close()
+        bar.finish()
+    return MutationRun(request, model.name, loaded.directory, flows, original, mutants, outcomes,
+                       round(time.perf_counter() - started, 2), warnings)
+
+
+def _may_exercise(cls, m: Mutant, g) -> bool:
+    """Can the mutated transition be evaluated in some reachable state of this flow?"""
+    if g is None:
+        return True
+    t = cls.transitions[m.t_index]
+    sources = [m.params["state"]] if m.operator == "accept-in-state" else t.sources(cls.states)
+    if isinstance(t.on, Recv):
+        return any((cls.name, s, t.on.sender, t.on.message) in g.heads for s in sources)
+    return any((cls.name, s) in g.controls for s in sources)
+
+
+def run_mutant_job(job: dict) -> dict:
+    """The worker: the mutant on each candidate flow (plain data in, plain data out)."""
+    mutant = Mutant.from_json(job["mutant"])
+    out = {"id": mutant.id, "flows": {}, "kills": [], "status": "unreached"}
+    try:
+        for flow in job["flows"]:
+            out["flows"][flow] = _one_flow(job, mutant, flow, out["kills"])
+    except ImsflowError as exc:
+        out.update(status="invalid", reason=str(exc))
+        return out
+    except Exception as exc:  # pragma: no cover - one mutant must not end a run of thousands
+        out.update(status="invalid", reason=f"imsflow could not evaluate this mutant: {type(exc).__name__}: {exc}")
+        return out
+    out["status"], out["reason"] = _classify(out)
+    return out
+
+
+def _one_flow(job: dict, mutant: Mutant, flow, kills: list) -> dict:
+    probe = Probe()
+    apply = transform(mutant, probe)
+    loaded = load(job["model_dir"])
+    mutated = apply(loaded)
+    config = mutated.model.config(flow, job["settings"], job["wics"])
+    ts = compile_for(mutated, config, selected_properties(mutated, config, None), eager=False)
+    original = original_graph(job["model_dir"], flow, job["settings"], job["wics"], job["max_states"])
+    record: dict = {}
+    diff = None
+    if original is not None:
+        try:
+            diff = graph.compare(ts, original, job["max_states"])
+        except graph.Budget as exc:
+            record["graph"] = f"not compared: {exc}"
+    if diff is not None and diff.same:
+        return {"status": "same" if probe.exercised else "unexercised", "states": diff.states}
+    record["status"] = "changed" if diff is not None else "undecided"
+    if diff is not None:
+        record["states_to_change"] = diff.states
+        record["change"] = diff.note
+        if diff.trace is not None:
+            record["steps"] = len(diff.trace.actions)
+            record["trace"] = listing(ts, diff.trace)
+            record["entries"] = to_entries(ts, diff.trace, with_state=False)
+    run = check(CheckRequest(model_dir=job["model_dir"], flows=[flow], settings=job["settings"], wics=job["wics"],
+                             max_states=job["max_states"], progress=False, transform=transform(mutant, Probe())))
+    before = job["original"].get(flow, {})
+    inconclusive = []
+    for r in run.results:
+        was, now = before.get(r.property), r.verdict.value
+        if was is None or was == now:
+            continue
+        if "inconclusive" in (was, now):
+            if now == "inconclusive":
+                inconclusive.append({"property": r.property, "reason": r.reason})
+            continue
+        kill = {"property": r.property, "flow": flow, "original": was, "mutant": now, "reason": r.reason}
+        trace = run.traces.get((r.property, flow))
+        if trace is not None and trace.actions:
+            kill["steps"] = len(trace.actions)
+            kill["trace"] = listing(run.systems[flow], trace)
+        kills.append(kill)
+    if inconclusive:
+        record["inconclusive"] = inconclusive
+    return record
+
+
+def _classify(out: dict) -> tuple[str, str]:
+    flows = out["flows"].values()
+    if out["kills"]:
+        props = sorted({k["property"] for k in out["kills"]})
+        return "killed", f"killed by {', '.join(props)}"
+    if any(f.get("inconclusive") for f in flows):
+        return "inconclusive", "a verdict of the mutant was cut short by the budget (raise --max-states)"
+    if any(f["status"] == "undecided" for f in flows):
+        return "inconclusive", "the mutant's reachable graph exceeds the budget and no verdict changed (raise --max-states)"
+    if any(f["status"] == "changed" for f in flows):
+        changed = [flow for flow, f in out["flows"].items() if f["status"] == "changed"]
+        return "survived", f"behaviour changed in {', '.join(map(str, changed))}; no verdict changed"
+    same = [flow for flow, f in out["flows"].items() if f["status"] == "same"]
+    if same:
+        states = sum(f["states"] for f in flows if f["status"] == "same")
+        return "equivalent", (f"exercised in {', '.join(map(str, same))}, but the reachable labelled transition "
+                              f"graph is identical to the original's ({states:,} states)")
+    return "unreached", "the change is never exercised: no reachable evaluation of the transition differs"
