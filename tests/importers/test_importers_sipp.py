@@ -99,8 +99,10 @@ def test_conformed_run_is_drawn_with_the_scenario_numbers(capsys, tmp_path):
     rc, _out, err = run_cli(capsys, "conform", flow, "--out", tmp_path / "drawn")
     svg = (tmp_path / "drawn" / "call.conform.svg").read_text()
     assert rc == 0, err
-    for label in ("1. INVITE", "3. 183", "4. PRACK", "9. 200(INVITE)", "12. 200(BYE)"):
-        assert f">{label}<" in svg, label
+    # Publication style: the scenario's own number on the arrow, the TR's name for the message.
+    for number, name in (("1", "SIP: INVITE"), ("3", "SIP: 183"), ("4", "SIP: PRACK"), ("9", "SIP: 200 OK"),
+                         ("12", "SIP: 200 OK (BYE)")):
+        assert f">{number}.<" in svg and f">{name}" in svg, (number, name)
 
 
 def test_a_mapping_for_scenarios_only_needs_just_the_roles(capsys, tmp_path):

@@ -183,18 +183,26 @@ def scscf_updates_before_init(mp):
 
 
 def scscf_skips_mrf_update(mp):
-    """The S-CSCF does the codec negotiation but never updates the media IWF."""
-    b.patch_method(mp, "S-CSCF", "update_mrf", lambda self: None)
+    """The S-CSCF takes the MRF's answer to the initialisation as if the codec negotiation were
+    done: it never updates the media IWF and goes on to the offer/answer (6.X.2.3.1 step 9
+    skipped).  In a world where the MRF answers, merely not sending MRF_UPDATE would leave the
+    S-CSCF waiting for an answer that never comes - a deadlock, not this property's concern."""
+    b.patch_transitions(mp, "S-CSCF", lambda t: t.source == "o_iwf_init" and t.dest == "o_iwf_ready",
+                        dest="o_early", do="relay_answer_out")
 
 
 def scscf_forgets_mrf_final(mp):
-    """The S-CSCF marks the IWF final but never tells the MRF (MRF_FINAL) before the 200."""
-    b.patch_method(mp, "S-CSCF", "mrf_final", lambda self: self.mark("iwf_final"))
+    """On the far end's 200 the S-CSCF forwards the 200 at once, without setting the MRF final
+    (6.X.2.3.1 step 16 skipped)."""
+    b.patch_transitions(mp, "S-CSCF", lambda t: t.source == "o_early" and t.dest == "o_final",
+                        dest="o_answered", do="answered_out")
 
 
 def wst_forgets_iwf_final(mp):
-    """The WST marks the external IWF final but never sends IWF_FINAL before the 200."""
-    b.patch_method(mp, "WST", "iwf_final", lambda self: self.mark("iwf_final"))
+    """On the 200 from the P-CSCF the WST answers the WIC at once, without setting the external
+    IWF final (6.X.2.3.3 step 20 skipped)."""
+    b.patch_transitions(mp, "WST", lambda t: t.source == "o_ready" and t.dest == "o_final",
+                        dest="o_answered", do="answered_out_via_iwf")
 
 
 def pcscf_keeps_agw_resources(mp):
