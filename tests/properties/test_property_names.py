@@ -60,7 +60,7 @@ CASES = [
     ("sent-where-on-the-sent-message", "  kind: absence\n  event:\n    entity: S-CSCF\n    receives: REGISTER\n"
      "    sends: MAR\n    sent_where: {tna: asserted}  #<\n", "MAR has no field 'tna'", None),
     ("key-twice", "  kind: absence\n  event:\n    sends: REGISTER\n    where:\n      cred: res\n"
-     "      cred: password  #<\n", "'cred' is given twice", None),
+     "      cred: password  #<\n", "duplicate key 'cred'", None),
     ("sent-where-without-sends", "  kind: absence\n  event:\n    entity: S-CSCF\n    receives: REGISTER\n"
      "    sent_where: {impu: 1}  #<\n", "'sent_where' reads the sent message", None),
 ]
