@@ -1,4 +1,5 @@
-"""imsflow diagrams: regenerate diagrams/ and generated/ from the model.
+"""imsflow diagrams: regenerate diagrams/ and generated/ from the model (with --model DIR,
+DIR/diagrams/ and DIR/generated/).
 
 Flow sequence diagrams come from each flow's witness (so a diagram proves the model runs the
 flow), state charts from each entity's `transitions` definition, counterexample diagrams from
@@ -22,7 +23,8 @@ def register(sub) -> None:
                                    "Mermaid, PlantUML, and the traces as JSON.")
     add_model_arg(p)
     p.add_argument("--out", metavar="DIR", default=None,
-                   help="write DIR/diagrams and DIR/generated (default: this repository's own)")
+                   help="write DIR/diagrams and DIR/generated (default: the --model directory, "
+                        "else this repository's own)")
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="only these flows (repeatable)")
     p.add_argument("--no-png", action="store_true", help="skip the PNG copies")
     p.set_defaults(run=run)
@@ -31,7 +33,8 @@ def register(sub) -> None:
 def run(args) -> int:
     started = time.perf_counter()
     g = gallery.build(args.model, flows=args.flow, png=not args.no_png)
-    root = args.out or REPO_ROOT
+    # Another model's diagrams live beside it (models/annex_u/diagrams/), never over the seed's.
+    root = args.out or args.model or REPO_ROOT
     keep = (".png",) if args.no_png else ()
     counts = gallery.write(g, root, keep_suffixes=keep) if not args.flow else _write_only(g, root)
     seconds = time.perf_counter() - started
@@ -40,7 +43,7 @@ def run(args) -> int:
         top = rel.split("/")[1] if rel.startswith("diagrams/") else "generated"
         kinds[top] = kinds.get(top, 0) + 1
     detail = ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
-    print(f"{len(g.files)} files ({detail}) under {args.out or 'the repository'}: {counts['written']} written, "
+    print(f"{len(g.files)} files ({detail}) under {args.out or args.model or 'the repository'}: {counts['written']} written, "
           f"{counts['unchanged']} unchanged, {counts['removed']} removed; {seconds:.1f} s")
     if not args.no_png and not raster.available():
         print("imsflow diagrams: CairoSVG is not installed: sequence diagrams have no PNG copy "

@@ -58,8 +58,16 @@ def flow_scene(model, flow_id: str, ts, trace, *, with_optional: bool = False) -
         caption=f"Figure {flow_id}: {flow.title}" + (f" ({flow.clause})" if flow.clause else ""),
         optional_steps=flow.optional_steps, highlight=False,
         notes=[f"drawn from {source}; variant: {settings}; WICs: {ts.config.wics}",
-               "regenerate with: imsflow diagrams"],
+               f"regenerate with: {regenerate_command(model)}"],
     )
+
+
+def regenerate_command(model) -> str:
+    """The command that redraws this model's diagrams (another model's live beside it)."""
+    directory = getattr(model, "directory", "") or default_model_dir()
+    if os.path.abspath(directory) == os.path.abspath(default_model_dir()):
+        return "imsflow diagrams"
+    return f"imsflow diagrams --model {os.path.relpath(directory)}"
 
 
 def _trace_doc(loaded, result, ts, trace) -> dict:
