@@ -48,7 +48,7 @@ def test_committed_annex_u_diagrams_are_not_stale(annex_u, repo, monkeypatch):
 def test_the_flow_diagrams_show_the_annex_u_lifelines_in_declaration_order(annex_u, repo, monkeypatch):
     monkeypatch.chdir(repo)
     fresh = gallery.build(os.path.relpath(annex_u), flows=["U5"], png=False)
-    assert fresh.manifest["flows"]["U5"]["participants"] == ["WIC", "eP-CSCF", "eIMS-AGW", "S-CSCF", "REMOTE"]
+    assert fresh.manifest["flows"]["U5"]["participants"] == ["WIC", "eP-CSCF", "eIMS-AGW", "S-CSCF", "PCRF", "REMOTE"]
     svg = fresh.files["diagrams/flows/U5.svg"].decode()
     assert "imsflow diagrams --model models/annex_u" in svg
 

@@ -15,7 +15,7 @@ from imsflow.pipeline import CheckRequest, check
 from conftest import BUDGET
 
 FLOWS = ["U1", "U2", "U3", "U4", "U5", "U6"]
-ENTITIES = ["WIC", "WWSF", "WAF", "eP-CSCF", "eIMS-AGW", "I-CSCF", "S-CSCF", "HSS", "REMOTE", "ROGUE"]
+ENTITIES = ["WIC", "WWSF", "WAF", "eP-CSCF", "eIMS-AGW", "I-CSCF", "S-CSCF", "HSS", "PCRF", "REMOTE", "ROGUE"]
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +78,9 @@ def test_default_check_exits_0_with_every_verdict_holding(capsys, annex_u):
     code, doc = _check_json(capsys, annex_u)
     assert code == 0
     verdicts = {(r["property"], r["flow"]): r["verdict"] for r in doc["results"]}
-    assert len(verdicts) == 89
+    assert len(verdicts) == 91
     assert set(verdicts.values()) == {"holds"}
-    assert doc["stats"]["states"] == 225  # pinned: the six flows with one WIC
+    assert doc["stats"]["states"] == 755  # pinned: the six flows with one WIC
 
 
 @pytest.mark.parametrize("flow", FLOWS)
@@ -166,6 +166,6 @@ def test_a_forged_token_is_refused(capsys, annex_u):
 def test_two_wics_pinned_state_count(annex_u):
     run = check(CheckRequest(model_dir=annex_u, wics=2, progress=False, max_states=BUDGET))
     assert all(r.verdict is Verdict.HOLDS for r in run.results)
-    assert run.stats["states"] == 3413
+    assert run.stats["states"] == 4216
     pool = [r for r in run.results if r.property == "pool-identity-bound-once"]
     assert [r.verdict for r in pool] == [Verdict.HOLDS]

@@ -27,6 +27,7 @@ from .flows import FLOWS
 from .hss import HSS
 from .icscf import ICSCF
 from .messages import VOCABULARY
+from .pcrf import PCRF
 from .remote import REMOTE
 from .rogue import ROGUE
 from .scscf import SCSCF
@@ -35,7 +36,7 @@ from .wic import WIC
 from .wwsf import WWSF
 
 # Reference-architecture order (the lifelines of the sequence diagrams follow it).
-ENTITIES = [WIC, WWSF, WAF, EPCSCF, EIMSAGW, ICSCF, SCSCF, HSS, REMOTE, ROGUE]
+ENTITIES = [WIC, WWSF, WAF, EPCSCF, EIMSAGW, ICSCF, SCSCF, HSS, PCRF, REMOTE, ROGUE]
 
 VARIANTS = {v.name: v for v in [
     Variant("tna_trust", ("validated", "none", "any"),

@@ -21,7 +21,7 @@ from .messages import IMPU
 
 CLIENTS = ("WIC", "ROGUE")
 BUSY = ["validating", "reg_fwd", "o_reserving", "o_invited", "o_answered", "t_reserving", "t_invited",
-        "t_answered", "in_dialog", "closing"]
+        "t_answered", "in_dialog", "closing", "closing_in"]
 PARTY = ("none", "WIC", "ROGUE")
 
 
@@ -40,10 +40,11 @@ class EPCSCF(Entity):
         "reg": ("no", "yes"),
         "impu": IMPU,
         "transcode": ("no", "yes"),
+        "rx": ("no", "yes"),  # an Rx session open for the call
     }
 
     def start(self):
-        fresh = {"peer": "none", "asker": "none", "reg": "no", "impu": 0, "transcode": "no"}
+        fresh = {"peer": "none", "asker": "none", "reg": "no", "impu": 0, "transcode": "no", "rx": "no"}
         if scenario.registered_at_start(self.config):
             return "registered", dict(fresh, peer="WIC", reg="yes", impu=scenario.impu_of(self.context))
         return "idle", fresh
@@ -146,7 +147,20 @@ class EPCSCF(Entity):
         sdp = {"profile": "ims", "codec": "amrwb"} if self.v.transcode == "yes" else {"profile": "webrtc", "codec": "opus"}
         self.to_scscf("INVITE", caller=self.v.impu, callee=0, **sdp)
 
+    def authorise_qos(self):
+        # As any P-CSCF: the negotiated media is authorised at the PCRF (TS 23.228 U.2.2, TS 29.214).
+        if self.v.rx == "no":
+            self.v.rx = "yes"
+            self.send("PCRF", "AAR", wic=self.context, qos="ims")
+
+    def release(self):
+        self.send("eIMS-AGW", "AGW_RELEASE", wic=self.context)
+        if self.v.rx == "yes":
+            self.v.rx = "no"
+            self.send("PCRF", "STR", wic=self.context)
+
     def progress_to_wic(self):
+        self.authorise_qos()
         self.to_wic("183", **self.webrtc_side())
 
     def answered_out(self):
@@ -163,6 +177,7 @@ class EPCSCF(Entity):
         self.to_wic("INVITE", caller=0, callee=self.v.impu, **sdp)
 
     def progress_to_ims(self):
+        self.authorise_qos()
         self.to_scscf("183", **self.ims_side())
 
     def answered_in(self):
@@ -170,8 +185,12 @@ class EPCSCF(Entity):
         self.to_scscf("200(INVITE)", **self.ims_side())
 
     def hang_up(self):
-        self.send("eIMS-AGW", "AGW_RELEASE", wic=self.context)
+        self.release()
         self.to_scscf("BYE")
+
+    def far_end_hung_up(self):
+        self.release()
+        self.to_wic("BYE")
 
     transitions = [
         *[T("*", None, on=recv(c, "WSS_CONNECT"), do="websocket", step=reg_step("2", "3")) for c in CLIENTS],
@@ -219,6 +238,7 @@ class EPCSCF(Entity):
           note="INVITE from a client that did not register this contact"),
         T("o_reserving", "o_invited", on=recv("eIMS-AGW", "AGW_RESERVED"), do="invite_into_ims", step=step(U5="3")),
         T("o_invited", None, on=recv("S-CSCF", "183"), do="progress_to_wic", step=step(U5="4")),
+        T("o_invited", None, on=recv("S-CSCF", "180"), do=lambda e: e.to_wic("180"), step=step(U5="5")),
         T("o_invited", "o_answered", on=recv("S-CSCF", "200(INVITE)"), do="answered_out", step=step(U5="6")),
         T("o_answered", "in_dialog", on=recv("WIC", "ACK"), do=lambda e: e.to_scscf("ACK"),
           note="ACK (RFC 3261 13.2.2.4)"),
@@ -226,10 +246,14 @@ class EPCSCF(Entity):
         T("registered", "t_reserving", on=recv("S-CSCF", "INVITE"), do="terminating_invite", step=step(U6="2")),
         T("t_reserving", "t_invited", on=recv("eIMS-AGW", "AGW_RESERVED"), do="invite_to_wic", step=step(U6="3")),
         T("t_invited", None, on=recv("WIC", "183"), do="progress_to_ims", step=step(U6="4")),
+        T("t_invited", None, on=recv("WIC", "180"), do=lambda e: e.to_scscf("180"), step=step(U6="5")),
         T("t_invited", "t_answered", on=recv("WIC", "200(INVITE)"), do="answered_in", step=step(U6="6")),
         T("t_answered", "in_dialog", on=recv("S-CSCF", "ACK"), do=lambda e: e.to_wic("ACK"),
           note="ACK (RFC 3261 13.2.2.4)"),
         # ---- end of the session (RFC 3261 15) -------------------------------------------------
         T("in_dialog", "closing", on=recv("WIC", "BYE"), do="hang_up"),
         T("closing", "registered", on=recv("S-CSCF", "200(BYE)"), do=lambda e: e.to_wic("200(BYE)")),
+        T("in_dialog", "closing_in", on=recv("S-CSCF", "BYE"), do="far_end_hung_up"),
+        T("closing_in", "registered", on=recv("WIC", "200(BYE)"), do=lambda e: e.to_scscf("200(BYE)")),
+        *[T("*", None, on=recv("PCRF", m), note="Rx answers need no further action") for m in ("AAA", "STA")],
     ]

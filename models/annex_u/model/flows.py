@@ -33,8 +33,8 @@ ORIG = {
     "1": "TS 24.371 7.2 (the WIC sends INVITE with a WebRTC SDP offer over W2)",
     "2": "TS 23.228 U.2.2.1; TS 24.371 7.5 (the eP-CSCF reserves eIMS-AGW terminations over Iq: ICE, DTLS-SRTP, transcoding)",
     "3": "TS 23.228 U.1.1, U.2.2.1 (the offer enters IMS with the eIMS-AGW's IMS-profile media; WebRTC extensions stay at the edge)",
-    "4": "TS 23.228 5.6 (the far end's answer, mapped back to the WebRTC profile by the eP-CSCF)",
-    "5": "TS 23.228 5.6 (the far end answers: 200 OK)",
+    "4": "TS 23.228 5.6 (the far end's SDP answer, mapped back to the WebRTC profile; QoS authorised over Rx)",
+    "5": "TS 23.228 5.6 (the far end may alert, 180, and answers: 200 OK)",
     "6": "TS 23.228 U.2.2.1 (the eP-CSCF has the eIMS-AGW open the gates on the answer)",
     "7": "TS 24.371 7.2 (200 OK to the WIC)",
 }
@@ -42,8 +42,8 @@ TERM = {
     "1": "TS 23.228 5.7 (INVITE from the originating network: I-CSCF LIR/LIA, S-CSCF, eP-CSCF)",
     "2": "TS 23.228 U.2.2.2; TS 24.371 7.5 (eIMS-AGW terminations reserved over Iq)",
     "3": "TS 24.371 7.2 (INVITE to the WIC with the eIMS-AGW's WebRTC-profile SDP)",
-    "4": "TS 24.371 7.2 (the WIC's SDP answer, mapped to the IMS profile)",
-    "5": "TS 24.371 7.2 (the WIC answers: 200 OK)",
+    "4": "TS 24.371 7.2 (the WIC's SDP answer, mapped to the IMS profile; QoS authorised over Rx)",
+    "5": "TS 24.371 7.2 (the WIC may alert, 180, and answers: 200 OK)",
     "6": "TS 23.228 U.2.2.2 (gates opened, 200 OK towards the originating network)",
 }
 STEP_CLAUSES = {"U1": REG_IMS, "U2": REG_IMS, "U3": REG_WEB, "U4": REG_POOL, "U5": ORIG, "U6": TERM}

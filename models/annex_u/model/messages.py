@@ -1,7 +1,8 @@
 """The Annex U vocabulary: HTTPS towards the WWSF and the WAF (W1, W4), SIP over a secure
 WebSocket between the WIC and the eP-CSCF (W2, RFC 7118), SIP and Diameter Cx inside IMS,
-and Iq between the eP-CSCF and the eIMS-AGW (TS 23.334 with the WebRTC extensions of
-TS 29.334).  Names follow the seed model's vocabulary wherever the message is the same one,
+Iq between the eP-CSCF and the eIMS-AGW (TS 23.334 with the WebRTC extensions of
+TS 29.334), and Rx towards the PCRF.  Reliable provisional responses and preconditions (PRACK,
+UPDATE) and CANCEL are not modelled (a simplification of this model, not of Annex U).  Names follow the seed model's vocabulary wherever the message is the same one,
 so that the architecture diff can compare message sets after renaming entities.
 
 Data is abstract as in the seed: identities are indices, a token is valid or forged, a
@@ -57,6 +58,7 @@ MESSAGES = [
     # SIP sessions
     _sip("INVITE", "SIP INVITE with an SDP offer", caller=IMPU, callee=IMPU, **SDP),
     _sip("183", "183 Session Progress with the SDP answer", **SDP),
+    _sip("180", "180 Ringing"),
     _sip("200(INVITE)", "200 OK: the session is answered", **SDP),
     _sip("ACK", "ACK to the 200 OK"),
     _sip("BYE", "BYE: end of session"),
@@ -77,6 +79,11 @@ MESSAGES = [
     _t("AGW_RESERVED", "Iq", "terminations reserved; their addresses for the two SDPs", wic=WIC),
     _t("AGW_CONFIRM", "Iq", "the session is answered: open the gates (two-way media)", wic=WIC),
     _t("AGW_RELEASE", "Iq", "release the terminations", wic=WIC),
+    # Rx (TS 29.214): the eP-CSCF is the PCRF's Rx client, as any P-CSCF
+    _t("AAR", "Rx", "AA-Request: authorise QoS for the session", wic=WIC, qos=PROFILE),
+    _t("AAA", "Rx", "AA-Answer", wic=WIC),
+    _t("STR", "Rx", "Session-Termination-Request", wic=WIC),
+    _t("STA", "Rx", "Session-Termination-Answer", wic=WIC),
 ]
 
 VOCABULARY = Vocabulary(MESSAGES)

@@ -51,3 +51,9 @@ def edge_interworking(config, profile: str) -> bool:
     """The eP-CSCF has the eIMS-AGW interwork a WebRTC-profile leg (U.1.1: WebRTC-specific
     media extensions are handled at the access edge and not propagated into IMS)."""
     return config.interworking == "edge" and profile == "webrtc"
+
+
+def hangs_up(config, side: str) -> bool:
+    """Who ends the call: the WIC its outbound call, the far end an inbound one.  One side per
+    call, so that crossing BYEs (RFC 3261 15, glare) are not modelled."""
+    return (config.flow, side) in (("U5", "WIC"), ("U6", "REMOTE"))

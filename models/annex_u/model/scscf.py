@@ -19,7 +19,7 @@ class SCSCF(Entity):
     clause = "TS 23.228 5.2.2.3, 5.6, 5.7; TS 33.203 U.2"
     contexts = "WIC"
     states = ["idle", "authorizing", "challenged", "saving", "registered",
-              "o_invited", "o_answered", "t_invited", "t_answered", "in_dialog", "closing"]
+              "o_invited", "o_answered", "t_invited", "t_answered", "in_dialog", "closing", "closing_t"]
     initial = "idle"
     # "challenged" may rest: the vector is kept only for the registration timer (TS 24.229 5.4.1.2.1)
     end_states = ["idle", "registered", "in_dialog", "challenged"]
@@ -82,14 +82,18 @@ class SCSCF(Entity):
         # ---- outbound session (U5) ----------------------------------------------------------------
         T("registered", "o_invited", on=recv("eP-CSCF", "INVITE"), do=forward("REMOTE"), step=step(U5="3")),
         T("o_invited", None, on=recv("REMOTE", "183"), do=forward("eP-CSCF"), step=step(U5="4")),
+        T("o_invited", None, on=recv("REMOTE", "180"), do=forward("eP-CSCF"), step=step(U5="5")),
         T("o_invited", "o_answered", on=recv("REMOTE", "200(INVITE)"), do=forward("eP-CSCF"), step=step(U5="5")),
         T("o_answered", "in_dialog", on=recv("eP-CSCF", "ACK"), do=forward("REMOTE"), note="ACK (RFC 3261 13.2.2.4)"),
         # ---- inbound session (U6) -----------------------------------------------------------------
         T("registered", "t_invited", on=recv("I-CSCF", "INVITE"), do=forward("eP-CSCF"), step=step(U6="1")),
         T("t_invited", None, on=recv("eP-CSCF", "183"), do=forward("REMOTE"), step=step(U6="4")),
+        T("t_invited", None, on=recv("eP-CSCF", "180"), do=forward("REMOTE"), step=step(U6="5")),
         T("t_invited", "t_answered", on=recv("eP-CSCF", "200(INVITE)"), do=forward("REMOTE"), step=step(U6="6")),
         T("t_answered", "in_dialog", on=recv("REMOTE", "ACK"), do=forward("eP-CSCF"), note="ACK (RFC 3261 13.2.2.4)"),
         # ---- end of the session (RFC 3261 15) -----------------------------------------------------
         T("in_dialog", "closing", on=recv("eP-CSCF", "BYE"), do=forward("REMOTE")),
         T("closing", "registered", on=recv("REMOTE", "200(BYE)"), do=forward("eP-CSCF")),
+        T("in_dialog", "closing_t", on=recv("REMOTE", "BYE"), do=forward("eP-CSCF")),
+        T("closing_t", "registered", on=recv("eP-CSCF", "200(BYE)"), do=forward("REMOTE")),
     ]

@@ -29,7 +29,7 @@ class WIC(Entity):
     clause = "TS 24.371 5.2, 6.2, 7.2"
     states = ["idle", "loading", "loaded", "logging_in", "authenticated", "connecting", "connected",
               "registering", "authenticating", "registered", "failed",
-              "dialing", "early", "offered", "answered", "in_call", "ending", "call_over"]
+              "dialing", "early", "offered", "ringing", "answered", "in_call", "ending", "call_over"]
     initial = "idle"
     end_states = ["idle", "registered", "failed", "in_call", "call_over"]
     variables = {"token": TOKEN, "impu": IMPU}
@@ -127,13 +127,17 @@ class WIC(Entity):
         T("registered", "dialing", on=event("dial"), when=lambda e: scenario.wic_dials(e.config, e.k), do="dial",
           step=step(U5="1")),
         T("dialing", "early", on=recv("eP-CSCF", "183"), step=step(U5="4")),
+        T(["dialing", "early"], None, on=recv("eP-CSCF", "180"), step=step(U5="5"), note="alerting (optional)"),
         T(["dialing", "early"], "in_call", on=recv("eP-CSCF", "200(INVITE)"), do=send_("ACK"), step=step(U5="7")),
         T(["dialing", "early"], "call_over", on=recv("eP-CSCF", "403"), note="the call was refused"),
         # ---- inbound session (U6) ---------------------------------------------------------------
         T("registered", "offered", on=recv("eP-CSCF", "INVITE"), do="offered_call", step=step(U6="3")),
-        T("offered", "answered", on=event("answer"), do="answer", step=step(U6="5")),
+        T("offered", "ringing", on=event("ring"), do=send_("180"), step=step(U6="5"), note="alerting (optional)"),
+        T(["offered", "ringing"], "answered", on=event("answer"), do="answer", step=step(U6="5")),
         T("answered", "in_call", on=recv("eP-CSCF", "ACK"), note="ACK (RFC 3261 13.2.2.4)"),
         # ---- end of the session (RFC 3261 15; Annex U refers to normal IMS procedures) ------------
-        T("in_call", "ending", on=event("hangup"), do=send_("BYE"), note="the user hangs up (RFC 3261 15)"),
+        T("in_call", "ending", on=event("hangup"), when=lambda e: scenario.hangs_up(e.config, "WIC"), do=send_("BYE"),
+          note="the user hangs up (RFC 3261 15)"),
         T("ending", "call_over", on=recv("eP-CSCF", "200(BYE)")),
+        T("in_call", "call_over", on=recv("eP-CSCF", "BYE"), do=send_("200(BYE)"), note="the far end hung up"),
     ]
