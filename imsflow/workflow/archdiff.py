@@ -18,6 +18,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from ..errors import UsageError
 from ..patterns.spec import FLOW_REACHABLE
 from ..patterns.verdict import ExitCode
 from .jobs import make_job
@@ -106,6 +107,19 @@ def _flow_pairs(corr, from_loaded, to_loaded, wanted) -> list:
     return pairs
 
 
+def _wanted_properties(corr, from_loaded, to_loaded, asked) -> set | None:
+    """`--property ID`, named on either side: the ids to keep on both (None: all)."""
+    if not asked:
+        return None
+    known = {p.id for p in from_loaded.properties} | {p.id for p in to_loaded.properties}
+    for pid in asked:
+        if pid not in known:
+            raise UsageError(f"unknown property {pid!r}", known=sorted(known))
+    keep = set(asked)
+    keep |= {corr.property(p) for p in asked} | {b for b, c in corr.properties.items() if c in asked}
+    return keep
+
+
 def run_architecture_diff(request, base_loaded, cand_loaded, corr, forward: bool, sides_json: dict) -> ArchitectureDiff:
     """`forward`: the correspondence is declared from the baseline (else from the candidate)."""
     started = time.perf_counter()
@@ -113,6 +127,7 @@ def run_architecture_diff(request, base_loaded, cand_loaded, corr, forward: bool
     loaded = {"baseline": base_loaded, "candidate": cand_loaded}
     settings = {"baseline": request.baseline.settings, "candidate": request.candidate.settings}
     raw_pairs = _flow_pairs(corr, loaded[from_role], loaded[to_role], request.flows)
+    wanted_props = _wanted_properties(corr, loaded[from_role], loaded[to_role], request.properties)
 
     wanted = {(from_role, f) for f, _ in raw_pairs if f} | {(to_role, t) for _, t in raw_pairs if t}
     order = [(role, f) for role in ("baseline", "candidate") for f in loaded[role].model.flows if (role, f) in wanted]
@@ -120,7 +135,8 @@ def run_architecture_diff(request, base_loaded, cand_loaded, corr, forward: bool
                      timeout=request.timeout, reach=True, tag=role) for role, f in order]
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
                       label=f"architecture diff ({len(jobs)} runs)", notes=[f"{r} {f}" for r, f in order])
-    results = {key: {d["property"]: d for d in out["results"]} for key, out in zip(order, outputs)}
+    results = {key: {d["property"]: d for d in out["results"] if wanted_props is None or d["property"] in wanted_props}
+               for key, out in zip(order, outputs)}
     reach = {key: out["reach"] for key, out in zip(order, outputs)}
 
     def rename(role):

@@ -163,3 +163,15 @@ def test_a_bad_correspondence_is_a_usage_error_naming_the_file(tmp_path, capsys,
     code = main(["diff", "--model", str(copy), "--against-model", repo, "--executor", "serial"])
     err = capsys.readouterr().err
     assert code == 2 and message in err and "correspondence.yaml" in err and "Traceback" not in err
+
+
+def test_property_filter_names_either_side(capsys, annex_u, repo):
+    code = main(["diff", "--model", annex_u, "--against-model", repo, "--flow", "F3", "--property",
+                 "tna-only-from-translator", "--format", "json", "--executor", "serial", "--max-states", str(BUDGET)])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    (pair,) = doc["pairs"]
+    assert [(v["property"], v["candidate_property"]) for v in pair["verdicts"]] == [
+        ("tna-only-from-translator", "tna-only-for-validated-client")]
+    assert main(["diff", "--model", annex_u, "--against-model", repo, "--property", "no-such-property"]) == 2
+    assert "unknown property 'no-such-property'" in capsys.readouterr().err
