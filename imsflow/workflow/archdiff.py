@@ -190,6 +190,7 @@ def _pair(corr, flows, from_role, results, reach, rename, headlines) -> dict:
         pair["messages"] = {"new": sorted(sets["candidate"] - sets["baseline"]),
                             "gone": sorted(sets["baseline"] - sets["candidate"]), "internal": internal}
         pair["signalling"] = core
+        pair["complete"] = all(reach[(role, flows[role])]["complete"] for role in ("baseline", "candidate"))
         gained = core["baseline"] == 0 < core["candidate"]
         lost = core["candidate"] == 0 < core["baseline"]
         if gained or lost:
@@ -288,7 +289,8 @@ def render_architecture_diff(diff: ArchitectureDiff, *, show: int = 12) -> str:
         if not m or not (m["new"] or m["gone"] or m["internal"]):
             continue
         lines.append(f"  {_flow_name(p['baseline_flow'], p['candidate_flow'])}:  IMS signalling "
-                     f"{p['signalling']['baseline']} -> {p['signalling']['candidate']} messages")
+                     f"{p['signalling']['baseline']} -> {p['signalling']['candidate']} messages"
+                     + ("" if p["complete"] else "  (a search hit its budget: 'gone' means not reached within it)"))
         for word, key, sign in (("new", "new", "+"), ("gone", "gone", "-"), ("now internal", "internal", "=")):
             items = m[key]
             if items:

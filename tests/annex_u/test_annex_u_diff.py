@@ -86,6 +86,7 @@ def test_messages_are_compared_after_renaming(architecture_diff):
 
 
 def test_every_exploration_completed_within_the_budget(architecture_diff):
+    assert all(p["complete"] for p in architecture_diff.pairs if "messages" in p)
     states = architecture_diff.stats["states"]
     assert len(states) == 15 and max(states.values()) < BUDGET
     assert states["candidate U1"] == 28 and states["candidate U5"] == 321  # pinned
@@ -117,7 +118,9 @@ def test_cli_json_shape(capsys, annex_u, repo):
     assert {"kind", "baseline_flow", "candidate_flow", "property", "before", "after", "side", "evidence"} <= set(h)
     assert h["evidence"]["trace"][-1]["label"].startswith("REGISTER(cred=password")
     pair = doc["pairs"][0]
-    assert set(pair) == {"baseline_flow", "candidate_flow", "verdicts", "obligations", "messages", "signalling"}
+    assert set(pair) == {"baseline_flow", "candidate_flow", "verdicts", "obligations", "messages", "signalling",
+                         "complete"}
+    assert pair["complete"] is True
     assert set(pair["obligations"]) == {NO_LONGER, NEW}
     assert {"property", "candidate_property", "before", "after", "change"} <= set(pair["verdicts"][0])
 
@@ -175,3 +178,11 @@ def test_property_filter_names_either_side(capsys, annex_u, repo):
         ("tna-only-from-translator", "tna-only-for-validated-client")]
     assert main(["diff", "--model", annex_u, "--against-model", repo, "--property", "no-such-property"]) == 2
     assert "unknown property 'no-such-property'" in capsys.readouterr().err
+
+
+def test_a_budget_cut_says_gone_means_not_reached(capsys, annex_u, repo):
+    """With a state budget smaller than the seed's F6, the message comparison is marked partial."""
+    main(["diff", "--model", annex_u, "--against-model", repo, "--flow", "F6", "--executor", "serial",
+          "--max-states", "500"])
+    out = capsys.readouterr().out
+    assert "F6 -> U5:  IMS signalling" in out and "a search hit its budget" in out
