@@ -25,6 +25,10 @@ BUSY = ["validating", "reg_fwd", "o_reserving", "o_invited", "o_answered", "t_re
 PARTY = ("none", "WIC", "ROGUE")
 
 
+def _steps(client: str, labels: dict) -> dict | None:
+    return labels if client == "WIC" else None
+
+
 class EPCSCF(Entity):
     """eP-CSCF (one context per WIC)."""
 
@@ -193,16 +197,17 @@ class EPCSCF(Entity):
         self.to_wic("BYE")
 
     transitions = [
-        *[T("*", None, on=recv(c, "WSS_CONNECT"), do="websocket", step=reg_step("2", "3")) for c in CLIENTS],
+        # The ROGUE's requests take the same transitions but are no step of any flow.
+        *[T("*", None, on=recv(c, "WSS_CONNECT"), do="websocket", step=_steps(c, reg_step("2", "3"))) for c in CLIENTS],
         # ---- registration (U1-U4) -------------------------------------------------------------
         *[t for c in CLIENTS for t in [
             T(["idle", "registered"], "reg_fwd", on=recv(c, "REGISTER"), when=lambda e: e.msg.cred == "none",
-              do="forward_register", step=reg_step("3")),
+              do="forward_register", step=_steps(c, reg_step("3"))),
             T(["idle", "registered"], "reg_fwd", on=recv(c, "REGISTER"), when=lambda e: e.msg.cred in ("res", "digest"),
-              do="forward_register", step=reg_step("7")),
+              do="forward_register", step=_steps(c, reg_step("7"))),
             T(["idle", "registered"], "validating", on=recv(c, "REGISTER"),
               when=lambda e: e.msg.cred == "token" and e.config.tna_trust == "validated", do="validate_token",
-              step=reg_step(web="5")),
+              step=_steps(c, reg_step(web="5"))),
             T(["idle", "registered"], "reg_fwd", on=recv(c, "REGISTER"),
               when=lambda e: e.msg.cred == "token" and e.config.tna_trust == "any", do="trust_blindly",
               note="a broken eP-CSCF: trusted-node registration without validating the token"),
