@@ -1,12 +1,8 @@
 """The Annex U model, found relative to this repository (it is read by path, not installed)."""
 
-import os
-
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ANNEX_U = os.path.join(REPO, "models", "annex_u")
-BUDGET = 100_000  # states per exploration; every run here is far below it (asserted complete)
+from annex_u_support import ANNEX_U, BUDGET, REPO
 
 
 @pytest.fixture(scope="session")

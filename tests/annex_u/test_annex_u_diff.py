@@ -9,7 +9,7 @@ import pytest
 from imsflow.cli import main
 from imsflow.workflow.archdiff import NEW, NO_LONGER, ArchitectureDiff, render_architecture_diff
 
-from conftest import BUDGET
+from annex_u_support import BUDGET
 
 HEADLINES = [
     ("finding-fixed", "F2", "U2", "password-stays-with-owner"),

@@ -12,7 +12,7 @@ from imsflow.loader import load
 from imsflow.patterns.verdict import Verdict
 from imsflow.pipeline import CheckRequest, check
 
-from conftest import BUDGET
+from annex_u_support import BUDGET
 
 FLOWS = ["U1", "U2", "U3", "U4", "U5", "U6"]
 ENTITIES = ["WIC", "WWSF", "WAF", "eP-CSCF", "eIMS-AGW", "I-CSCF", "S-CSCF", "HSS", "PCRF", "REMOTE", "ROGUE"]
