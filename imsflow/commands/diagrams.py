@@ -1,4 +1,5 @@
-"""imsflow diagrams: regenerate diagrams/ and generated/ from the model.
+"""imsflow diagrams: regenerate diagrams/ and generated/ from the model (with --model DIR,
+DIR/diagrams/ and DIR/generated/).
 
 Flow sequence diagrams come from each flow's witness (so a diagram proves the model runs the
 flow), state charts from each entity's `transitions` definition, counterexample diagrams from
@@ -28,8 +29,8 @@ def register(sub) -> None:
                         "into --out DIR or the current directory)")
     add_model_arg(p)
     p.add_argument("--out", metavar="DIR", default=None,
-                   help="write DIR/diagrams and DIR/generated (default: this repository's own); "
-                        "with FLOW.yaml files: write their figures into DIR")
+                   help="write DIR/diagrams and DIR/generated (default: the --model directory, else this "
+                        "repository's own); with FLOW.yaml files: write their figures into DIR")
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="only these flows (repeatable)")
     p.add_argument("--no-png", action="store_true",
                    help="skip the binary copies (PNG, EMF, DOCX): only the text formats")
@@ -45,13 +46,11 @@ def run(args) -> int:
     if args.files:
         return _editor_flows(args)
     started = time.perf_counter()
-    root = args.out or checkout_root()
+    # Another model's diagrams live beside it (models/annex_u/diagrams/), never over the seed's.
+    root = args.out or args.model or checkout_root()
     if root is None:
         raise UsageError("this imsflow is an installed package, not a checkout: it has no diagrams/ to regenerate",
                          hint="give --out DIR to draw them there")
-    if args.model and not args.out:
-        raise UsageError("--model without --out would overwrite this repository's diagrams with another model's",
-                         hint="give --out DIR")
     ensure_out_dir(root)
     g = gallery.build(args.model, flows=args.flow, png=not args.no_png, style=args.style, detail=args.detail)
     keep = (".png", ".emf", ".docx") if args.no_png else ()  # binary copies a --no-png run leaves alone
@@ -62,7 +61,7 @@ def run(args) -> int:
         top = rel.split("/")[1] if rel.startswith("diagrams/") else "generated"
         kinds[top] = kinds.get(top, 0) + 1
     detail = ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
-    print(f"{len(g.files)} files ({detail}) under {args.out or 'the repository'}: {counts['written']} written, "
+    print(f"{len(g.files)} files ({detail}) under {args.out or args.model or 'the repository'}: {counts['written']} written, "
           f"{counts['unchanged']} unchanged, {counts['removed']} removed; {seconds:.1f} s")
     if not args.no_png and not raster.available():
         print("imsflow diagrams: CairoSVG is not installed: sequence diagrams have no PNG copy "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import UsageError
+from ..workflow.archdiff import ArchitectureDiff, render_architecture_diff
 from ..workflow.diff import DiffRequest, Side, run_diff
 from ..workflow.executor import EXECUTORS
 from ..workflow.text import render_diff
@@ -23,6 +24,11 @@ same model) with the same --set values overridden by --against.  Examples:
   imsflow diff --model ~/wst-redesign --against-model .
       an architect's copy of the model (a directory holding model/ and properties/, or the
       model package itself) against the seed, both with the default variants
+  imsflow diff --model models/annex_u --against-model .
+      two architectures: TS 23.228 Annex U against the seed, joined by the correspondence
+      models/annex_u/correspondence.yaml (flows, entities and properties that play the same
+      role); each side keeps its own variants (--set for the candidate, --against for the
+      baseline); findings fixed, new findings and flows that gain IMS signalling come first
 
 Exit status: 1 when a verdict got worse on the candidate (holds -> inconclusive -> vacuous ->
 violated, a flow that became unreachable), 0 otherwise, 2 on bad input."""
@@ -70,8 +76,10 @@ def run(args) -> int:
         baseline=Side(args.against_model if args.against_model is not None else args.model, baseline),
         flows=unique(args.flow), properties=unique(args.property), wics=args.wics, max_states=args.max_states,
         timeout=args.timeout, executor=args.executor, workers=args.workers, progress=args.progress,
+        baseline_own=parse_settings(args.against),
     )
     diff = run_diff(request)
-    text = dump_json(diff.to_json()) if args.format == "json" else render_diff(diff)
+    render = render_architecture_diff if isinstance(diff, ArchitectureDiff) else render_diff
+    text = dump_json(diff.to_json()) if args.format == "json" else render(diff)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return int(diff.exit_code)

@@ -81,6 +81,14 @@ def publication_figure(model, flow_id: str, sc: scene.Scene, meta: dict, *, deta
     return pub, figure.layout(pub, detail=detail, metadata=meta)
 
 
+def regenerate_command(model) -> str:
+    """The command that redraws this model's diagrams (another model's live beside it)."""
+    directory = getattr(model, "directory", "") or default_model_dir()
+    if os.path.abspath(directory) == os.path.abspath(default_model_dir()):
+        return "imsflow diagrams"
+    return f"imsflow diagrams --model {os.path.relpath(directory)}"
+
+
 def _trace_doc(loaded, result, ts, trace) -> dict:
     """A trace file `imsflow trace` replays; without timings or absolute paths, so the bytes
     only change when the model's behaviour does."""

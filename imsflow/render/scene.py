@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 # Lifelines in the order of the reference architecture (CONTRACTS.md); ROGUE stands beside the
-# nodes it impersonates.  Entities of other models keep their order of declaration, after these.
+# nodes it impersonates.  A model with entities not in this list keeps its order of declaration.
 LIFELINE_ORDER = (
     "USER", "WIC", "UICC", "CSS", "IWAIS", "ROGUE", "WST", "IWF", "P-CSCF", "AGW", "I-CSCF",
     "S-CSCF", "HSS", "MRF", "PCRF", "REMOTE",
@@ -98,8 +98,11 @@ class Scene:
 
 def order_key(ts, proc_index: int):
     p = ts.processes[proc_index]
-    rank = LIFELINE_ORDER.index(p.template) if p.template in LIFELINE_ORDER else len(LIFELINE_ORDER)
     first = min(i for i, q in enumerate(ts.processes) if q.template == p.template)
+    if not all(q.template in LIFELINE_ORDER for q in ts.processes):
+        # Another architecture (models/annex_u): its own declaration order is its reference order.
+        return (first, p.index or 0, proc_index)
+    rank = LIFELINE_ORDER.index(p.template) if p.template in LIFELINE_ORDER else len(LIFELINE_ORDER)
     return (rank, first if rank == len(LIFELINE_ORDER) else 0, p.index or 0, proc_index)
 
 

@@ -5,18 +5,24 @@ For every flow both sides have, it runs the check and a reachability summary (re
 side and reports: the verdicts that flipped, each with the trace of the side where the property
 fails; flows that became unreachable (or reachable); messages and entity states newly
 reachable or no longer reachable.  A verdict that got worse makes the diff fail (exit 1).
+
+Two different architectures joined by a declared correspondence (a `correspondence.yaml`
+beside either model, correspondence.py) are compared by archdiff.py instead: flows and
+properties matched through it, messages compared after renaming.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import UsageError
 from ..loader import load
 from ..patterns.spec import FLOW_REACHABLE
 from ..patterns.verdict import ExitCode
 from ..pipeline import selected_flows
+from .archdiff import run_architecture_diff
+from .correspondence import load_between
 from .jobs import make_job
 from .matrix import execute
 
@@ -43,6 +49,9 @@ class DiffRequest:
     executor: str = "process"
     workers: int | None = None
     progress: bool | None = None
+    # The baseline's own settings (--against only), used when the two sides are different
+    # architectures joined by a correspondence: the candidate's --set values need not exist there.
+    baseline_own: dict | None = None
 
 
 @dataclass
@@ -97,9 +106,23 @@ def _result_json(d: dict) -> dict:
     return {k: d[k] for k in keep if k in d}
 
 
+def _architecture(request: DiffRequest, base_loaded, cand_loaded, corr, forward: bool):
+    """Two architectures joined by a correspondence (archdiff.py): each side keeps its own
+    variant settings."""
+    if request.baseline_own is not None:
+        request = replace(request, baseline=Side(request.baseline.model_dir, dict(request.baseline_own)))
+    sides = {"baseline": _side_json(base_loaded, request.baseline, request.wics),
+             "candidate": _side_json(cand_loaded, request.candidate, request.wics)}
+    return run_architecture_diff(request, base_loaded, cand_loaded, corr, forward, sides)
+
+
 def run_diff(request: DiffRequest) -> Diff:
     started = time.perf_counter()
     base_loaded, cand_loaded = load(request.baseline.model_dir), load(request.candidate.model_dir)
+    if base_loaded.package_dir != cand_loaded.package_dir:
+        found = load_between(base_loaded, cand_loaded)
+        if found is not None:
+            return _architecture(request, base_loaded, cand_loaded, *found)
     base_json = _side_json(base_loaded, request.baseline, request.wics)
     cand_json = _side_json(cand_loaded, request.candidate, request.wics)
     if base_loaded.package_dir == cand_loaded.package_dir and base_json["variant"] == cand_json["variant"]:

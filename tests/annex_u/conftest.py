@@ -1,0 +1,24 @@
+"""The Annex U model, found relative to this repository (it is read by path, not installed)."""
+
+import pytest
+
+from annex_u_support import ANNEX_U, BUDGET, REPO
+
+
+@pytest.fixture(scope="session")
+def annex_u() -> str:
+    return ANNEX_U
+
+
+@pytest.fixture(scope="session")
+def repo() -> str:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def architecture_diff():
+    """Annex U (candidate) against the seed (baseline), run once for the session."""
+    from imsflow.workflow.diff import DiffRequest, Side, run_diff
+
+    return run_diff(DiffRequest(candidate=Side(ANNEX_U, {}), baseline=Side(REPO, {}), executor="serial",
+                                progress=False, max_states=BUDGET))
