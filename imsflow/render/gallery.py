@@ -51,19 +51,19 @@ def _json(obj) -> bytes:
     return (json.dumps(obj, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def provenance(flow_id: str, ts, *, with_optional: bool = False) -> dict:
+def provenance(flow_id: str, ts, *, with_optional: bool = False, model=None) -> dict:
     """Where a flow figure comes from (the detailed style prints it under the figure; the
     publication style keeps it in the file's metadata)."""
     settings = ", ".join(f"{k}={v}" for k, v in ts.config.variant) or "defaults"
     source = ("an in-order run of the model to the flow's goal that takes its optional steps too"
               if with_optional else "the model's witness of flow-reachable")
     return {"flow": flow_id, "source": source, "variant": settings, "wics": ts.config.wics,
-            "regenerate": "imsflow diagrams"}
+            "regenerate": regenerate_command(model) if model is not None else "imsflow diagrams"}
 
 
 def flow_scene(model, flow_id: str, ts, trace, *, with_optional: bool = False) -> scene.Scene:
     flow = model.flows[flow_id]
-    p = provenance(flow_id, ts, with_optional=with_optional)
+    p = provenance(flow_id, ts, with_optional=with_optional, model=model)
     return scene.build(
         ts, trace, title=f"{flow_id}: {flow.title}",
         caption=f"Figure {flow_id}: {flow.title}" + (f" ({flow.clause})" if flow.clause else ""),
@@ -150,7 +150,7 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: 
                 if with_png:
                     g.files[f"diagrams/flows/{flow_id}.png"] = raster.svg_to_png(svg)
             else:
-                meta = provenance(flow_id, ts, with_optional=fuller is not None)
+                meta = provenance(flow_id, ts, with_optional=fuller is not None, model=model)
                 pub, fig = publication_figure(model, flow_id, sc, meta, detail=detail)
                 g.files.update(formats.figure_files(f"diagrams/flows/{flow_id}", pub, fig, png=with_png,
                                                     detail=detail))

@@ -273,7 +273,6 @@ CASES = [
     ("trace-does-not-replay", ["trace", "{d}/t_unknown_event.json"], "does not replay"),
     ("trace-model-missing", ["trace", "{trace}", "--model", "{d}/does_not_exist"], "does_not_exist"),
     # diagrams
-    ("diagrams-model-without-out", ["diagrams", "--model", str(TWO_PHASE)], "--out"),
     ("diagrams-out-is-a-file", ["diagrams", "--out", "{d}/a_file"], "--out"),
     # the command line itself
     ("no-command", [], "COMMAND"),
