@@ -70,15 +70,41 @@ def strict_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool =
     for key_node, _ in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
-        key = key_node.value
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None,
-                f"duplicate key {key!r} (first at line {seen[key] + 1}); YAML would silently keep the last one",
-                key_node.start_mark,
-            )
-        seen[key] = key_node.start_mark.line
+        _refuse_duplicate(key_node, seen)
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+def _refuse_duplicate(key_node: yaml.ScalarNode, seen: dict) -> None:
+    key = key_node.value
+    if key in seen:
+        raise yaml.constructor.ConstructorError(
+            None, None,
+            f"duplicate key {key!r} (first at line {seen[key] + 1}); YAML would silently keep the last one",
+            key_node.start_mark,
+        )
+    seen[key] = key_node.start_mark.line
+
+
+def check_strict_tree(node, seen: set | None = None) -> None:
+    """The rules of StrictLoader and strict_mapping, on a tree another (faster, libyaml)
+    loader composed: no key twice in one mapping, and an alias may name text only (a list or
+    mapping reached twice is an alias of one)."""
+    seen = set() if seen is None else seen
+    if isinstance(node, yaml.ScalarNode):
+        return
+    if id(node) in seen:
+        raise yaml.composer.ComposerError(None, None, "an alias names a list or mapping; only text may be shared "
+                                          "with &name/*name in imsflow files", node.start_mark)
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: dict = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                _refuse_duplicate(key_node, keys)
+            check_strict_tree(value_node, seen)
+    else:
+        for item in node.value:
+            check_strict_tree(item, seen)
 
 
 def yaml_problem(exc: yaml.YAMLError) -> tuple[str, int | None]:

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..errors import PropertyError
-from ..inputs import StrictLoader, read_text, strict_mapping, yaml_problem
+from ..inputs import StrictLoader, check_strict_tree, read_text, strict_mapping, yaml_problem
 
 FLOW_REACHABLE = "flow-reachable"  # the built-in property (and its kind): the flow can run to its end
 KINDS = (
@@ -169,30 +169,6 @@ _StrictPropertyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
-def _check_strict(node, seen: set) -> None:
-    """imsflow's input rules (inputs.py) on a composed tree: no key twice in one mapping, and an
-    alias may name text only (a list or mapping reached twice is an alias of one)."""
-    if isinstance(node, yaml.ScalarNode):
-        return
-    if id(node) in seen:
-        raise yaml.composer.ComposerError(None, None, "an alias names a list or mapping; only text may be shared "
-                                          "with &name/*name in imsflow files", node.start_mark)
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        keys: dict = {}
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                if key_node.value in keys:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key_node.value!r} (first at line {keys[key_node.value] + 1}); "
-                        "YAML would silently keep the last one", key_node.start_mark)
-                keys[key_node.value] = key_node.start_mark.line
-            _check_strict(value_node, seen)
-    else:
-        for item in node.value:
-            _check_strict(item, seen)
-
-
 def _load_yaml(path: str, rel: str):
     """(data, lines): the document, and the line of every mapping key and sequence element by
     its path from the root - ('properties', 3, 'first', 'where', 'cred') - so that an error
@@ -204,7 +180,7 @@ def _load_yaml(path: str, rel: str):
     try:
         node = loader.get_single_node()
         if node is not None and _FAST_LOADER is not None:
-            _check_strict(node, set())
+            check_strict_tree(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         problem, line = yaml_problem(exc)
