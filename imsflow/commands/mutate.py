@@ -9,7 +9,7 @@ import sys
 from ..errors import UsageError
 from ..mutate.operators import OPERATORS
 from ..mutate.report import DEFINITION, operators_text, render_text, to_json
-from ..mutate.run import DEFAULT_MAX_STATES, MutateRequest, run_mutation
+from ..mutate.run import DEFAULT_MAX_STATES, Configuration, MutateRequest, each_variant, run_mutation
 from ..patterns.verdict import ExitCode
 from ._common import add_config_args, add_model_arg, dump_json, parse_settings, write_atomically
 
@@ -30,6 +30,14 @@ def register(sub) -> None:
     add_model_arg(p)
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="flow id (repeatable); default: all")
     add_config_args(p)
+    p.add_argument("--config", action="append", default=None, metavar="NAME=VALUE[,NAME=VALUE...]",
+                   help="also check the mutants in this configuration (variant settings over --set, and "
+                   "'wics=N'; 'defaults' is the --set/--wics one); repeatable: a mutant is killed when a verdict "
+                   "changes in any configuration")
+    p.add_argument("--each-variant", action="store_true",
+                   help="add one configuration per non-default value of every variant --set does not fix "
+                   "(one factor at a time), so behaviour only a variant exercises is reached; one whose original "
+                   "exceeds --max-states is left out with a warning")
     p.add_argument("--operator", action="append", default=None, metavar="NAME",
                    help=f"mutation operator (repeatable); default: all of {', '.join(OPERATORS)}")
     p.add_argument("--mutant", action="append", default=None, metavar="ID",
@@ -52,7 +60,15 @@ def run(args) -> int:
     for name in args.operator or ():
         if name not in OPERATORS:
             raise UsageError(f"--operator {name!r}: unknown mutation operator", known=list(OPERATORS))
+    configs = parse_configs(args.config or [])
+    optional = []
+    if args.each_variant:
+        from ..loader import load
+
+        optional = [c for c in each_variant(load(args.model), parse_settings(args.settings)) if c not in configs]
+        configs = list(dict.fromkeys([*(configs or [Configuration()]), *optional]))
     request = MutateRequest(
+        configs=configs or None, optional=optional,
         model_dir=args.model, flows=args.flow, settings=parse_settings(args.settings), wics=args.wics,
         operators=args.operator, mutants=args.mutant, max_states=args.max_states, jobs=args.jobs,
         executor="serial" if args.jobs == 1 else "process", progress=args.progress,
@@ -64,3 +80,25 @@ def run(args) -> int:
         write_atomically(os.path.join(args.out, "mutate.json"), dump_json(doc))
     sys.stdout.write(text)
     return int(ExitCode.INCONCLUSIVE if doc["summary"]["inconclusive"] else ExitCode.OK)
+
+
+def parse_configs(items: list) -> list:
+    """`--config` values: 'defaults', or NAME=VALUE pairs separated by commas, 'wics=N' among them."""
+    out = []
+    for item in items:
+        settings, wics = {}, None
+        for part in [p.strip() for p in item.split(",") if p.strip() and p.strip() != "defaults"]:
+            if "=" not in part:
+                raise UsageError(f"--config {item!r}: {part!r} is not NAME=VALUE",
+                                 hint="e.g. --config faults=reject,wics=2 ('imsflow list variants' shows the names)")
+            name, value = (x.strip() for x in part.split("=", 1))
+            if name == "wics":
+                if not value.isdigit() or int(value) < 1:
+                    raise UsageError(f"--config {item!r}: wics={value} is not a positive number of WICs")
+                wics = int(value)
+            elif name in settings and settings[name] != value:
+                raise UsageError(f"--config {item!r}: two values for variant {name}")
+            else:
+                settings[name] = value
+        out.append(Configuration.of(settings, wics))
+    return list(dict.fromkeys(out))

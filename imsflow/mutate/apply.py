@@ -172,6 +172,23 @@ def mutated_class(cls: type, mutant: Mutant, probe: Probe) -> type:
                                        "__qualname__": cls.__qualname__, "__doc__": cls.__doc__})
 
 
+# The unchanged entities of a configuration, per process: a mutant changes one entity class, and
+# building the other entities' `transitions` machines again is most of a small mutant's cost
+# (the compiler resets an entity's state, variables and input before every evaluation, so an
+# instance carries nothing from one compile to the next).  Compiles in a process run one after
+# another, so two systems never drive one instance at the same time.
+_COMPOSED: dict = {}
+
+
+def _composed(compose, config):
+    key = (compose, config)
+    if key not in _COMPOSED:
+        if len(_COMPOSED) > 64:  # a run checks a few dozen configurations; keep it bounded anyway
+            _COMPOSED.clear()
+        _COMPOSED[key] = compose(config)
+    return dataclasses.replace(_COMPOSED[key], entities=list(_COMPOSED[key].entities))
+
+
 def transform(mutant: Mutant, probe: Probe):
     """LoadedModel -> LoadedModel with the mutant in place of its entity's class."""
 
@@ -182,7 +199,7 @@ def transform(mutant: Mutant, probe: Probe):
         compose = model.compose
 
         def mutated_compose(config):
-            composition = compose(config)
+            composition = _composed(compose, config)
             composition.entities = [
                 sub(e.config, index=e.index, count=e.count) if type(e) is original else e
                 for e in composition.entities

@@ -35,6 +35,9 @@ def to_json(run: MutationRun) -> dict:
     return {
         "model": run.model, "model_dir": run.model_dir, "flows": run.flows,
         "variant": run.request.settings, "wics": run.request.wics, "max_states": run.request.max_states,
+        "configurations": [c.label() for c in run.request.configs or ()] or ["defaults"],
+        "units": [u.key for u in run.units],
+        "shared_units": {key: twin for key, twin in run.shared},
         "operators": list(run.request.operators or OPERATORS),
         "definition": DEFINITION,
         "summary": {"mutants": len(run.mutants), **counts,
@@ -62,6 +65,8 @@ def rerun(run: MutationRun, mutant_id: str) -> str:
         parts += ["--set", f"{name}={value}"]
     if run.request.wics != 1:
         parts += ["--wics", str(run.request.wics)]
+    for c in run.request.configs or ():
+        parts += ["--config", c.label()]
     parts += ["--mutant", mutant_id]
     return " ".join(shlex.quote(p) for p in parts)
 
@@ -106,6 +111,8 @@ def render_text(run: MutationRun, *, traces: bool = True) -> str:
     s = doc["summary"]
     lines = [f"imsflow mutate: {doc['model']}, flows {', '.join(map(str, doc['flows']))}, "
              f"{_variant(doc)}, {doc['wics']} WIC(s), budget {doc['max_states']:,} states",
+             f"configurations: {'; '.join(doc['configurations'])} ({len(doc['units'])} flow x configuration units "
+             f"checked, {len(doc['shared_units'])} shared with an identical one)",
              f"{s['mutants']} mutants in {s['seconds']} s ({s['mutants_per_second']} mutants/s): "
              + ", ".join(f"{s[k]} {k}" for k in STATUSES),
              f"score: {s['killed']} killed / ({s['mutants']} - {s['equivalent']} equivalent - {s['invalid']} invalid)"

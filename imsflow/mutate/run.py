@@ -1,8 +1,13 @@
 """A mutation run: the original's verdicts and graphs, then one job per mutant on the matrix's
 executor (workflow/executor.py), then the classification.
 
-Per mutant and flow:
-  1. flows where the mutated transition can never even be evaluated (no reachable state of
+A run checks one or more configurations (variant settings and WIC count; `--config`,
+`--each-variant`): the unit of work is a (flow, configuration) pair, and a mutant is killed
+when a verdict changes on any unit.  Units a flow makes identical (it fixes the variant, or
+the original's run never read it: workflow/reads.py) are checked once.
+
+Per mutant and unit:
+  1. units where the mutated transition can never even be evaluated (no reachable state of
      the original has its entity in one of the transition's source states with its input at
      hand) are skipped: the mutant's system is the original's there;
   2. otherwise the mutant is compiled through the pipeline and its reachable graph compared
@@ -30,6 +35,7 @@ from ..errors import ImsflowError, UsageError
 from ..loader import load
 from ..pipeline import CheckRequest, check, compile_for, selected_flows, selected_properties
 from ..system.trace import listing, to_entries
+from ..workflow import reads
 from ..workflow.executor import executor_named
 from ..workflow.progress import ProgressBar
 from . import graph
@@ -40,6 +46,33 @@ DEFAULT_MAX_STATES = 100_000
 STATUSES = ("killed", "survived", "equivalent", "unreached", "invalid", "inconclusive")
 
 
+@dataclass(frozen=True)
+class Configuration:
+    """One configuration a mutation run checks: variant settings over the request's, and WICs."""
+
+    settings: tuple = ()  # sorted (name, value) pairs, over the request's --set
+    wics: int | None = None  # None: the request's --wics
+
+    @staticmethod
+    def of(settings: dict | None = None, wics: int | None = None) -> "Configuration":
+        return Configuration(tuple(sorted((settings or {}).items())), wics)
+
+    def label(self) -> str:
+        parts = [f"{k}={v}" for k, v in self.settings] + ([f"wics={self.wics}"] if self.wics is not None else [])
+        return ",".join(parts) or "defaults"
+
+
+@dataclass
+class Unit:
+    """A flow in one configuration: what one check of a mutant covers."""
+
+    key: str  # the flow id alone when the run has one configuration; else "F6 [faults=reject]"
+    flow: str
+    settings: dict
+    wics: int
+    config: str  # the configuration's label
+
+
 @dataclass
 class MutateRequest:
     model_dir: str | None = None
@@ -48,6 +81,8 @@ class MutateRequest:
     wics: int = 1
     operators: list | None = None  # None: every operator
     mutants: list | None = None  # ids: only these mutants
+    configs: list | None = None  # [Configuration]; None: the one configuration of settings/wics
+    optional: list | None = None  # configurations (of `configs`) skipped when over the budget (--each-variant)
     max_states: int = DEFAULT_MAX_STATES
     jobs: int | None = None  # worker processes (None: one per core)
     executor: str = "process"
@@ -60,11 +95,13 @@ class MutationRun:
     model: str
     model_dir: str
     flows: list
-    original: dict  # flow -> {property: verdict}
+    original: dict  # unit key -> {property: verdict}
     mutants: list  # [Mutant]
     outcomes: list  # per mutant: its job result (plain data)
     seconds: float
     warnings: list = field(default_factory=list)
+    units: list = field(default_factory=list)  # [Unit] checked (after sharing)
+    shared: list = field(default_factory=list)  # [(unit key, key of the unit that decides it)]
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o["status"] == status)
@@ -106,6 +143,69 @@ def _validate(request: MutateRequest, loaded) -> None:
         raise UsageError(f"--max-states {request.max_states}: needs at least one state")
     if request.jobs is not None and request.jobs < 1:
         raise UsageError(f"--jobs {request.jobs}: needs at least one worker")
+    for c in request.configs or ():
+        try:
+            loaded.model.config(None, {**request.settings, **dict(c.settings)}, c.wics or request.wics)
+        except UsageError as exc:
+            raise UsageError(f"--config {c.label()}: {exc.message}", known=exc.known, hint=exc.hint) from None
+
+
+def each_variant(loaded, base: dict) -> list:
+    """One configuration per value of every variant other than its default (one factor at a time:
+    the full product is the matrix's job), after the defaults."""
+    out = [Configuration()]
+    for name, v in loaded.model.variants.items():
+        if name in base:
+            continue
+        out += [Configuration.of({name: value}) for value in v.values if value != v.default]
+    return out
+
+
+def plan_units(loaded, request: MutateRequest, flows: list) -> tuple[list, list, dict, dict, list]:
+    """The (flow, configuration) units, their original verdicts, graphs and systems.
+
+    A unit whose effective configuration equals an earlier unit's of the same flow (the flow fixes
+    the variant), or differs from it only in variants the earlier unit's compile and search never
+    read, is the same system: it is not checked again (listed in `shared`).  A mutant reads no
+    variant its original does not (operators only drop, redirect or re-value what the original
+    does, or repeat a guard it already has), so this never hides a kill in the original's sense;
+    an accept-in-state guard evaluated in a new state can read more, and is then judged in the
+    first configuration only - a kill can be missed, never invented."""
+    configs = request.configs or [Configuration()]
+    several = len(configs) > 1
+    units, shared, original, graphs, systems, dropped = [], [], {}, {}, [], []
+    seen: dict = {}  # flow -> [(effective settings, reads, unit key)]
+    for flow in flows:
+        for c in configs:
+            settings = {**request.settings, **dict(c.settings)}
+            wics = c.wics or request.wics
+            config = loaded.model.config(flow, settings, wics)
+            effective = dict(config.variant)
+            key = f"{flow} [{c.label()}]" if several else flow
+            twin = next((k for eff, w, rd, k in seen.get(flow, ())
+                         if w == wics and reads.covers(rd, eff, effective)), None)
+            if twin is not None:
+                shared.append((key, twin))
+                continue
+            with reads.recording() as read:
+                config = loaded.model.config(flow, settings, wics)
+                ts = compile_for(loaded, config, selected_properties(loaded, config, None), eager=True)
+                g = original_graph(request.model_dir, flow, settings, wics, request.max_states, ts)
+            seen.setdefault(flow, []).append((effective, wics, set(read), key))
+            if g is None and c in (request.optional or ()):
+                dropped.append(f"{key}: not checked: the original has more than {request.max_states:,} states "
+                               f"(raise --max-states, or name it with --config {c.label()})")
+                continue
+            unit = Unit(key, flow, settings, wics, c.label())
+            base = check(CheckRequest(model_dir=request.model_dir, flows=[flow], settings=settings, wics=wics,
+                                      max_states=request.max_states, progress=False))
+            original[key] = {r.property: r.verdict.value for r in base.results}
+            units.append(unit)
+            graphs[key] = g
+            systems.append(ts)
+    # A mutant stops at the first unit that kills it: the smallest systems go first.
+    units.sort(key=lambda u: (graphs[u.key] is None, graphs[u.key].states if graphs[u.key] else 0))
+    return units, shared, original, graphs, systems, dropped
 
 
 def run_mutation(request: MutateRequest) -> MutationRun:
@@ -114,22 +214,12 @@ def run_mutation(request: MutateRequest) -> MutationRun:
     _validate(request, loaded)
     model = loaded.model
     flows = selected_flows(loaded, request.flows)
-    base = check(CheckRequest(model_dir=request.model_dir, flows=request.flows, settings=request.settings,
-                              wics=request.wics, max_states=request.max_states, progress=False))
-    original: dict = {}
-    for r in base.results:
-        original.setdefault(r.flow, {})[r.property] = r.verdict.value
-    warnings = [f"{flow}: {pid} is inconclusive on the original model: it cannot kill a mutant there"
-                for flow, verdicts in original.items() for pid, v in verdicts.items() if v == "inconclusive"]
-    graphs, systems = {}, []
-    for flow in flows:
-        config = model.config(flow, request.settings, request.wics)
-        ts = compile_for(loaded, config, selected_properties(loaded, config, None), eager=True)
-        systems.append(ts)
-        graphs[flow] = original_graph(request.model_dir, flow, request.settings, request.wics,
-                                      request.max_states, ts)
-        if graphs[flow] is None:
-            warnings.append(f"{flow}: the original has more than {request.max_states:,} states; its mutants are "
+    units, shared, original, graphs, systems, dropped = plan_units(loaded, request, flows)
+    warnings = dropped + [f"{key}: {pid} is inconclusive on the original model: it cannot kill a mutant there"
+                for key, verdicts in original.items() for pid, v in verdicts.items() if v == "inconclusive"]
+    for u in units:
+        if graphs[u.key] is None:
+            warnings.append(f"{u.key}: the original has more than {request.max_states:,} states; its mutants are "
                             "judged by their verdicts only (raise --max-states)")
     mutants = derive(model.entities, model.vocabulary, observed_sends(model.entities, systems), request.operators)
     if request.mutants:
@@ -143,14 +233,15 @@ def run_mutation(request: MutateRequest) -> MutationRun:
     outcomes: list = [None] * len(mutants)
     jobs, slots = [], []
     for k, m in enumerate(mutants):
-        candidates = [f for f in flows if _may_exercise(by_name[m.entity], m, graphs[f])]
+        candidates = [u for u in units if _may_exercise(by_name[m.entity], m, graphs[u.key])]
         if not candidates:
             outcomes[k] = {"id": m.id, "status": "unreached", "flows": {}, "kills": [],
-                           "reason": "no reachable state of any checked flow evaluates this transition there"}
+                           "reason": "no reachable state of any checked flow and configuration evaluates "
+                                     "this transition there"}
             continue
-        jobs.append({"model_dir": request.model_dir, "settings": dict(request.settings), "wics": request.wics,
-                     "max_states": request.max_states, "mutant": m.to_json(), "flows": candidates,
-                     "original": {f: original.get(f, {}) for f in candidates}})
+        jobs.append({"model_dir": request.model_dir, "max_states": request.max_states, "mutant": m.to_json(),
+                     "units": [vars(u) for u in candidates],
+                     "original": {u.key: original.get(u.key, {}) for u in candidates}})
         slots.append(k)
     bar = ProgressBar(len(jobs), "mutants", enabled=request.progress)
     executor = executor_named(request.executor, request.jobs) if len(jobs) > 1 else executor_named("serial")
@@ -162,11 +253,11 @@ def run_mutation(request: MutateRequest) -> MutationRun:
         executor.close()
         bar.finish()
     return MutationRun(request, model.name, loaded.directory, flows, original, mutants, outcomes,
-                       round(time.perf_counter() - started, 2), warnings)
+                       round(time.perf_counter() - started, 2), warnings, units, shared)
 
 
 def _may_exercise(cls, m: Mutant, g) -> bool:
-    """Can the mutated transition be evaluated in some reachable state of this flow?"""
+    """Can the mutated transition be evaluated in some reachable state of this unit?"""
     if g is None:
         return True
     t = cls.transitions[m.t_index]
@@ -177,12 +268,14 @@ def _may_exercise(cls, m: Mutant, g) -> bool:
 
 
 def run_mutant_job(job: dict) -> dict:
-    """The worker: the mutant on each candidate flow (plain data in, plain data out)."""
+    """The worker: the mutant on each candidate unit until one kills it (plain data in and out)."""
     mutant = Mutant.from_json(job["mutant"])
     out = {"id": mutant.id, "flows": {}, "kills": [], "status": "unreached"}
     try:
-        for flow in job["flows"]:
-            out["flows"][flow] = _one_flow(job, mutant, flow, out["kills"])
+        for unit in job["units"]:
+            out["flows"][unit["key"]] = _one_unit(job, mutant, Unit(**unit), out["kills"])
+            if out["kills"]:  # killed: further units cannot change its class
+                break
     except ImsflowError as exc:
         out.update(status="invalid", reason=str(exc))
         return out
@@ -193,34 +286,14 @@ def run_mutant_job(job: dict) -> dict:
     return out
 
 
-def _one_flow(job: dict, mutant: Mutant, flow, kills: list) -> dict:
+def _one_unit(job: dict, mutant: Mutant, unit: Unit, kills: list) -> dict:
+    """Check the mutant on one unit; only a mutant no verdict notices has its reachable graph
+    compared with the original's (to tell a survivor from an equivalent mutant), since most
+    mutants are killed and the comparison costs as much as a search."""
     probe = Probe()
-    apply = transform(mutant, probe)
-    loaded = load(job["model_dir"])
-    mutated = apply(loaded)
-    config = mutated.model.config(flow, job["settings"], job["wics"])
-    ts = compile_for(mutated, config, selected_properties(mutated, config, None), eager=False)
-    original = original_graph(job["model_dir"], flow, job["settings"], job["wics"], job["max_states"])
-    record: dict = {}
-    diff = None
-    if original is not None:
-        try:
-            diff = graph.compare(ts, original, job["max_states"])
-        except graph.Budget as exc:
-            record["graph"] = f"not compared: {exc}"
-    if diff is not None and diff.same:
-        return {"status": "same" if probe.exercised else "unexercised", "states": diff.states}
-    record["status"] = "changed" if diff is not None else "undecided"
-    if diff is not None:
-        record["states_to_change"] = diff.states
-        record["change"] = diff.note
-        if diff.trace is not None:
-            record["steps"] = len(diff.trace.actions)
-            record["trace"] = listing(ts, diff.trace)
-            record["entries"] = to_entries(ts, diff.trace, with_state=False)
-    run = check(CheckRequest(model_dir=job["model_dir"], flows=[flow], settings=job["settings"], wics=job["wics"],
-                             max_states=job["max_states"], progress=False, transform=transform(mutant, Probe())))
-    before = job["original"].get(flow, {})
+    run = check(CheckRequest(model_dir=job["model_dir"], flows=[unit.flow], settings=unit.settings, wics=unit.wics,
+                             max_states=job["max_states"], progress=False, transform=transform(mutant, probe)))
+    before = job["original"].get(unit.key, {})
     inconclusive = []
     for r in run.results:
         was, now = before.get(r.property), r.verdict.value
@@ -230,14 +303,37 @@ def _one_flow(job: dict, mutant: Mutant, flow, kills: list) -> dict:
             if now == "inconclusive":
                 inconclusive.append({"property": r.property, "reason": r.reason})
             continue
-        kill = {"property": r.property, "flow": flow, "original": was, "mutant": now, "reason": r.reason}
-        trace = run.traces.get((r.property, flow))
+        kill = {"property": r.property, "flow": unit.flow, "unit": unit.key, "original": was, "mutant": now,
+                "reason": r.reason}
+        trace = run.traces.get((r.property, unit.flow))
         if trace is not None and trace.actions:
             kill["steps"] = len(trace.actions)
-            kill["trace"] = listing(run.systems[flow], trace)
+            kill["trace"] = listing(run.systems[unit.flow], trace)
         kills.append(kill)
-    if inconclusive:
-        record["inconclusive"] = inconclusive
+    if any(k["unit"] == unit.key for k in kills):
+        return {"status": "killed"}
+    record: dict = {"inconclusive": inconclusive} if inconclusive else {}
+    probe = Probe()  # the check's search may be reduced: the graph's is complete
+    mutated = transform(mutant, probe)(load(job["model_dir"]))
+    config = mutated.model.config(unit.flow, unit.settings, unit.wics)
+    ts = compile_for(mutated, config, selected_properties(mutated, config, None), eager=False)
+    original = original_graph(job["model_dir"], unit.flow, unit.settings, unit.wics, job["max_states"])
+    diff = None
+    if original is not None:
+        try:
+            diff = graph.compare(ts, original, job["max_states"])
+        except graph.Budget as exc:
+            record["graph"] = f"not compared: {exc}"
+    if diff is not None and diff.same:
+        return {"status": "same" if probe.exercised else "unexercised", "states": diff.states, **record}
+    record["status"] = "changed" if diff is not None else "undecided"
+    if diff is not None:
+        record["states_to_change"] = diff.states
+        record["change"] = diff.note
+        if diff.trace is not None:
+            record["steps"] = len(diff.trace.actions)
+            record["trace"] = listing(ts, diff.trace)
+            record["entries"] = to_entries(ts, diff.trace, with_state=False)
     return record
 
 

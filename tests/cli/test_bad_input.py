@@ -241,6 +241,10 @@ CASES = [
     ("import-kind-unknown", ["import", "har", "{d}/nothing.har"], "har"),
     ("mutate-operator-unknown", ["mutate", "--operator", "flip-everything"], "flip-everything"),
     ("mutate-flow-unknown", ["mutate", "--flow", "F99"], "F99"),
+    ("mutate-config-not-pair", ["mutate", "--config", "faults"], "--config"),
+    ("mutate-config-variant-unknown", ["mutate", "--config", "colour=red"], "colour"),
+    ("mutate-config-value-unknown", ["mutate", "--config", "faults=sometimes"], "sometimes"),
+    ("mutate-config-wics-bad", ["mutate", "--config", "wics=0"], "wics"),
     ("media-flow-unknown", ["media", "--flow", "F99"], "F99"),
     # lint
     ("lint-file-missing", ["lint", "{d}/nothing.txt"], "nothing.txt"),

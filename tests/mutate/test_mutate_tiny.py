@@ -12,7 +12,7 @@ import pytest
 
 from imsflow.mutate.apply import Probe, transform
 from imsflow.mutate.operators import OPERATORS, Mutant
-from imsflow.mutate.run import MutateRequest, run_mutant_job, run_mutation
+from imsflow.mutate.run import Configuration, MutateRequest, each_variant, run_mutant_job, run_mutation
 
 TINY = os.path.join(os.path.dirname(__file__), "tiny")
 
@@ -112,11 +112,35 @@ def test_with_faults_the_crash_path_is_exercised():
     assert status["accept-in-state:CLIENT:3:done"] == "survived"  # refused is an end state too
 
 
+def test_a_second_configuration_reaches_what_the_default_world_never_exercises():
+    run = run_mutation(MutateRequest(model_dir=TINY, executor="serial", operators=["skip-step"],
+                                     configs=[Configuration(), Configuration.of({"faults": "yes"})]))
+    assert [u.key for u in run.units] == ["session [defaults]", "session [faults=yes]"]
+    status = {m.id: o["status"] for m, o in zip(run.mutants, run.outcomes)}
+    assert status["skip-step:SERVER:3:stay"] != "unreached"  # only the faults=yes unit exercises it
+    assert status["skip-step:CLIENT:0:stay"] == "killed"
+
+
+def test_a_configuration_identical_to_another_is_checked_once():
+    run = run_mutation(MutateRequest(model_dir=TINY, executor="serial", operators=["drop-send"],
+                                     configs=[Configuration(), Configuration.of({"faults": "no"})]))
+    assert [u.key for u in run.units] == ["session [defaults]"]
+    assert run.shared == [("session [faults=no]", "session [defaults]")]
+
+
+def test_each_variant_adds_one_configuration_per_non_default_value():
+    from imsflow.loader import load
+
+    assert each_variant(load(TINY), {}) == [Configuration(), Configuration.of({"faults": "yes"})]
+    assert each_variant(load(TINY), {"faults": "yes"}) == [Configuration()]
+
+
 def test_a_mutant_that_does_not_compile_is_invalid_and_the_run_goes_on():
     bad = Mutant("redirect-send:SERVER:0:CLIENT:OK>LOGGER", "redirect-send", "SERVER", 0, "x:1", "OK to LOGGER",
                  {"to": "CLIENT", "message": "OK", "new_to": "LOGGER"})
-    out = run_mutant_job({"model_dir": TINY, "settings": {}, "wics": 1, "max_states": 1000,
-                          "mutant": bad.to_json(), "flows": ["session"], "original": {"session": {}}})
+    unit = {"key": "session", "flow": "session", "settings": {}, "wics": 1, "config": "defaults"}
+    out = run_mutant_job({"model_dir": TINY, "max_states": 1000, "mutant": bad.to_json(), "units": [unit],
+                          "original": {"session": {}}})
     assert out["status"] == "invalid"
     assert "has no transition receiving it" in out["reason"]
 
