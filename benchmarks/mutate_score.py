@@ -2,6 +2,7 @@
 counts per operator and per status, the survivors per entity, seconds and mutants/s.
 
     python benchmarks/mutate_score.py [--flows F1,...] [--operators drop-send,...] [--jobs N] [--json FILE]
+                                      [--each-variant]   (one configuration per non-default variant value too)
 """
 
 import argparse
@@ -13,7 +14,8 @@ from collections import Counter
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from imsflow.mutate.report import render_text, to_json  # noqa: E402
-from imsflow.mutate.run import MutateRequest, run_mutation  # noqa: E402
+from imsflow.loader import load  # noqa: E402
+from imsflow.mutate.run import Configuration, MutateRequest, each_variant, run_mutation  # noqa: E402
 
 
 def main():
@@ -23,8 +25,12 @@ def main():
     ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     ap.add_argument("--json", default=None, help="also write the mutate.json document here")
     ap.add_argument("--full", action="store_true", help="print the whole text report")
+    ap.add_argument("--each-variant", action="store_true",
+                    help="also one configuration per non-default variant value (as imsflow mutate --each-variant)")
     args = ap.parse_args()
+    configs = each_variant(load(None), {}) if args.each_variant else None
     run = run_mutation(MutateRequest(
+        configs=configs, optional=[c for c in configs or () if c != Configuration()],
         flows=args.flows.split(",") if args.flows else None,
         operators=args.operators.split(",") if args.operators else None,
         jobs=args.jobs, executor="serial" if args.jobs == 1 else "process"))
