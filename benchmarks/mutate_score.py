@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from imsflow.mutate.report import render_text, to_json  # noqa: E402
 from imsflow.loader import load  # noqa: E402
-from imsflow.mutate.run import Configuration, MutateRequest, each_variant, run_mutation  # noqa: E402
+from imsflow.mutate.run import MutateRequest, run_mutation, with_each_variant  # noqa: E402
 
 
 def main():
@@ -28,9 +28,9 @@ def main():
     ap.add_argument("--each-variant", action="store_true",
                     help="also one configuration per non-default variant value (as imsflow mutate --each-variant)")
     args = ap.parse_args()
-    configs = each_variant(load(None), {}) if args.each_variant else None
+    configs, optional = with_each_variant(load(None), {}, []) if args.each_variant else (None, [])
     run = run_mutation(MutateRequest(
-        configs=configs, optional=[c for c in configs or () if c != Configuration()],
+        configs=configs, optional=optional,
         flows=args.flows.split(",") if args.flows else None,
         operators=args.operators.split(",") if args.operators else None,
         jobs=args.jobs, executor="serial" if args.jobs == 1 else "process"))

@@ -9,7 +9,7 @@ import sys
 from ..errors import UsageError
 from ..mutate.operators import OPERATORS
 from ..mutate.report import DEFINITION, operators_text, render_text, to_json
-from ..mutate.run import DEFAULT_MAX_STATES, Configuration, MutateRequest, each_variant, run_mutation
+from ..mutate.run import DEFAULT_MAX_STATES, Configuration, MutateRequest, run_mutation, with_each_variant
 from ..patterns.verdict import ExitCode
 from ._common import add_config_args, add_model_arg, dump_json, parse_settings, write_atomically
 
@@ -65,8 +65,7 @@ def run(args) -> int:
     if args.each_variant:
         from ..loader import load
 
-        optional = [c for c in each_variant(load(args.model), parse_settings(args.settings)) if c not in configs]
-        configs = list(dict.fromkeys([*(configs or [Configuration()]), *optional]))
+        configs, optional = with_each_variant(load(args.model), parse_settings(args.settings), configs)
     request = MutateRequest(
         configs=configs or None, optional=optional,
         model_dir=args.model, flows=args.flow, settings=parse_settings(args.settings), wics=args.wics,

@@ -70,7 +70,6 @@ class Unit:
     flow: str
     settings: dict
     wics: int
-    config: str  # the configuration's label
 
 
 @dataclass
@@ -161,6 +160,13 @@ def each_variant(loaded, base: dict) -> list:
     return out
 
 
+def with_each_variant(loaded, base: dict, configs: list) -> tuple[list, list]:
+    """`configs` (or the defaults) followed by `each_variant`'s, and those added (`optional`:
+    left out when over the budget) - what `--each-variant` asks for."""
+    optional = [c for c in each_variant(loaded, base) if c not in configs]
+    return list(dict.fromkeys([*(configs or [Configuration()]), *optional])), optional
+
+
 def plan_units(loaded, request: MutateRequest, flows: list) -> tuple[list, list, dict, dict, list]:
     """The (flow, configuration) units, their original verdicts, graphs and systems.
 
@@ -179,8 +185,8 @@ def plan_units(loaded, request: MutateRequest, flows: list) -> tuple[list, list,
         for c in configs:
             settings = {**request.settings, **dict(c.settings)}
             wics = c.wics or request.wics
-            config = loaded.model.config(flow, settings, wics)
-            effective = dict(config.variant)
+            # Outside the recording: looking at the whole variant would count as reading all of it.
+            effective = dict(loaded.model.config(flow, settings, wics).variant)
             key = f"{flow} [{c.label()}]" if several else flow
             twin = next((k for eff, w, rd, k in seen.get(flow, ())
                          if w == wics and reads.covers(rd, eff, effective)), None)
@@ -196,7 +202,7 @@ def plan_units(loaded, request: MutateRequest, flows: list) -> tuple[list, list,
                 dropped.append(f"{key}: not checked: the original has more than {request.max_states:,} states "
                                f"(raise --max-states, or name it with --config {c.label()})")
                 continue
-            unit = Unit(key, flow, settings, wics, c.label())
+            unit = Unit(key, flow, settings, wics)
             base = check(CheckRequest(model_dir=request.model_dir, flows=[flow], settings=settings, wics=wics,
                                       max_states=request.max_states, progress=False))
             original[key] = {r.property: r.verdict.value for r in base.results}
@@ -290,9 +296,8 @@ def _one_unit(job: dict, mutant: Mutant, unit: Unit, kills: list) -> dict:
     """Check the mutant on one unit; only a mutant no verdict notices has its reachable graph
     compared with the original's (to tell a survivor from an equivalent mutant), since most
     mutants are killed and the comparison costs as much as a search."""
-    probe = Probe()
     run = check(CheckRequest(model_dir=job["model_dir"], flows=[unit.flow], settings=unit.settings, wics=unit.wics,
-                             max_states=job["max_states"], progress=False, transform=transform(mutant, probe)))
+                             max_states=job["max_states"], progress=False, transform=transform(mutant, Probe())))
     before = job["original"].get(unit.key, {})
     inconclusive = []
     for r in run.results:
@@ -313,7 +318,7 @@ def _one_unit(job: dict, mutant: Mutant, unit: Unit, kills: list) -> dict:
     if any(k["unit"] == unit.key for k in kills):
         return {"status": "killed"}
     record: dict = {"inconclusive": inconclusive} if inconclusive else {}
-    probe = Probe()  # the check's search may be reduced: the graph's is complete
+    probe = Probe()  # read from the graph's search, which is complete (the check's may be reduced)
     mutated = transform(mutant, probe)(load(job["model_dir"]))
     config = mutated.model.config(unit.flow, unit.settings, unit.wics)
     ts = compile_for(mutated, config, selected_properties(mutated, config, None), eager=False)

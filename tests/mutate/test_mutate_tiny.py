@@ -138,7 +138,7 @@ def test_each_variant_adds_one_configuration_per_non_default_value():
 def test_a_mutant_that_does_not_compile_is_invalid_and_the_run_goes_on():
     bad = Mutant("redirect-send:SERVER:0:CLIENT:OK>LOGGER", "redirect-send", "SERVER", 0, "x:1", "OK to LOGGER",
                  {"to": "CLIENT", "message": "OK", "new_to": "LOGGER"})
-    unit = {"key": "session", "flow": "session", "settings": {}, "wics": 1, "config": "defaults"}
+    unit = {"key": "session", "flow": "session", "settings": {}, "wics": 1}
     out = run_mutant_job({"model_dir": TINY, "max_states": 1000, "mutant": bad.to_json(), "units": [unit],
                           "original": {"session": {}}})
     assert out["status"] == "invalid"
