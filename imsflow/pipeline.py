@@ -36,6 +36,9 @@ class CheckRequest:
     progress: bool | None = None
     por: bool = True  # explicit engine: partial-order reduction where sound
     symmetry: bool = True  # explicit engine: symmetry reduction over identical instances where sound
+    # Properties marked `intruder: true` (security) are decided in a world with the model's
+    # intruder (Model.intruder) unless this is False or the settings turn the intruder off.
+    intruder: bool = True
     # LoadedModel -> LoadedModel, applied right after loading: how `imsflow mutate` checks a
     # mutant of the model through this same path (imsflow/mutate/apply.py).
     transform: object = None
@@ -53,6 +56,15 @@ class Run:
     obligations: dict = field(default_factory=dict)  # flow -> the obligations decided on its system
     # Steps the model supplies that the seed does not define, per flow (system/underspecified.py).
     underspecified: list = field(default_factory=list)
+    # (property, flow) -> the system a property decided in the intruder's world was checked on;
+    # `systems` keeps the flow's own world (system_for() picks the right one).
+    intruder_systems: dict = field(default_factory=dict)
+    # What the intruder world did in this run (intruder_summary()): for the summary line and JSON.
+    intruder: dict = field(default_factory=dict)
+
+    def system_for(self, prop: str, flow):
+        """The TransitionSystem the verdict of `prop` on `flow` was decided on."""
+        return self.intruder_systems.get((prop, flow), self.systems.get(flow))
 
     @property
     def exit_code(self) -> ExitCode:
@@ -76,6 +88,7 @@ class Run:
             "results": [r.to_json() for r in self.results],
             "warnings": self.warnings,
             "underspecified": self.underspecified,
+            "intruder": self.intruder,
         }
 
 
@@ -100,6 +113,47 @@ def selected_properties(loaded: LoadedModel, config, ids) -> list:
                 raise UsageError(f"unknown property {pid!r}", known=sorted(known))
         props = [p for p in props if p.id in ids]
     return props
+
+
+def worlds(loaded: LoadedModel, request: CheckRequest, flow, config, props) -> list:
+    """[(config, props, hostile)]: the properties of one flow grouped by the world they are
+    decided in.  A property marked `intruder: true` is decided with the model's intruder
+    (Model.intruder, e.g. rogue=yes) added to the configuration - a security `holds` in a world
+    where nobody attacks says nothing - unless the request or the settings turn it off."""
+    hostile = [p for p in props if p.intruder]
+    if not hostile or not intruder_on(loaded, request):
+        return [(config, props, False)]
+    with_intruder = loaded.model.config(flow, {**loaded.model.intruder, **request.settings}, config.wics)
+    if with_intruder == config:  # the settings already put the intruder in
+        return [(config, props, True)]
+    rest = [p for p in props if not p.intruder]
+    hostile = [p for p in hostile if p.applies_to(with_intruder)]
+    return [w for w in ((config, rest, False), (with_intruder, hostile, True)) if w[1]]
+
+
+def intruder_on(loaded: LoadedModel, request: CheckRequest) -> bool:
+    """Whether this run decides security properties with the intruder: the model has one, the
+    request did not say --no-intruder, and no --set undoes what the intruder needs."""
+    intruder = loaded.model.intruder
+    return bool(intruder) and request.intruder and all(
+        request.settings.get(k, v) == v for k, v in intruder.items())
+
+
+def intruder_summary(loaded: LoadedModel, request: CheckRequest, results) -> dict:
+    """{"model_has_one", "on", "settings", "properties", "warning"} for the summary and JSON."""
+    intruder = loaded.model.intruder
+    marked = sorted({r.property for r in results if r.intruder})
+    out = {"model_has_one": bool(intruder), "on": False, "settings": dict(intruder), "properties": marked,
+           "warning": ""}
+    if not intruder or not marked:
+        return out
+    out["on"] = intruder_on(loaded, request)
+    if not out["on"]:
+        how = "--no-intruder" if not request.intruder else " ".join(
+            f"--set {k}={request.settings[k]}" for k in intruder if request.settings.get(k, intruder[k]) != intruder[k])
+        out["warning"] = (f"security properties ({len(marked)}) were checked WITHOUT the intruder ({how}): "
+                          f"their holds say nothing about an attacker")
+    return out
 
 
 def compile_for(loaded: LoadedModel, config, props, *, eager: bool = True):
@@ -133,20 +187,25 @@ def check(request: CheckRequest) -> Run:
     totals = {"states": 0, "transitions": 0, "seconds": 0.0}
     systems, traces, lowered, undefined = {}, {}, {}, []
     started = time.perf_counter()
-    for flow in selected_flows(loaded, request.flows):
-        config = model.config(flow, request.settings, request.wics)
-        props = selected_properties(loaded, config, request.properties)
-        if not props:
-            continue
+    intruder_systems = {}
+    for flow, config, props, hostile in _problems(loaded, request):
         ts, obligations = system_for(loaded, flow, config, props, request=request,
                                      eager=request.engine != "explicit")
-        lowered[flow] = obligations
-        systems[flow] = ts
-        warnings.extend(f"{flow}: {w}" if flow else w for w in ts.warnings)
-        outcomes, stats = engine.check(ts, obligations, label=f"{flow or model.name}")
-        undefined.extend(underspecified(ts, flow, model.standards))
+        label = f"{flow or model.name}" + (" with the intruder" if hostile else "")
+        lowered[flow] = lowered.get(flow, []) + list(obligations)
+        if hostile:
+            intruder_systems.update({(p.id, flow): ts for p in props})
+        else:
+            systems[flow] = ts
+        warnings.extend(f"{label}: {w}" if flow else w for w in ts.warnings)
+        outcomes, stats = engine.check(ts, obligations, label=label)
+        # After the search: an on-demand system knows the steps it reached.  The intruder's
+        # world adds the steps that answer it (once each).
+        known = {(u["flow"], u["entity"], u["transition"], u["where"]) for u in undefined}
+        undefined.extend(u for u in underspecified(ts, flow, model.standards)
+                         if (u["flow"], u["entity"], u["transition"], u["where"]) not in known)
         unreached = ts.unreached_states()
-        if unreached:
+        if unreached and not hostile:
             warnings.append(f"{flow}: states no run reaches in this configuration: {', '.join(unreached)}")
         for key in ("states", "transitions"):
             totals[key] += stats.get(key, 0)
@@ -168,10 +227,28 @@ def check(request: CheckRequest) -> Run:
                     kind=prop.kind, clause=prop.clause,
                     replay=replay_command(loaded, request, flow, prop.id, config),
                     assumptions=list(o.details.get("assumptions", ())),
+                    intruder=prop.intruder,
                 )
             )
     totals["seconds"] = round(time.perf_counter() - started, 3)
-    return Run(loaded, request, results, totals, warnings, systems, traces, lowered, undefined)
+    run = Run(loaded, request, results, totals, warnings, systems, traces, lowered, undefined,
+              intruder_systems=intruder_systems)
+    run.intruder = intruder_summary(loaded, request, results)
+    if run.intruder["warning"]:
+        warnings.append(run.intruder["warning"])
+    return run
+
+
+def _problems(loaded: LoadedModel, request: CheckRequest):
+    """(flow, config, props, hostile) for every system this request decides, flow by flow."""
+    model = loaded.model
+    for flow in selected_flows(loaded, request.flows):
+        config = model.config(flow, request.settings, request.wics)
+        props = selected_properties(loaded, config, request.properties)
+        if not props:
+            continue
+        for world, world_props, hostile in worlds(loaded, request, flow, config, props):
+            yield flow, world, world_props, hostile
 
 
 def replay_command(loaded: LoadedModel, request: CheckRequest, flow, pid: str, config) -> str:
@@ -192,6 +269,8 @@ def replay_command(loaded: LoadedModel, request: CheckRequest, flow, pid: str, c
         parts += ["--engine", request.engine]
     # Everything else that can change the verdict, so that the line reproduces the run: a
     # violation found with --no-por must not replay as `ok` under the default reductions.
+    if not request.intruder:
+        parts.append("--no-intruder")
     if not request.por:
         parts.append("--no-por")
     if not request.symmetry:

@@ -98,4 +98,5 @@ MODEL = Model(
     max_wics=4,
     tags=TAGS,
     standards=STANDARDS,
+    intruder={"rogue": "yes"},
 )

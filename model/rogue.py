@@ -1,64 +1,66 @@
-"""ROGUE - a node that tries to reach the P-CSCF or the WST without being trusted (variant
-rogue=yes): it claims WIC 1's identity and trusted-node status in a REGISTER, sends an INVITE in
-its name, opens a WebSocket from a script of an unauthorised origin, and sends the WST an INVITE
-as if it came from the IMS.  Not in the seed: it is what "trusted-node authentication only from
-the translator" (6.1.3) must be checked against.
+"""ROGUE - the intruder (variant rogue=yes; always present when `imsflow check` decides a
+security property, see model/trust.py).  Not in the seed: it is what "trusted-node
+authentication only from the translator" (6.1.3), the Origin check of 6.X.2.1 and the token
+verification of 6.X.2.2.3 must be checked against.
+
+Its repertoire is not written here: it is every attack model/trust.py lists for a reference
+point that is not trusted, so moving the trust boundary there changes what it can do.  It sends
+at most `trust.INJECTIONS` of them per run, in any order and at any point of the run.
 """
 
 from imsflow.authoring import Entity, T, event, recv
 
-from . import scenario
+from . import scenario, trust
 
 ANSWERS_PCSCF = ["401", "403", "200(REGISTER)", "183", "180", "200(PRACK)", "200(UPDATE)", "200(INVITE)",
                  "486", "487", "488", "606", "480", "BYE", "200(BYE)", "INVITE", "CANCEL", "ACK", "PRACK", "UPDATE"]
 ANSWERS_WST = ["WSS_ACCEPT", "WSS_REJECT", "403", "480"]
 
 
-def _rogue(e):
-    return e.config.rogue == "yes"
+def _worth_trying(attack, config) -> bool:
+    """An attack on registration against a registration flow, one on sessions against a session flow."""
+    if attack.flows == "any":
+        return True
+    return (attack.flows == "registration") == scenario.is_registration(config)
 
 
-def _registration_attack(e):
-    """Against a registration flow it claims trusted-node registration and opens a WebSocket."""
-    return _rogue(e) and scenario.is_registration(e.config)
+def _can_send(attack):
+    def guard(e):
+        return e.config.rogue == "yes" and e.v.sent < trust.INJECTIONS and _worth_trying(attack, e.config)
+
+    guard.__name__ = "can_send"
+    return guard
 
 
-def _session_attack(e):
-    """Against a session flow it calls in WIC 1's name, and calls the WST as if from IMS."""
-    return _rogue(e) and not scenario.is_registration(e.config)
+def _send(receiver, attack):
+    def act(e):
+        e.v.sent += 1
+        e.send(receiver, attack.message, **attack.fields)
+
+    act.__name__ = "inject"
+    return act
 
 
 class ROGUE(Entity):
-    """An untrusted node (attacker).
+    """The intruder: a node that is not trusted, on every reference point that is not protected.
 
-    It launches its whole attack in one step.  Each of its messages waits in its own channel
-    (ROGUE -> P-CSCF, ROGUE -> WST) until the receiver takes it, and a receiver reads its input
-    channels in any order, so a message sent at once can arrive at every point a later send
-    could: separate steps per message would only add orders no other entity can tell apart.
-    The answers it gets go to message sets (see `compose`): the attacker ignores them, so it
-    never has to read them, and no run waits on it reading them either.
+    The answers it gets go to message sets (see `compose`): it ignores them, so it never has to
+    read them, and no run waits on it reading them either.
     """
 
     name = "ROGUE"
-    standard = "not a standard behaviour: the attacker of 6.1.3's trust boundary"
-    clause = "6.1.3 (trusted node)"
-    states = ["lurking", "attacked"]
+    standard = "not a standard behaviour: the intruder at the trust boundary (model/trust.py)"
+    clause = "6.1.3 (trusted node); 6.X.2.1 (Origin); 6.X.2.2.3 (token)"
+    states = ["lurking"]
     initial = "lurking"
-    end_states = ["lurking", "attacked"]
+    end_states = ["lurking"]
+    variables = {"sent": tuple(range(trust.INJECTIONS + 1))}  # messages injected so far
 
-    def registration_attack(self):
-        self.send("P-CSCF", "REGISTER", wic=1, impu=1, cred="none", token="none", tna="claimed", response="none")
-        self.send("WST", "WSS_CONNECT", wic=1, origin="rogue")
-
-    def session_attack(self):
-        self.send("P-CSCF", "INVITE", wic=1, caller=1, callee=0, profile="webrtc", codec="opus")
-        self.send("WST", "INVITE", wic=1, caller=0, callee=1, profile="ims", codec="amrwb")
-
+    # One event per attack: an entity takes the first transition of an event whose guard holds,
+    # so attacks sharing one event name would hide all but the first.
     transitions = [
-        T("lurking", "attacked", on=event("attack"), when=_registration_attack, do="registration_attack",
-          note="claims trusted-node registration as WIC 1 and opens a WebSocket from an unauthorised origin"),
-        T("lurking", "attacked", on=event("attack"), when=_session_attack, do="session_attack",
-          note="calls in WIC 1's name, and calls the WST as if from IMS"),
-        *[T("*", None, on=recv("P-CSCF", m), note="the attacker ignores it") for m in ANSWERS_PCSCF],
-        *[T("*", None, on=recv("WST", m), note="the attacker ignores it") for m in ANSWERS_WST],
+        *[T("lurking", None, on=event(attack.event), when=_can_send(attack), do=_send(rp.receiver, attack),
+            note=f"{attack.name} ({rp.name}; {attack.why})") for rp, attack in trust.attacks()],
+        *[T("*", None, on=recv("P-CSCF", m), note="the intruder ignores it") for m in ANSWERS_PCSCF],
+        *[T("*", None, on=recv("WST", m), note="the intruder ignores it") for m in ANSWERS_WST],
     ]

@@ -102,6 +102,9 @@ class Model:
     # message name -> the standard's clause a step the seed does not define follows when it
     # receives (or, for an event, sends) that message; see system/underspecified.py.
     standards: dict = field(default_factory=dict)
+    # The variant settings that put the model's intruder into the world (e.g. {"rogue": "yes"}):
+    # properties marked `intruder: true` are decided with them (pipeline.worlds()).
+    intruder: dict = field(default_factory=dict)
     directory: str = ""  # where it was loaded from; set by the loader
 
     def config(self, flow: str | None = None, settings: dict | None = None, wics: int = 1) -> Config:

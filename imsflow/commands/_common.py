@@ -91,6 +91,12 @@ def add_config_args(p, *, wics_default: int = 1) -> None:
                    help="number of WICs (default 1)")
 
 
+def add_intruder_arg(p) -> None:
+    p.add_argument("--no-intruder", dest="intruder", action="store_false",
+                   help="decide the security properties without the model's intruder (printed as a warning: "
+                        "a security holds in a world where nobody attacks says nothing)")
+
+
 def check_fixed_settings(loaded, flows, settings: dict) -> list[str]:
     """A --set value that a flow fixes otherwise: an error for a flow the user named, a note
     (returned) when it only concerns some of all the flows."""

@@ -9,7 +9,7 @@ from ..backends import ENGINES
 from ..loader import load
 from ..pipeline import CheckRequest, check
 from ..render.text import render_run
-from ._common import (add_budget_args, add_config_args, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir,
+from ._common import (add_budget_args, add_config_args, add_intruder_arg, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir,
                       parse_settings, positive_int, refuse_empty, unique, write_atomically)
 
 FORMATS = ("text", "json", "junit", "sarif")
@@ -22,6 +22,7 @@ def register(sub) -> None:
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="flow id (repeatable); default: all")
     p.add_argument("--property", action="append", default=None, metavar="ID", help="property id (repeatable)")
     add_config_args(p)
+    add_intruder_arg(p)
     p.add_argument("--engine", choices=ENGINES, default="explicit",
                    help="explicit search (default), z3, both (explicit and Z3 compared), all (explicit, Z3 and "
                         "SPIN on the same compiled system; a verdict is 'confirmed' when two or more engines "
@@ -50,9 +51,11 @@ def run(args) -> int:
         model_dir=args.model, flows=unique(args.flow), properties=unique(args.property),
         settings=settings, wics=args.wics, engine=args.engine,
         max_states=args.max_states, timeout=args.timeout, depth=args.depth,
-        por=args.por, symmetry=args.symmetry,
+        por=args.por, symmetry=args.symmetry, intruder=args.intruder,
     )
     result = check(request)
+    if result.intruder.get("warning"):
+        print(f"imsflow check: warning: {result.intruder['warning']}", file=sys.stderr)
     refuse_empty(result)
     result.stats["expansion"] = expansion_in_use()
     text = format_run(result, args.format, verbose=args.verbose)

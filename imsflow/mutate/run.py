@@ -313,7 +313,7 @@ def _one_unit(job: dict, mutant: Mutant, unit: Unit, kills: list) -> dict:
         trace = run.traces.get((r.property, unit.flow))
         if trace is not None and trace.actions:
             kill["steps"] = len(trace.actions)
-            kill["trace"] = listing(run.systems[unit.flow], trace)
+            kill["trace"] = listing(run.system_for(r.property, unit.flow), trace)
         kills.append(kill)
     if any(k["unit"] == unit.key for k in kills):
         return {"status": "killed"}

@@ -72,6 +72,8 @@ class Property:
     builtin: bool = False
     note: str = ""
     lines: dict = field(default_factory=dict, compare=False)  # path inside the property -> line
+    # Decided with the model's intruder in the world (`intruder: true`; security properties).
+    intruder: bool = False
 
     def where(self, *path) -> str:
         """'file:line' of the field at `path` (('first', 'where', 'cred')), or of the nearest
@@ -245,7 +247,7 @@ def _parse(item: dict, rel: str, lines: dict) -> Property:
     if kind not in KINDS:
         raise PropertyError(f"property {pid!r}: unknown kind {kind!r}", where=at("kind"), known=KINDS,
                             hint=did_you_mean(kind, KINDS))
-    common = {"id", "kind", "statement", "clause", "flows", "expected", "applies", "note"}
+    common = {"id", "kind", "statement", "clause", "flows", "expected", "applies", "note", "intruder"}
     spec = {k: v for k, v in item.items() if k not in common}
     expected = item.get("expected", [])
     if isinstance(expected, str):
@@ -273,10 +275,14 @@ def _parse(item: dict, rel: str, lines: dict) -> Property:
     flows = item.get("flows", [])
     if isinstance(flows, str):
         flows = [flows]
+    intruder = item.get("intruder", False)
+    if not isinstance(intruder, bool):
+        raise PropertyError(f"property {pid!r}: 'intruder' must be true or false, not {intruder!r}",
+                            where=at("intruder"))
     return Property(
         id=pid, statement=item["statement"], kind=kind, clause=str(item["clause"]),
         flows=tuple(flows), spec=spec, expected=expected, applies=item.get("applies", {}),
-        source=at(), note=item.get("note", ""), lines=dict(lines),
+        source=at(), note=item.get("note", ""), lines=dict(lines), intruder=intruder,
     )
 
 
@@ -307,7 +313,7 @@ def _check_shape(pid: str, kind: str, spec: dict, at) -> None:
     unknown = set(spec) - required - optional
     if unknown:
         bad = sorted(unknown, key=str)[0]
-        known = sorted(required | optional | {"flows", "expected", "applies", "note"})
+        known = sorted(required | optional | {"flows", "expected", "applies", "note", "intruder"})
         raise PropertyError(
             f"property {pid!r} ({kind}): unknown field {bad!r}", where=at(bad), known=known,
             hint=did_you_mean(bad, known),

@@ -64,6 +64,7 @@ class Result:
     clause: str = ""
     replay: str = ""  # the command that replays this result
     assumptions: list = field(default_factory=list)  # what the verdict takes for granted, when it applies
+    intruder: bool = False  # a security property: decided with the model's intruder unless turned off
 
     @property
     def as_expected(self) -> bool:
@@ -94,4 +95,6 @@ class Result:
             out["replay"] = self.replay
         if self.assumptions:
             out["assumptions"] = self.assumptions
+        if self.intruder:
+            out["intruder"] = True
         return out

@@ -69,7 +69,7 @@ def findings(run):
         if r.verdict not in FINDINGS:
             continue
         trace = run.traces.get((r.property, r.flow))
-        ts = run.systems.get(r.flow)
+        ts = run.system_for(r.property, r.flow)
         if trace is None or ts is None or not trace.actions:
             continue
         out.append((r, ts, trace))

@@ -48,7 +48,7 @@ def findings(run, *, show_traces: bool = True, limit: int = 60) -> str:
             out.append(f"   why: {r.reason}")
         out.extend(f"   assuming: {a}" for a in r.assumptions)
         trace = run.traces.get((r.property, r.flow))
-        ts = run.systems.get(r.flow)
+        ts = run.system_for(r.property, r.flow)
         if show_traces and trace is not None and ts is not None and trace.actions:
             text = listing(ts, trace)
             lines = text.splitlines()
@@ -90,7 +90,20 @@ def summary(run) -> str:
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     text = (f"{len(run.results)} results ({parts}); {expected} expected findings, {unexpected} unexpected; "
             f"{s['states']:,} states, {s['transitions']:,} transitions, {s['seconds']} s")
-    return text + engines_line(run.results)
+    return text + intruder_line(run) + engines_line(run.results)
+
+
+def intruder_line(run) -> str:
+    """Whether the security verdicts were decided with the intruder - said every time, because a
+    security `holds` in a world where nobody attacks says nothing."""
+    info = getattr(run, "intruder", None) or {}
+    if not info.get("properties"):
+        return ""
+    if info.get("warning"):
+        return f"\nWARNING: {info['warning']}"
+    settings = " ".join(f"{k}={v}" for k, v in info["settings"].items())
+    return (f"\nintruder: {len(info['properties'])} security properties decided with the intruder ({settings}) "
+            f"on every untrusted reference point; --no-intruder leaves it out")
 
 
 def engines_line(results) -> str:

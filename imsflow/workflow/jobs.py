@@ -16,13 +16,15 @@ from .reads import recording
 
 
 def make_job(model_dir: str, flow, settings: dict, *, wics: int = 1, properties=None,
-             max_states=None, timeout=None, reach: bool = False, diagrams: bool = False, tag: str = "") -> dict:
+             max_states=None, timeout=None, reach: bool = False, diagrams: bool = False, tag: str = "",
+             intruder: bool = True) -> dict:
     """`reach`: add a reachability summary (for the diff); `diagrams`: add each trace's sequence
     diagram (SVG) and each entity's state chart as plain data (for the report)."""
     return {
         "model_dir": model_dir, "flow": flow, "settings": dict(settings), "wics": wics,
         "properties": list(properties) if properties else None,
         "max_states": max_states, "timeout": timeout, "reach": reach, "diagrams": diagrams, "tag": tag,
+        "intruder": intruder,
     }
 
 
@@ -33,23 +35,26 @@ def run_job(job: dict) -> dict:
             model_dir=job["model_dir"], flows=[job["flow"]] if job["flow"] is not None else None,
             properties=job["properties"], settings=job["settings"], wics=job["wics"],
             max_states=job["max_states"], timeout=job["timeout"], progress=False,
+            intruder=job.get("intruder", True),
         )
         with recording() as reads:
             run = check(request)
-        config = run.loaded.model.config(job["flow"], job["settings"], job["wics"])
         results = []
         for r in run.results:
+            # A security property was decided with the intruder: its own configuration.
+            config = run.loaded.model.config(job["flow"], r.variant, job["wics"])
             d = r.to_json()
             d.update(statement=r.statement, clause=r.clause, kind=r.kind,
                      engine_reason=engine_reason(run.loaded.property(r.property), config, r))
-            trace, ts = run.traces.get((r.property, r.flow)), run.systems.get(r.flow)
+            trace, ts = run.traces.get((r.property, r.flow)), run.system_for(r.property, r.flow)
             if trace is not None and ts is not None and trace.actions:
                 d["listing"] = listing(ts, trace)
                 if job["diagrams"]:
                     d["svg"] = _sequence_svg(ts, trace, r)
                     d["initial_state"] = _initial_state(ts)
             results.append(d)
-        out = {"results": results, "stats": run.stats, "warnings": list(run.warnings), "reads": sorted(reads)}
+        out = {"results": results, "stats": run.stats, "warnings": list(run.warnings), "reads": sorted(reads),
+               "intruder": run.intruder}
         if job["diagrams"]:
             out["charts"] = _charts(run.systems.values())
         if job["reach"]:

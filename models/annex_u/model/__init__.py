@@ -79,4 +79,5 @@ MODEL = Model(
     description="WebRTC access to IMS as standardised: TS 23.228 Annex U, TS 24.371 (eP-CSCF, eIMS-AGW, WWSF, WAF)",
     max_wics=2,
     tags=TAGS,
+    intruder={"rogue": "yes"},
 )
