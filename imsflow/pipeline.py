@@ -123,7 +123,9 @@ def worlds(loaded: LoadedModel, request: CheckRequest, flow, config, props) -> l
     hostile = [p for p in props if p.intruder]
     if not hostile or not intruder_on(loaded, request):
         return [(config, props, False)]
-    with_intruder = loaded.model.config(flow, {**loaded.model.intruder, **request.settings}, config.wics)
+    # The intruder's settings win over the request's: a matrix column or a --set that leaves the
+    # intruder out (rogue=no) still gets it for these properties; only --no-intruder does not.
+    with_intruder = loaded.model.config(flow, {**request.settings, **loaded.model.intruder}, config.wics)
     if with_intruder == config:  # the settings already put the intruder in
         return [(config, props, True)]
     rest = [p for p in props if not p.intruder]
@@ -132,11 +134,9 @@ def worlds(loaded: LoadedModel, request: CheckRequest, flow, config, props) -> l
 
 
 def intruder_on(loaded: LoadedModel, request: CheckRequest) -> bool:
-    """Whether this run decides security properties with the intruder: the model has one, the
-    request did not say --no-intruder, and no --set undoes what the intruder needs."""
-    intruder = loaded.model.intruder
-    return bool(intruder) and request.intruder and all(
-        request.settings.get(k, v) == v for k, v in intruder.items())
+    """Whether this run decides security properties with the intruder: the model has one and
+    the request did not say --no-intruder."""
+    return bool(loaded.model.intruder) and request.intruder
 
 
 def intruder_summary(loaded: LoadedModel, request: CheckRequest, results) -> dict:
@@ -149,9 +149,7 @@ def intruder_summary(loaded: LoadedModel, request: CheckRequest, results) -> dic
         return out
     out["on"] = intruder_on(loaded, request)
     if not out["on"]:
-        how = "--no-intruder" if not request.intruder else " ".join(
-            f"--set {k}={request.settings[k]}" for k in intruder if request.settings.get(k, intruder[k]) != intruder[k])
-        out["warning"] = (f"security properties ({len(marked)}) were checked WITHOUT the intruder ({how}): "
+        out["warning"] = (f"security properties ({len(marked)}) were checked WITHOUT the intruder (--no-intruder): "
                           f"their holds say nothing about an attacker")
     return out
 

@@ -10,7 +10,7 @@ from ..workflow.diff import DiffRequest, Side, run_diff
 from ..workflow.executor import EXECUTORS
 from ..workflow.text import render_diff
 from ..loader import load
-from ._common import (add_budget_args, add_config_args, add_model_arg, check_fixed_settings, dump_json, parse_settings,
+from ._common import (add_budget_args, add_config_args, add_intruder_arg, add_model_arg, check_fixed_settings, dump_json, parse_settings,
                       positive_int, unique)
 
 EPILOG = """\
@@ -45,6 +45,7 @@ def register(sub) -> None:
     )
     add_model_arg(p)
     add_config_args(p)
+    add_intruder_arg(p)
     p.add_argument("--against", action="append", default=[], metavar="NAME=VALUE",
                    help="the baseline's variant values, over the --set ones (repeatable)")
     p.add_argument("--against-model", metavar="DIR", default=None,
@@ -76,7 +77,7 @@ def run(args) -> int:
         baseline=Side(args.against_model if args.against_model is not None else args.model, baseline),
         flows=unique(args.flow), properties=unique(args.property), wics=args.wics, max_states=args.max_states,
         timeout=args.timeout, executor=args.executor, workers=args.workers, progress=args.progress,
-        baseline_own=parse_settings(args.against),
+        baseline_own=parse_settings(args.against), intruder=args.intruder,
     )
     diff = run_diff(request)
     render = render_architecture_diff if isinstance(diff, ArchitectureDiff) else render_diff

@@ -9,7 +9,7 @@ from ..loader import load
 from ..workflow.executor import EXECUTORS
 from ..workflow.matrix import DEFAULT_RUN_STATES, MatrixRequest, run_matrix
 from ..workflow.text import render_matrix
-from ._common import (add_budget_args, add_config_args, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir, parse_settings,
+from ._common import (add_budget_args, add_config_args, add_intruder_arg, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir, parse_settings,
                       positive_int, refuse_empty, unique, write_atomically)
 
 FORMATS = ("text", "json", "junit", "sarif")
@@ -23,6 +23,7 @@ def add_run_args(p) -> None:
     p.add_argument("--flow", action="append", default=None, metavar="ID", help="flow id (repeatable); default: all")
     p.add_argument("--property", action="append", default=None, metavar="ID", help="property id (repeatable)")
     add_config_args(p)
+    add_intruder_arg(p)
     add_budget_args(p, states_default=DEFAULT_RUN_STATES, states_help=" (per run)")
     p.add_argument("--workers", type=positive_int("worker processes"), default=None, metavar="N",
                    help="worker processes (default: one per core)")
@@ -45,6 +46,7 @@ def request_from(args, *, vary_default_all: bool) -> MatrixRequest:
         model_dir=args.model, vary=unique(vary), flows=unique(args.flow), settings=settings,
         properties=unique(args.property), wics=args.wics, max_states=args.max_states, timeout=args.timeout,
         executor=args.executor, workers=args.workers, progress=args.progress, share=args.share,
+        intruder=args.intruder,
     )
 
 

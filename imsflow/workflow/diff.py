@@ -52,6 +52,7 @@ class DiffRequest:
     # The baseline's own settings (--against only), used when the two sides are different
     # architectures joined by a correspondence: the candidate's --set values need not exist there.
     baseline_own: dict | None = None
+    intruder: bool = True  # security properties with the model's intruder (pipeline.worlds)
 
 
 @dataclass
@@ -141,7 +142,8 @@ def run_diff(request: DiffRequest) -> Diff:
     for role, loaded, side in (("baseline", base_loaded, request.baseline), ("candidate", cand_loaded, request.candidate)):
         for f in flows:
             jobs.append(make_job(loaded.directory, f, side.settings, wics=request.wics, properties=request.properties,
-                                 max_states=request.max_states, timeout=request.timeout, reach=True, tag=role))
+                                 max_states=request.max_states, timeout=request.timeout, reach=True, tag=role,
+                                 intruder=request.intruder))
             notes.append(f"{role} {f or ''}".strip())
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
                       label=f"diff ({len(jobs)} runs)", notes=notes)

@@ -49,6 +49,7 @@ class MatrixRequest:
     progress: bool | None = None  # None: a bar when stderr is a terminal
     diagrams: bool = False  # sequence diagrams of the traces and entity state charts (report)
     share: bool = True  # answer a configuration from an earlier run of the same system (reads.py)
+    intruder: bool = True  # security properties with the model's intruder (pipeline.worlds)
 
 
 @dataclass
@@ -173,7 +174,7 @@ def plan(loaded: LoadedModel, request: MatrixRequest, *, reach: bool = False) ->
             columns.append(Column(flow, full, {n: full[n] for n in varied}, dict(request.settings)))
             jobs.append(make_job(loaded.directory, flow, full, wics=request.wics, properties=request.properties,
                                  max_states=request.max_states, timeout=request.timeout, reach=reach,
-                                 diagrams=request.diagrams))
+                                 diagrams=request.diagrams, intruder=request.intruder))
     return varied, columns, jobs
 
 

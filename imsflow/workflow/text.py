@@ -174,7 +174,19 @@ def summary(run) -> str:
         text += (f"\n{s['undecided_columns']} of {s['runs']} columns have verdicts their run's budget "
                  f"({' and '.join(b for b in budget if b) or 'none'}) left inconclusive: check such a "
                  "column alone with a larger --max-states ('none': no budget), or use its replay command")
-    return text
+    return text + matrix_intruder_line(run)
+
+
+def matrix_intruder_line(run) -> str:
+    """As for `imsflow check`: whether the security verdicts of every column had the intruder."""
+    intruder = run.loaded.model.intruder
+    if not intruder:
+        return ""
+    settings = " ".join(f"{k}={v}" for k, v in intruder.items())
+    if not run.request.intruder:
+        return (f"\nWARNING: security properties were checked WITHOUT the intruder ({settings}; --no-intruder): "
+                "their holds say nothing about an attacker")
+    return f"\nintruder: security properties decided with the intruder ({settings}) in every column"
 
 
 def _describe_side(side: dict, other: dict) -> str:

@@ -60,6 +60,14 @@ def test_rogue_set_on_the_command_line_is_one_world():
     assert len({r.variant["rogue"] for r in run.results}) == 1
 
 
+def test_rogue_no_does_not_take_the_intruder_away_from_security_properties():
+    """A matrix column or a --set with rogue=no (the variant's default) keeps the intruder for the
+    properties that need it: only --no-intruder turns it off."""
+    run = check(CheckRequest(flows=["F3"], settings={"rogue": "no"}, progress=False))
+    assert run.intruder["on"] and not run.intruder["warning"]
+    assert {r.variant["rogue"] for r in run.results if r.intruder} == {"yes"}
+
+
 def test_the_trust_boundary_moves_in_one_place(monkeypatch):
     """Declaring the P-CSCF's Gm trusted takes the intruder's REGISTER and INVITE away from it:
     the broken P-CSCF then passes - the verdict depends on the declared boundary and on
