@@ -56,6 +56,16 @@ class SilentServer(Entity):
     transitions = [T("up", None, on=recv("CLIENT", "REQ"))]
 
 
+class PromptServer(Entity):
+    """Answers every REQ at once: no run is infinite, so a response property is decided by
+    looking at every run's end (what Z3 can prove)."""
+    name = "SERVER"
+    states = ["up"]
+    initial = "up"
+    end_states = ["up"]
+    transitions = [T("up", None, on=recv("CLIENT", "REQ"), do=lambda e: e.send("CLIENT", "RSP"))]
+
+
 class LoopingServer(Entity):
     """Answers only after an internal 'think' loop it may repeat forever: the response fails
     only if the loop can go on with nothing else enabled - under weak fairness it cannot."""

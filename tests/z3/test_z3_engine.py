@@ -116,13 +116,37 @@ def test_reachability_witness_and_vacuous_precedence():
     z[0].trace.states(ts)
 
 
-def test_known_limit_response_properties_are_inconclusive():
+def test_a_response_is_inconclusive_when_runs_outlast_the_bound():
     props = [prop("done-answered", "response", trigger={"entity": "C", "event": "inc"},
                   response={"entity": "C", "event": "stop"})]
     ts = counter_system(props)
     [o], _ = Z3Checker(depth=5, timeout=0).check(ts, lower(props, ts))
     assert o.verdict is Verdict.INCONCLUSIVE
-    assert "liveness" in o.reason
+    assert "not every run ends within the 5 steps" in o.reason and "liveness" in o.reason
+
+
+def test_a_response_holds_when_every_run_ends_answered():
+    """Every increment is followed by the stop at 7, and every run ends within 8 steps."""
+    props = [prop("done-answered", "response", trigger={"entity": "C", "event": "inc"},
+                  response={"entity": "C", "event": "stop"})]
+    ts = counter_system(props)
+    [o], _ = Z3Checker(depth=20, timeout=0).check(ts, lower(props, ts))
+    [e], _ = ExplicitChecker().check(ts, lower(props, ts))
+    assert o.verdict is e.verdict is Verdict.HOLDS, o.reason
+    assert "every run is finite" in o.reason
+
+
+def test_a_response_is_violated_by_a_run_that_ends_pending():
+    """The increments after the fifth are never followed by a Done: the run ends with them pending."""
+    props = [prop("inc-then-done", "response", trigger={"entity": "C", "event": "inc"},
+                  response={"entity": "S", "receives": "Done"})]
+    ts = counter_system(props)
+    [o], _ = Z3Checker(depth=20, timeout=0).check(ts, lower(props, ts))
+    assert o.verdict is Verdict.VIOLATED, o.reason
+    assert "ends with a request pending" in o.reason
+    # a run ends only when nothing is enabled: seven increments, the stop and the Sink's receipt
+    assert len(o.trace.actions) == 9
+    o.trace.states(ts)  # the run replays
 
 
 def test_two_phase_agrees_with_the_explicit_engine():

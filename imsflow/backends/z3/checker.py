@@ -27,8 +27,14 @@ Per obligation (patterns/obligations.py):
   Reach
       a run to the goal (`ordered`: in the seed's step order) -> holds; the goal proved
       never enabled -> violated; otherwise inconclusive.
-  Respond (liveness under fairness)
-      not encoded: always inconclusive, with that reason.
+  Respond (liveness under weak fairness, per request: one monitor bit per key)
+      a run ending (nothing enabled) with a request pending -> violated; a *fair lasso* - a
+      run s0..sk with sk = sj, one request pending in every state of the cycle sj..sk, and
+      every fairness class (an event of a process, or the receipt on one channel) taken on
+      the cycle or disabled somewhere on it - -> violated, with the lasso; every run ending
+      within the BMC bound (the reachable graph has no cycle, so no run is infinite) and none
+      ending pending -> holds.  A system with cycles and no violation up to the bound stays
+      inconclusive: a longer fair cycle is not excluded.
 
 Where every run ends within the BMC bound, the search has seen every reachable state: that
 is a proof too.  A failed induction is `inconclusive`, never `holds`.  Without a time budget
@@ -70,6 +76,7 @@ class _Query:
     aids: frozenset = frozenset()  # for "action"
     min_depth: int = 0
     test: object = None  # explicit state tuple -> bool, for "state" (to pick simulated runs)
+    lasso: object = None  # for "lasso": (Unrolling, depth) -> (formula, loop selectors)
     ordered: bool = False  # the run must follow the seed's step order (the ordered encoding)
     hit: object = None
     hit_depth: int | None = None
@@ -80,7 +87,18 @@ class _Query:
     def at(self, unrolling: Unrolling, d: int):
         if self.kind == "state":
             return self.formula(unrolling.states[d])
+        if self.kind == "lasso":
+            formula, self._selectors = self.lasso(unrolling, d)
+            return formula
         return unrolling.action_in(d - 1, self.aids)
+
+    def found(self, model, trace: Trace) -> Trace:
+        """The run a model describes, as this query reports it (a lasso gets its loop start)."""
+        if self.kind != "lasso":
+            return trace
+        start = next(j for j, sel in enumerate(self._selectors) if z3.is_true(model.eval(sel, model_completion=True)))
+        return Trace(trace.actions, loop_start=start, highlight=None,
+                     note="the cycle repeats forever under weak fairness and the request stays unanswered")
 
 
 @dataclass
@@ -205,10 +223,19 @@ class Z3Checker:
                 plan["queries"]["goal"] = _Query((pid, "goal"), "state", lambda s, p=pred: enc.pred(s, p),
                                                  test=pred.compile(ts))
                 plan["goods"]["goal"] = lambda s, p=pred: z3.Not(enc.pred(s, p))
-            case Respond():
-                plan["skip"] = ("the Z3 engine does not decide response properties: they are liveness under "
-                                "fairness (every trigger is eventually answered), which needs lasso-shaped "
-                                "runs and fairness constraints this encoding does not have")
+            case Respond(monitor=mk):
+                bits = [lambda s, b=b: s["bit", mk, b] for b in range(enc.mon_bits[mk])]
+
+                def stuck(s, bits=bits):
+                    return z3.And(z3.Or([bit(s) for bit in bits]),
+                                  z3.Or(z3.Not(enc.some_enabled(s)), enc.unhandled(s)))
+
+                # No induction goal: `holds` needs every run to end within the bound anyway
+                # (a proof that no run *ends* pending says nothing about cycles), and BMC to
+                # that bound decides the terminal states too.
+                plan["queries"]["bad"] = _Query((pid, "bad"), "state", stuck)
+                plan["queries"]["lasso"] = _Query((pid, "lasso"), "lasso", min_depth=1,
+                                                  lasso=_fair_lasso(enc, pid, bits, _fairness_classes(ts)))
             case _:
                 plan["skip"] = f"the Z3 engine does not decide {type(ob).__name__} obligations"
         return plan
@@ -296,7 +323,7 @@ class Z3Checker:
                 trace = unrolling.trace(model, d)
                 found = [q for q, f in zip(live, formulas) if z3.is_true(model.eval(f, model_completion=True))]
                 for q in found:
-                    q.hit, q.hit_depth, q.how = trace, d, "bmc"
+                    q.hit, q.hit_depth, q.how = q.found(model, trace), d, "bmc"
                 live = [q for q in live if q.hit is None]
             for q in open_q:
                 if q.hit is None:
@@ -346,7 +373,8 @@ class Z3Checker:
         """Proofs for what is open: plain k-induction with what is proved so far as lemmas,
         then with an inductive invariant mined from the samples (Houdini); bad states not
         reached, triggers or goals never enabled, in-order runs impossible."""
-        todo = [(plan, role) for plan, role, _q in self._open(sess, plans) if role != "ordered"]
+        todo = [(plan, role) for plan, role, _q in self._open(sess, plans)
+                if role != "ordered" and role in plan["goods"]]
         if todo:
             self._prove(sess, todo, PLAIN_K, "k-induction")
             todo = [(p, r) for p, r in todo if (p["ob"].property, r) not in sess.proved]
@@ -442,6 +470,8 @@ class Z3Checker:
         details = {"depth": main.searched}
         if isinstance(ob, Reach):
             return self._reach_verdict(sess, plan, limit, details)
+        if isinstance(ob, Respond):
+            return self._respond_verdict(sess, plan, limit, details)
         bad = q["bad"]
         if bad.hit is not None:
             return Outcome(pid, Verdict.VIOLATED, _violation_reason(ob, sess, bad), bad.hit,
@@ -469,6 +499,30 @@ class Z3Checker:
         return Outcome(pid, Verdict.INCONCLUSIVE, f"no violation found and no proof{_note(sess, pid)}; {limit}",
                        None, details)
 
+    def _respond_verdict(self, sess, plan, limit, details) -> Outcome:
+        pid, ob = plan["ob"].property, plan["ob"]
+        q, proved = plan["queries"], sess.proved
+        stuck, lasso = q["bad"], q["lasso"]
+        if stuck.hit is not None:
+            trace = Trace(stuck.hit.actions, highlight=stuck.hit.highlight,
+                          note="the run ends here with the request still unanswered")
+            return Outcome(pid, Verdict.VIOLATED, f"{ob.violation}: a run of {stuck.hit_depth} steps ends with a "
+                           f"request pending (found by bounded model checking)", trace,
+                           dict(details, method=stuck.how, at_depth=stuck.hit_depth))
+        if lasso.hit is not None:
+            return Outcome(pid, Verdict.VIOLATED, f"{ob.violation}: a fair lasso of {lasso.hit_depth} steps keeps "
+                           f"a request pending for ever (found by bounded model checking)", lasso.hit,
+                           dict(details, method=lasso.how, at_depth=lasso.hit_depth))
+        every_run = self._exhausted(sess, plan, "lasso") if self._exhausted(sess, plan, "bad") else None
+        if every_run:
+            return Outcome(pid, Verdict.HOLDS, f"proved by {every_run}: every run is finite and none ends with a "
+                           "request pending", None, dict(details, method=every_run))
+        return Outcome(pid, Verdict.INCONCLUSIVE,
+                       f"not every run ends within the {lasso.searched} steps searched, and no run up to there "
+                       f"ends with a request pending or closes a fair cycle that keeps one pending; a longer "
+                       f"run or cycle is not excluded (response properties are liveness: Z3 proves them only "
+                       f"when every run is finite); {limit}", None, details)
+
     def _reach_verdict(self, sess, plan, limit, details) -> Outcome:
         pid = plan["ob"].property
         q = plan["queries"]
@@ -495,6 +549,46 @@ class Z3Checker:
                            f"impossible; {_limit(q['ordered'], sess)}", goal.hit, details)
         return Outcome(pid, Verdict.INCONCLUSIVE,
                        f"goal not reached and not proved unreachable; {limit}", None, details)
+
+
+def _fairness_classes(ts) -> list:
+    """[aids] per weak-fairness class - an event of a process, or the receipt on one of its
+    input channels - exactly as the explicit engine's liveness check groups actions."""
+    classes: dict = {}
+    for aid, a in enumerate(ts.actions):
+        key = (a.proc, a.trigger) if a.channel is None else (a.proc, "recv", a.channel)
+        classes.setdefault(key, []).append(aid)
+    return [frozenset(aids) for _, aids in sorted(classes.items(), key=lambda kv: str(kv[0]))]
+
+
+def _fair_lasso(enc, pid, bits, classes):
+    """(Unrolling, d) -> (formula, selectors): the d-step run closes a loop back to some state j
+    (selector j), one request bit stays set in every state of the loop, and every fairness
+    class is taken on the loop or disabled in one of its states (weak fairness on a lasso, the
+    condition liveness.py checks on strongly connected components)."""
+
+    def build(unrolling, d):
+        states = unrolling.states
+        sel = [z3.Bool(f"{pid}.loop{d}.{j}") for j in range(d)]
+        # Cheap first: most depths of a flow close no loop at all (F1-F5 have no cycle), and
+        # then the fairness constraints need not be built.
+        if unrolling.query(z3.Or([enc.same(states[j], states[d]) for j in range(d)]), d, model=False) is None:
+            return z3.BoolVal(False), sel
+        inside = []  # state i (< d) lies on the loop
+        acc = z3.BoolVal(False)
+        for j in range(d):
+            acc = z3.Or(acc, sel[j])
+            inside.append(acc)
+        parts = [z3.PbEq([(s, 1) for s in sel], 1)]
+        parts += [z3.Implies(sel[j], enc.same(states[j], states[d])) for j in range(d)]
+        for aids in classes:
+            parts.append(z3.Or([z3.And(inside[i], z3.Or(unrolling.action_in(i, aids),
+                                                           z3.Not(enc.some_enabled(states[i], aids))))
+                                for i in range(d)]))
+        pending = z3.Or([z3.And([z3.Implies(inside[i], bit(states[i])) for i in range(d)]) for bit in bits])
+        return z3.And(parts + [pending]), sel
+
+    return build
 
 
 def _note(sess, pid) -> str:
