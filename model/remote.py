@@ -26,7 +26,9 @@ class REMOTE(Entity):
               "in_call", "ending", "ended"]
     initial = "idle"
     end_states = ["idle", "in_call", "ended"]
-    shared = {"called": ("no", "yes")}  # the far end places one inbound call (scenario.remote_calls)
+    # The far end calls each WIC once (scenario.remote_calls): kept per call leg, so with
+    # several WICs the calls overlap, and a failed call is not retried for ever.
+    variables = {"called": ("no", "yes")}
 
     def _s(self, name, **fields):
         self.send("S-CSCF", name, wic=self.context, **fields)
@@ -44,7 +46,7 @@ class REMOTE(Entity):
         self.offer_answered()
 
     def call(self):
-        self.s.called = "yes"
+        self.v.called = "yes"
         self.send("I-CSCF", "INVITE", wic=self.context, caller=0, callee=scenario.impu_of(self.context),
                   profile="ims", codec="amrwb", addr="remote")
 
@@ -89,7 +91,7 @@ class REMOTE(Entity):
         T(O_EARLY, "ended", on=recv("S-CSCF", "CANCEL"), do=send_("487")),
         *discard(["o_answered", "in_call", "ending", "ended"], "S-CSCF", ["CANCEL"], "CANCEL crossed the 200 OK"),
         # ---- the originating network of an inbound call ------------------------------------------
-        T("idle", "calling", on=event("call"), when=lambda e: scenario.remote_calls(e.config) and e.s.called == "no",
+        T("idle", "calling", on=event("call"), when=lambda e: scenario.remote_calls(e.config) and e.v.called == "no",
           do="call", step={"F7": "1-4", "F9": "1-4"}),
         T("calling", "t_early", on=recv("S-CSCF", "183"), do=send_("PRACK"), step={"F7": "13", "F9": "13"}),
         T("t_early", "t_updating", on=recv("S-CSCF", "200(PRACK)"), do=send_("UPDATE"), step={"F7": "13", "F9": "13"}),

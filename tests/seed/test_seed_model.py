@@ -117,7 +117,3 @@ def test_several_wics_register_and_keep_identities_apart():
     assert run.stats["states"] > 0
 
 
-def test_an_inbound_call_reaches_only_the_called_wic_with_two_wics():
-    run = check(CheckRequest(flows=["F7"], wics=2, progress=False,
-                             properties=["inbound-invite-to-bound-wic", "every-message-handled", "flow-reachable"]))
-    assert all(r.verdict is Verdict.HOLDS for r in run.results), [(r.property, r.verdict) for r in run.results]
