@@ -217,15 +217,16 @@ def check(request: CheckRequest) -> Run:
             entries = to_entries(ts, o.trace) if o.trace is not None and o.trace.actions else []
             if o.trace is not None:
                 traces[(prop.id, flow)] = o.trace
+            replay = replay_command(loaded, request, flow, prop.id, config)
             results.append(
                 Result(
                     property=prop.id, flow=flow, variant=config.settings, verdict=o.verdict,
                     expected=expected, reason=reason, trace=entries, stats=stats,
                     engines=o.details.get("engines"), wics=config.wics, statement=prop.statement,
                     kind=prop.kind, clause=prop.clause,
-                    replay=replay_command(loaded, request, flow, prop.id, config),
-                    assumptions=list(o.details.get("assumptions", ())),
+                    replay=replay, assumptions=list(o.details.get("assumptions", ())),
                     intruder=prop.intruder,
+                    lift=lift_command(replay, o) if o.verdict is Verdict.INCONCLUSIVE else "",
                 )
             )
     totals["seconds"] = round(time.perf_counter() - started, 3)
@@ -247,6 +248,31 @@ def _problems(loaded: LoadedModel, request: CheckRequest):
             continue
         for world, world_props, hostile in worlds(loaded, request, flow, config, props):
             yield flow, world, world_props, hostile
+
+
+def lift_command(replay: str, outcome) -> str:
+    """The replay line with the limit an inconclusive verdict hit lifted: the state or time
+    budget set to none, a deeper BMC bound; where no budget is the reason (a Z3 proof that
+    needs an unbounded run), the explicit engine, which decides it."""
+    words, reason = shlex.split(replay), outcome.reason
+    lifted = []
+    if "state budget" in reason:
+        lifted.append(("--max-states", "none"))
+    if "time budget" in reason:
+        lifted.append(("--timeout", "none"))
+    depth = outcome.details.get("depth")
+    if "BMC searched" in reason and isinstance(depth, int) and not lifted:
+        lifted.append(("--depth", str(max(2 * depth, 10))))
+        if "not every run ends" in reason:
+            lifted = [("--engine", "explicit")]
+    if not lifted:
+        return ""
+    for flag, value in lifted:
+        if flag in words:
+            words[words.index(flag) + 1] = value
+        else:
+            words += [flag, value]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def replay_command(loaded: LoadedModel, request: CheckRequest, flow, pid: str, config) -> str:

@@ -65,6 +65,7 @@ class Result:
     replay: str = ""  # the command that replays this result
     assumptions: list = field(default_factory=list)  # what the verdict takes for granted, when it applies
     intruder: bool = False  # a security property: decided with the model's intruder unless turned off
+    lift: str = ""  # inconclusive: the command that lifts the limit the search hit
 
     @property
     def as_expected(self) -> bool:
@@ -93,6 +94,8 @@ class Result:
             out["agreement"] = agreement_of(self.engines)
         if self.replay:
             out["replay"] = self.replay
+        if self.lift:
+            out["lift"] = self.lift
         if self.assumptions:
             out["assumptions"] = self.assumptions
         if self.intruder:

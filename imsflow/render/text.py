@@ -57,6 +57,8 @@ def findings(run, *, show_traces: bool = True, limit: int = 60) -> str:
             out.extend("   " + ln for ln in lines)
         if r.replay:
             out.append(f"   replay: {r.replay}")
+        if r.lift:
+            out.append(f"   lift the limit: {r.lift}")
         out.append("")
     return "\n".join(out)
 

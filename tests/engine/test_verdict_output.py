@@ -50,3 +50,15 @@ def test_replay_line_carries_every_option_that_changes_the_run(capsys):
     again = _by_id(_json(capsys, replay[1:]))["read-only-while-armed"]
     assert (again["verdict"], again["reason"]) == (first["verdict"], first["reason"])
     assert first["verdict"] == "inconclusive"  # the budget of 3 states (the violation is 4 steps deep) is what the replay must keep
+
+
+def test_inconclusive_names_the_command_that_lifts_its_limit_and_that_command_decides_it(capsys):
+    argv = ["check", "--model", C1, "--flow", "R", "--property", "read-only-while-armed", "--max-states", "3"]
+    cut = _by_id(_json(capsys, argv))["read-only-while-armed"]
+    assert cut["verdict"] == "inconclusive"
+    lift = shlex.split(cut["lift"])
+    assert lift[lift.index("--max-states") + 1] == "none"
+    decided = _by_id(_json(capsys, lift[1:]))["read-only-while-armed"]
+    assert decided["verdict"] == "violated" and "lift" not in decided
+    main(argv)
+    assert "lift the limit: " + cut["lift"] in capsys.readouterr().out
