@@ -132,7 +132,7 @@ def run_architecture_diff(request, base_loaded, cand_loaded, corr, forward: bool
     wanted = {(from_role, f) for f, _ in raw_pairs if f} | {(to_role, t) for _, t in raw_pairs if t}
     order = [(role, f) for role in ("baseline", "candidate") for f in loaded[role].model.flows if (role, f) in wanted]
     jobs = [make_job(loaded[role].directory, f, settings[role], wics=request.wics, max_states=request.max_states,
-                     timeout=request.timeout, reach=True, tag=role) for role, f in order]
+                     timeout=request.timeout, reach=True, tag=role, intruder=request.intruder) for role, f in order]
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
                       label=f"architecture diff ({len(jobs)} runs)", notes=[f"{r} {f}" for r, f in order])
     results = {key: {d["property"]: d for d in out["results"] if wanted_props is None or d["property"] in wanted_props}
@@ -149,7 +149,8 @@ def run_architecture_diff(request, base_loaded, cand_loaded, corr, forward: bool
         pairs.append(pair)
     headlines.sort(key=lambda h: (HEADLINE_ORDER.index(h["kind"]), str(h["baseline_flow"]), h.get("property", "")))
     stats = {"runs": len(jobs), "seconds": round(time.perf_counter() - started, 3),
-             "states": {f"{r} {fl}": out["reach"]["explored"] for (r, fl), out in zip(order, outputs)}}
+             "states": {f"{r} {fl}": out["reach"]["explored"] for (r, fl), out in zip(order, outputs)},
+             "intruder": any(out["intruder"]["on"] for out in outputs)}
     return ArchitectureDiff(sides_json["baseline"], sides_json["candidate"],
                             dict(corr.to_json(), declared_from=from_role), pairs, headlines, stats)
 
@@ -302,4 +303,7 @@ def render_architecture_diff(diff: ArchitectureDiff, *, show: int = 12) -> str:
     lines += ["", f"{len(diff.headlines)} headline change(s), {fixed} finding(s) fixed, {len(diff.worse)} worse; "
                   f"{diff.stats['runs']} runs in {diff.stats['seconds']} s"
                   + ("; exit 1: a verdict got worse" if diff.worse else "")]
+    lines.append("intruder: security properties decided with each model's intruder on both sides"
+                 if diff.stats.get("intruder") else
+                 "WARNING: security properties were compared WITHOUT an intruder (--no-intruder, or neither model has one)")
     return "\n".join(lines)

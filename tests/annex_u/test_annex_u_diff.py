@@ -186,3 +186,15 @@ def test_a_budget_cut_says_gone_means_not_reached(capsys, annex_u, repo):
           "--max-states", "500"])
     out = capsys.readouterr().out
     assert "F6 -> U5:  IMS signalling" in out and "a search hit its budget" in out
+
+
+def test_the_architecture_diff_decides_security_with_the_intruder_unless_told_not_to(capsys, annex_u, repo):
+    """--no-intruder reaches both sides' runs (it was once dropped there), and the text says which."""
+    argv = ["diff", "--model", annex_u, "--against-model", repo, "--flow", "F3", "--executor", "serial",
+            "--max-states", str(BUDGET), "--property", "tna-only-from-translator"]
+    for extra, line in (([], "intruder: security properties decided with each model's intruder on both sides"),
+                        (["--no-intruder"], "WARNING: security properties were compared WITHOUT an intruder")):
+        assert main(argv + extra) == 0
+        assert line in capsys.readouterr().out
+        main(argv + extra + ["--format", "json"])
+        assert json.loads(capsys.readouterr().out)["stats"]["intruder"] is (not extra)
