@@ -70,7 +70,11 @@ def _seed_configs():
     for flow in loaded.model.flows:
         for f, settings in flipping_settings(loaded):
             if f in (None, flow):
-                out.append((flow, settings))
+                # A session flow's variants take SPIN 15-75 s each (over 4 minutes in all): the
+                # default suite keeps every flow's default and the registration flows' variants;
+                # `pytest -m thorough` runs the rest.
+                long = settings and flow in ("F6", "F7", "F8", "F9")
+                out.append(pytest.param(flow, settings, marks=pytest.mark.thorough) if long else (flow, settings))
     return out
 
 
