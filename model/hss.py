@@ -20,6 +20,7 @@ IDS = (1, 2, 3, 4) + POOL
 _REG_STEP = {
     "initial": {"F1": "4-8", "F2": "4-8", "F4": "2-6"},
     "response": {"F1": "11-14", "F2": "9-12", "F3": "7-10", "F4": "7-10"},
+    "deregister": {},  # not in the seed (lifecycle=full)
 }
 
 

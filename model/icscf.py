@@ -23,7 +23,7 @@ class ICSCF(Entity):
     standard = "TS 24.229 5.3 (I-CSCF)"
     clause = "TS 23.228 5.2.2.3, 5.7.2"
     contexts = "WIC"
-    states = ["idle", "uar", "lir", "lir_cancelled"]
+    states = ["idle", "uar", "lir", "lir_cancelled", "uar_dereg"]
     initial = "idle"
     end_states = ["idle"]
     variables = {"impu": IMPU, "cred": CRED, "tna": TNA, "response": RESPONSE, "callee": IMPU}
@@ -37,6 +37,13 @@ class ICSCF(Entity):
     def to_scscf(self):
         self.send("S-CSCF", "REGISTER", wic=self.context, impu=self.v.impu, cred=self.v.cred, token="none",
                   tna=self.v.tna, response=self.v.response)
+
+    def ask_hss_deregistration(self):
+        self.v.impu = self.msg.impu
+        self.send("HSS", "UAR", wic=self.context, impu=self.msg.impu, phase="deregister")
+
+    def deregister_at_scscf(self):
+        self.send("S-CSCF", "de-REGISTER", wic=self.context, impu=self.v.impu)
 
     def barred(self):
         self.send("P-CSCF", "403", wic=self.context, impu=self.v.impu)
@@ -71,7 +78,17 @@ class ICSCF(Entity):
         *relay("*", "S-CSCF", "P-CSCF", ["401"], step=REG_FIRST),
         *relay("*", "S-CSCF", "P-CSCF", ["200(REGISTER)"], step=REG_FINAL),
         *relay("*", "S-CSCF", "P-CSCF", ["403"]),
-        T(["uar", "lir"], None, on=recv("P-CSCF", "REGISTER"),
+        # user de-registration (lifecycle=full; TS 23.228 5.3.1.1, TS 29.228 6.1.1; not in the seed)
+        T("idle", "uar_dereg", on=recv("P-CSCF", "de-REGISTER"), do="ask_hss_deregistration",
+          note=f"user de-registration: which S-CSCF ({NOT_IN_SEED})"),
+        T("uar_dereg", "idle", on=recv("HSS", "UAA"), when=lambda e: e.msg.result == "ok", do="deregister_at_scscf"),
+        T("uar_dereg", "idle", on=recv("HSS", "UAA"), when=lambda e: e.msg.result != "ok", do="barred",
+          note=f"subscription barred: 403 ({NOT_IN_SEED})"),
+        *relay("*", "S-CSCF", "P-CSCF", ["200(de-REGISTER)"]),
+        T(["uar", "lir", "uar_dereg"], None, on=recv("P-CSCF", "de-REGISTER"),
+          do=lambda e: e.reply("403", wic=e.context, impu=e.msg.impu),
+          note=f"a second request for the same contact while the HSS answers ({NOT_IN_SEED})"),
+        T(["uar", "lir", "uar_dereg"], None, on=recv("P-CSCF", "REGISTER"),
           do=lambda e: e.reply("403", wic=e.context, impu=e.msg.impu),
           note=f"a second request for the same contact while the HSS answers ({NOT_IN_SEED})"),
         # terminating session (6.X.2.3.2 / 6.X.2.3.4 steps 1-4)

@@ -72,6 +72,14 @@ MESSAGES = [
          keys=("none", "ck_ik")),
     _sip("403", "403 Forbidden", impu=IMPU),
     _sip("200(REGISTER)", "200 OK to REGISTER", impu=IMPU),
+    # The registration lifecycle (variant lifecycle=full; not in the seed): a refresh is a REGISTER
+    # like the first; user de-registration is a REGISTER with Expires: 0 (TS 24.229 5.1.1.6,
+    # RFC 3261 10.2.2); network de-registration a NOTIFY of the reg event package (RFC 3680)
+    # with the registration terminated (TS 24.229 5.4.1.5).
+    _sip("de-REGISTER", "REGISTER with Expires: 0: the user de-registers the identity", impu=IMPU),
+    _sip("200(de-REGISTER)", "200 OK to the de-registering REGISTER: the binding is gone", impu=IMPU),
+    _sip("NOTIFY", "NOTIFY (reg event, state terminated): the network de-registered the identity", impu=IMPU),
+    _sip("200(NOTIFY)", "200 OK to NOTIFY"),
     # SIP sessions (RFC 3261, 3262 PRACK, 3311 UPDATE, 3312 preconditions)
     _sip("INVITE", "SIP INVITE with an SDP offer", caller=IMPU, callee=IMPU, **SDP),
     _sip("100", "100 Trying"),
@@ -92,8 +100,8 @@ MESSAGES = [
     _sip("488", "488 Not Acceptable Here (no common media)"),
     _sip("606", "606 Not Acceptable: the far end accepts none of the offered media anywhere (RFC 3261 21.6.4)"),
     # Diameter Cx (TS 29.228)
-    _t("UAR", "Cx", "User-Authorization-Request (which S-CSCF); phase: of the first REGISTER or of the one "
-       "answering the challenge", wic=WIC, impu=IMPU, phase=("initial", "response")),
+    _t("UAR", "Cx", "User-Authorization-Request (which S-CSCF); phase: of the first REGISTER, of the one "
+       "answering the challenge, or of a de-registration (TS 29.228 6.1.1: DE_REGISTRATION)", wic=WIC, impu=IMPU, phase=("initial", "response", "deregister")),
     _t("UAA", "Cx", "User-Authorization-Answer", wic=WIC, impu=IMPU, result=("ok", "barred")),
     _t("MAR", "Cx", "Multimedia-Auth-Request (authentication vectors)", wic=WIC, impu=IMPU),
     _t("MAA", "Cx", "Multimedia-Auth-Answer: AKA vector (RAND, AUTN, XRES, CK, IK) or digest H(A1)",
@@ -159,6 +167,10 @@ DISPLAY = {
     "401": "SIP: 401 Unauthorized",
     "403": "SIP: 403 Forbidden",
     "200(REGISTER)": "SIP: 200 OK",
+    "de-REGISTER": "SIP: REGISTER (Expires: 0)",
+    "200(de-REGISTER)": "SIP: 200 OK (de-registration)",
+    "NOTIFY": "SIP: NOTIFY (reg event: terminated)",
+    "200(NOTIFY)": "SIP: 200 OK (NOTIFY)",
     "INVITE": "SIP: INVITE",
     "100": "SIP: 100 Trying",
     "180": "SIP: 180 Ringing",

@@ -23,7 +23,7 @@ class PCSCF(Entity):
     standard = "TS 24.229 5.2 (P-CSCF)"
     clause = "6.X.2.2, 6.X.2.3, 6.1.3"
     contexts = "WIC"
-    states = ["idle", "reg_fwd", "registered", "o_reserving", "o_invited", "o_answered",
+    states = ["idle", "reg_fwd", "registered", "dereg_fwd", "o_reserving", "o_invited", "o_answered",
               "t_reserving", "t_invited", "t_answered", "in_dialog"]
     initial = "idle"
     end_states = ["idle", "registered", "in_dialog"]
@@ -36,6 +36,9 @@ class PCSCF(Entity):
         "callee": (0, 1, 2, 3, 4, 5, 6),
         "profile": ("webrtc", "ims"),
         "codec": ("opus", "amrwb"),
+        # lifecycle=full: the identity of a network de-registration (reg event NOTIFY) that arrived
+        # while a REGISTER transaction was open, delivered after that transaction's answer.
+        "notify": (0, 1, 2, 3, 4, 5, 6),
     }
 
     def start(self):
@@ -48,7 +51,7 @@ class PCSCF(Entity):
     @staticmethod
     def _fresh():
         return {"peer": "none", "reg": "no", "rx": "no", "agw": "no", "caller": 0, "callee": 0, "profile": "webrtc",
-                "codec": "opus"}
+                "codec": "opus", "notify": 0}
 
     # ---- guards -------------------------------------------------------------------------
     def trusts_sender(self):
@@ -79,15 +82,56 @@ class PCSCF(Entity):
     def challenge(self):
         # CK/IK stay here (for the security association); the challenge goes on without them.
         self.to_peer("401", impu=self.msg.impu, auth=self.msg.auth, keys="none")
+        self.deliver_pending_notify()
 
     def registered_ok(self):
         self.v.reg = "yes"
         self.to_peer("200(REGISTER)", impu=self.msg.impu)
+        self.deliver_pending_notify()
 
     def refused(self):
         self.to_peer("403", impu=self.msg.impu)
         if self.v.reg == "no":
             self.v.peer = "none"
+        self.deliver_pending_notify()
+
+    # ---- the registration lifecycle (lifecycle=full; not in the seed) -----------------------------
+    def forward_deregister(self):
+        self.v.peer = self.sender
+        self.send("I-CSCF", "de-REGISTER", wic=self.context, impu=self.msg.impu)
+
+    def deregistered(self):
+        self.to_peer("200(de-REGISTER)", impu=self.msg.impu)
+        self.v.reg, self.v.peer = "no", "none"
+        self.deliver_pending_notify()
+
+    def deregistration_refused(self):
+        self.to_peer("403", impu=self.msg.impu)
+        if self.v.reg == "yes":
+            self.v.peer = "WST"
+        self.deliver_pending_notify()
+
+    def hold_notify(self):
+        # The NOTIFY may overtake the answer to a REGISTER the S-CSCF took before it
+        # de-registered (they travel different paths).  The P-CSCF passes it on after that
+        # answer, so that the WST and the WIC end de-registered, as the S-CSCF is (the reg
+        # event's version orders them: RFC 3680 5.2, TS 24.229 5.2.3).
+        self.v.notify, self.v.reg = self.msg.impu, "no"
+
+    def deliver_pending_notify(self):
+        if self.v.notify:
+            self.send("WST", "NOTIFY", wic=self.context, impu=self.v.notify)
+            self.v.notify, self.v.reg = 0, "no"
+            if self.v.peer == "WST":
+                self.v.peer = "none"
+
+    def network_deregistered(self):
+        # The P-CSCF is subscribed to the reg event too (TS 24.229 5.2.3): the contact is gone
+        # here, and the NOTIFY goes on to the WST, which registered it.
+        self.v.reg = "no"
+        if self.v.peer != "ROGUE":
+            self.v.peer = "none"
+        self.send("WST", "NOTIFY", wic=self.context, impu=self.msg.impu)
 
     def busy_registering(self):
         self.reply("403", wic=self.context, impu=self.msg.impu)
@@ -202,14 +246,34 @@ class PCSCF(Entity):
         T("reg_fwd", "idle", on=recv("I-CSCF", "401"), when=lambda e: e.v.reg == "no", do="challenge", step=REG_FIRST),
         T("reg_fwd", "registered", on=recv("I-CSCF", "401"), when=lambda e: e.v.reg == "yes", do="challenge",
           step=REG_FIRST),
-        T("reg_fwd", "registered", on=recv("I-CSCF", "200(REGISTER)"), do="registered_ok", step=REG_FINAL),
+        T("reg_fwd", "registered", on=recv("I-CSCF", "200(REGISTER)"), when=lambda e: not e.v.notify, do="registered_ok",
+          step=REG_FINAL),
+        T("reg_fwd", "idle", on=recv("I-CSCF", "200(REGISTER)"), when=lambda e: e.v.notify, do="registered_ok",
+          note=f"the network de-registered the identity meanwhile: the 200, then the NOTIFY ({NOT_IN_SEED})"),
         T("reg_fwd", "idle", on=recv("I-CSCF", "403"), when=lambda e: e.v.reg == "no", do="refused"),
         T("reg_fwd", "registered", on=recv("I-CSCF", "403"), when=lambda e: e.v.reg == "yes", do="refused"),
         T("reg_fwd", None, on=recv("WST", "REGISTER"), do="busy_registering",
           note=f"one registration transaction per contact at a time ({NOT_IN_SEED})"),
         T("reg_fwd", None, on=recv("ROGUE", "REGISTER"), do="busy_registering"),
-        T(["o_reserving", "o_invited", "o_answered", "t_reserving", "t_invited", "t_answered", "in_dialog"], None,
-          on=recv("ROGUE", "REGISTER"), do="busy_registering"),
+        T(["o_reserving", "o_invited", "o_answered", "t_reserving", "t_invited", "t_answered", "in_dialog", "dereg_fwd"],
+          None, on=recv("ROGUE", "REGISTER"), do="busy_registering"),
+        # ---- the registration lifecycle (lifecycle=full; not in the seed) --------------------------
+        T(["idle", "registered"], "dereg_fwd", on=recv("WST", "de-REGISTER"), do="forward_deregister",
+          note=f"user de-registration ({NOT_IN_SEED})", per="TS 24.229 5.2.2 (REGISTER at the P-CSCF, Expires: 0 included)"),
+        T(["reg_fwd", "dereg_fwd"], None, on=recv("WST", "de-REGISTER"), do="busy_registering"),
+        T("dereg_fwd", None, on=recv("WST", "REGISTER"), do="busy_registering"),
+        T("dereg_fwd", "idle", on=recv("I-CSCF", "200(de-REGISTER)"), do="deregistered"),
+        T("dereg_fwd", "idle", on=recv("I-CSCF", "403"), when=lambda e: e.v.reg == "no", do="deregistration_refused"),
+        T("dereg_fwd", "registered", on=recv("I-CSCF", "403"), when=lambda e: e.v.reg == "yes",
+          do="deregistration_refused"),
+        T("registered", "idle", on=recv("S-CSCF", "NOTIFY"), do="network_deregistered",
+          note=f"network de-registration (TS 24.229 5.2.3, 5.4.1.5; {NOT_IN_SEED})"),
+        T("idle", None, on=recv("S-CSCF", "NOTIFY"), do="network_deregistered",
+          note=f"network de-registration of a contact not registered here ({NOT_IN_SEED})"),
+        T(["reg_fwd", "dereg_fwd"], None, on=recv("S-CSCF", "NOTIFY"), do="hold_notify",
+          note=f"network de-registration crossing a registration in progress: held until its answer ({NOT_IN_SEED})",
+          per="RFC 3680 5.2; TS 24.229 5.2.3"),
+        T("*", None, on=recv("WST", "200(NOTIFY)"), do="to_scscf"),
         # ---- outbound (6.X.2.3.1 steps 2-6 / 6.X.2.3.3 steps 4-7) --------------------------------
         T("registered", "o_reserving", on=recv("WST", "INVITE"), when="from_registered_peer", do="hold_invite",
           step={"F6": "3", "F8": "5-7"}),

@@ -47,6 +47,18 @@ def remote_calls(config) -> bool:
     return config.flow in INBOUND
 
 
+def lifecycle(config) -> bool:
+    """Registration flows with lifecycle=full: after registering, the WIC may refresh its
+    registration or de-register (and register again), and the network may de-register it.  F5's
+    range identities stay registered by the CSS: a WIC releases its binding, nothing more."""
+    return config.flow in ("F1", "F2", "F3", "F5") and config.get("lifecycle") == "full"
+
+
+def network_deregisters(config) -> bool:
+    """The S-CSCF may de-register a WIC's own identity (F5's range is not the WIC's to lose)."""
+    return lifecycle(config) and config.flow != "F5"
+
+
 def range_flow(config) -> bool:
     return config.flow == "F4"
 

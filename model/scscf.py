@@ -50,7 +50,7 @@ class SCSCF(Entity):
     standard = "TS 24.229 5.4 (S-CSCF)"
     clause = "6.X.2.2, 6.X.2.3"
     contexts = "WIC"
-    states = ["idle", "authorizing", "challenged", "saving", "registered", *EARLY_OUT, "o_final",
+    states = ["idle", "authorizing", "challenged", "saving", "registered", "deregistering", *EARLY_OUT, "o_final",
               "o_answered", *EARLY_IN, "t_answered", "in_dialog"]
     initial = "idle"
     # "challenged" may rest: the S-CSCF keeps the vector only for the registration timer (TS 24.229
@@ -62,10 +62,11 @@ class SCSCF(Entity):
         "a": ("webrtc", "ims"),  # the profile of the WIC's side of the current session
         "mrf": ("no", "yes"),
         "cancelled": ("no", "yes"),  # the caller's CANCEL was passed on: no new offer any more
+        "dropped": ("no", "yes"),  # lifecycle=full: the network de-registered this contact (once)
     }
 
     def start(self):
-        fresh = {"impu": 0, "av": "none", "a": "webrtc", "mrf": "no", "cancelled": "no"}
+        fresh = {"impu": 0, "av": "none", "a": "webrtc", "mrf": "no", "cancelled": "no", "dropped": "no"}
         if scenario.registered_at_start(self.config):
             return "registered", dict(fresh, impu=scenario.impu_of(self.context))
         return "idle", fresh
@@ -112,6 +113,22 @@ class SCSCF(Entity):
     def expire(self):
         self.mark("registration_expired")
         self.send("HSS", "SAR", wic=self.context, impu=self.v.impu, kind="deregister")
+
+    # ---- the registration lifecycle (lifecycle=full; not in the seed) -----------------------------
+    def deregister(self):
+        self.send("HSS", "SAR", wic=self.context, impu=self.v.impu, kind="deregister")
+
+    def deregistered(self):
+        self._to_icscf("200(de-REGISTER)", impu=self.v.impu)
+        self.v.impu = 0
+
+    def no_binding_to_remove(self):
+        self.reply("200(de-REGISTER)", wic=self.context, impu=self.msg.impu)
+
+    def network_deregister(self):
+        self.send("HSS", "SAR", wic=self.context, impu=self.v.impu, kind="deregister")
+        self.send("P-CSCF", "NOTIFY", wic=self.context, impu=self.v.impu)
+        self.v.impu, self.v.dropped = 0, "yes"
 
     # ---- sessions -------------------------------------------------------------------------------
     def invite_out(self):
@@ -272,7 +289,25 @@ class SCSCF(Entity):
         T(["authorizing", "challenged", "saving"], None, on=recv("HSS", "SAA"),
           when=lambda e: e.msg.impu != e.v.impu or e.msg.kind == "deregister",
           note=f"the answer to an earlier deregistration ({NOT_IN_SEED})"),
-        T(["authorizing", "saving"], None, on=recv("I-CSCF", "REGISTER"), do="refuse",
+        # ---- the registration lifecycle (lifecycle=full; TS 24.229 5.4.1.4, 5.4.1.5; not in the seed) --
+        T("registered", "deregistering", on=recv("I-CSCF", "de-REGISTER"), when=lambda e: e.msg.impu == e.v.impu,
+          do="deregister", note=f"user de-registration: SAR de-registration, then 200 ({NOT_IN_SEED})",
+          per="TS 24.229 5.4.1.4; TS 29.228 6.1.2"),
+        T("deregistering", "idle", on=recv("HSS", "SAA"), when=lambda e: e.msg.kind == "deregister",
+          do="deregistered", per="TS 24.229 5.4.1.4"),
+        T("deregistering", None, on=recv("HSS", "SAA"), when=lambda e: e.msg.kind != "deregister", tags=(),
+          note=f"the answer to an earlier registration ({NOT_IN_SEED})"),
+        T([s for s in states if s != "registered"], None, on=recv("I-CSCF", "de-REGISTER"), do="no_binding_to_remove",
+          note=f"nothing registered for it any more (expired, or de-registered by the network): 200 ({NOT_IN_SEED})",
+          per="RFC 3261 10.3 (removing a binding that is not there succeeds)"),
+        T("registered", None, on=recv("I-CSCF", "de-REGISTER"), when=lambda e: e.msg.impu != e.v.impu,
+          do="no_binding_to_remove", per="RFC 3261 10.3"),
+        T("registered", "idle", on=event("network_deregister"),
+          when=lambda e: scenario.network_deregisters(e.config) and e.v.dropped == "no",
+          do="network_deregister", note=f"the network de-registers the identity ({NOT_IN_SEED})",
+          per="TS 24.229 5.4.1.5 (network-initiated de-registration); TS 29.228 6.1.2"),
+        *discard("*", "P-CSCF", ["200(NOTIFY)"], "the answer to a reg-event NOTIFY: nothing waits for it", tags=()),
+        T(["authorizing", "saving", "deregistering"], None, on=recv("I-CSCF", "REGISTER"), do="refuse",
           note=f"a second REGISTER while the HSS answers ({NOT_IN_SEED})"),
         T("registered", "idle", on=event("expire"), when=when_fault("expiry"), do="expire",
           note=f"the registration expires unrefreshed ({NOT_IN_SEED})",

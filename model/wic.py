@@ -11,7 +11,7 @@ from imsflow.authoring import Entity, T, event, recv
 from . import scenario
 from .common import NOT_IN_SEED, discard, when_fault
 
-LIVE = ["connected", "reading_id", "registering", "uicc_auth", "authenticating", "registered",
+LIVE = ["connected", "reading_id", "registering", "uicc_auth", "authenticating", "registered", "deregistering",
         "dialing", "early", "alerted", "cancelling", "offered", "ringing_in", "answered", "in_call",
         "ending", "call_over", "failed"]
 DIALLING = ["dialing", "early", "alerted"]
@@ -43,6 +43,18 @@ def _ringing(e):
     return e.config.ringing == "yes"
 
 
+def _lifecycle(e):
+    return scenario.lifecycle(e.config)
+
+
+def _refreshes(e):
+    # F5's WIC holds no registration of its own in IMS (the CSS registered the range): nothing to refresh.
+    return scenario.lifecycle(e.config) and not scenario.pool_mode(e.config)
+
+
+LIFECYCLE = "TS 24.229 5.1.1.4 (refresh), 5.1.1.6 (user de-registration), 5.1.1.7 and 5.4.1.5 (network de-registration)"
+
+
 class WIC(Entity):
     """WebRTC IMS Client and its user."""
 
@@ -51,7 +63,7 @@ class WIC(Entity):
     clause = "6.X.2.2, 6.X.2.3"
     states = [
         "idle", "loading", "loaded", "logging_in", "authenticated", "connecting", "connected",
-        "reading_id", "registering", "uicc_auth", "authenticating", "registered", "failed",
+        "reading_id", "registering", "uicc_auth", "authenticating", "registered", "deregistering", "failed",
         "dialing", "early", "alerted", "cancelling", "offered", "ringing_in", "answered",
         "in_call", "ending", "call_over", "disconnected",
     ]
@@ -60,12 +72,18 @@ class WIC(Entity):
     variables = {
         "token": ("none", "valid", "forged", "expired"),
         "impu": (0, 1, 2, 3, 4, 5, 6),
+        # The lifecycle is bounded like the intruder: each WIC refreshes at most once and leaves
+        # (de-registers) at most once, then may register again - enough for every crossing of a
+        # refresh, a de-registration and the network's, without an unbounded loop of them.
+        "refreshed": ("no", "yes"),
+        "left": ("no", "yes"),
     }
 
     def start(self):
         if scenario.registered_at_start(self.config):
-            return "registered", {"token": "none", "impu": scenario.impu_of(self.index or 1)}
-        return "idle", {"token": "none", "impu": 0}
+            return "registered", {"token": "none", "impu": scenario.impu_of(self.index or 1), "refreshed": "no",
+                                  "left": "no"}
+        return "idle", {"token": "none", "impu": 0, "refreshed": "no", "left": "no"}
 
     # ---- effects ------------------------------------------------------------------------------
     def my_impu(self):
@@ -120,6 +138,30 @@ class WIC(Entity):
     def now_registered(self):
         self.v.impu = self.msg.impu
 
+    def refresh(self):
+        # A refresh is a REGISTER like the first, for the identity already registered; the
+        # network may challenge it again (TS 24.229 5.1.1.4).
+        self.v.refreshed = "yes"
+        if scenario.auth(self.config) == "token":
+            self.register_with_token()
+        else:
+            self._register(impu=self.v.impu, cred="password" if scenario.auth(self.config) == "digest" else "none")
+
+    def deregister(self):
+        # The WIC stops using its identity as it asks to leave: in F5 the WST frees a range
+        # identity at once, and the IWAIS may bind it to another WIC before this one hears the
+        # 200 - which would then find two WICs holding it.
+        self.v.left = "yes"
+        self.send("WST", "de-REGISTER", wic=self.index or 1, impu=self.v.impu)
+        self.v.impu = 0
+
+    def deregistered(self):
+        self.v.impu = 0
+
+    def deregistered_by_network(self):
+        self.v.impu = 0
+        self.send("WST", "200(NOTIFY)", wic=self.index or 1)
+
     def to_wst(name, **fixed):
         def send(e):
             e.send("WST", name, wic=e.index or 1, **fixed)
@@ -156,6 +198,7 @@ class WIC(Entity):
     send_180 = to_wst("180")
     send_200_invite = to_wst("200(INVITE)", profile="webrtc", codec="opus", addr="wic")
     send_487 = to_wst("487")
+    send_200_notify = to_wst("200(NOTIFY)")
 
     transitions = [
         # 1. the user opens the Client Script Server's URI; the script comes over HTTPS
@@ -198,6 +241,23 @@ class WIC(Entity):
         T(["registering", "authenticating"], "failed", on=recv("WST", "403"),
           note=f"registration refused ({NOT_IN_SEED})"),
         T("authenticating", "failed", on=recv("WST", "401"), note=f"a second challenge ends the attempt ({NOT_IN_SEED})"),
+        # ---- the registration lifecycle (lifecycle=full; not in the seed) ---------------------------
+        T("registered", "registering", on=event("refresh"), when=[_refreshes, lambda e: e.v.refreshed == "no"], do="refresh",
+          note=f"the WIC refreshes its registration before it expires ({NOT_IN_SEED})", per=LIFECYCLE),
+        T("registered", "deregistering", on=event("deregister"), when=[_lifecycle, lambda e: e.v.left == "no"],
+          do="deregister",
+          note=f"the user de-registers: REGISTER with Expires: 0 ({NOT_IN_SEED})", per=LIFECYCLE),
+        T("deregistering", "connected", on=recv("WST", "200(de-REGISTER)"), do="deregistered",
+          note=f"de-registered; the WebSocket stays and the user may register again ({NOT_IN_SEED})", per=LIFECYCLE),
+        T("deregistering", "connected", on=recv("WST", "403"), per=LIFECYCLE,
+          note=f"the de-registration was refused: the WIC has left all the same, and may register again ({NOT_IN_SEED})"),
+        T(["registered", "deregistering"], "connected", on=recv("WST", "NOTIFY"), do="deregistered_by_network",
+          note=f"the network de-registered the identity ({NOT_IN_SEED})", per=LIFECYCLE),
+        T(["registering", "uicc_auth", "authenticating", "connected", "reading_id"], None, on=recv("WST", "NOTIFY"),
+          do="send_200_notify", per=LIFECYCLE,
+          note=f"the network de-registered the identity while it is being registered anew ({NOT_IN_SEED})"),
+        *discard(["connected", "reading_id", "registering", "uicc_auth", "authenticating", "registered"], "WST",
+                 ["200(de-REGISTER)"], "the de-registration crossed the network's"),
         # ---- outbound session (6.X.2.3.1 / 6.X.2.3.3) --------------------------------------------
         T("registered", "dialing", on=event("dial"), when=lambda e: scenario.wics_dial(e.config, e.index or 1),
           do="dial", step={"F6": "1", "F8": "1"}),
@@ -250,7 +310,9 @@ class WIC(Entity):
         *discard("disconnected", "WST", [
             "WSS_ACCEPT", "WSS_REJECT", "401", "403", "200(REGISTER)", "100", "180", "183", "200(PRACK)",
             "200(INVITE)", "486", "487", "488", "606", "480", "INVITE", "PRACK", "ACK", "BYE", "200(BYE)", "CANCEL",
+            "200(de-REGISTER)", "NOTIFY",
         ], "the WebSocket is gone"),
         *discard("disconnected", "UICC", ["IDENTITY", "AUTH_RESULT", "AUTH_FAILURE"], "the script is gone"),
-        *discard("failed", "WST", ["403", "401", "200(REGISTER)", "WSS_REJECT"], "late answer to a failed attempt"),
+        *discard("failed", "WST", ["403", "401", "200(REGISTER)", "WSS_REJECT", "NOTIFY", "200(de-REGISTER)"],
+                 "late answer to a failed attempt"),
     ]

@@ -41,7 +41,7 @@ class WST(Entity):
     clause = "6.X.2.2, 6.X.2.3, 6.1.3"
     contexts = "WIC"
     states = [
-        "idle", "ws_open", "verifying", "reg_pending", "challenged", "reg_auth", "registered",
+        "idle", "ws_open", "verifying", "reg_pending", "challenged", "reg_auth", "registered", "dereg_pending",
         "o_iwf", *EARLY_OUT, "o_final", "o_answered", "o_cancelling", "o_bye_after_cancel",
         "t_iwf", *EARLY_IN, "t_final", "t_answered", "t_cancelling", "t_bye_after_cancel",
         "in_call", "bye_out", "bye_in", "closing", "closed",
@@ -141,6 +141,33 @@ class WST(Entity):
     def registered_ok(self):
         self.mark("wst_sent_200_register")
         self.to_peer("200(REGISTER)")
+
+    # ---- the registration lifecycle (lifecycle=full; not in the seed) -----------------------------
+    def deregister_in_ims(self):
+        self.send("P-CSCF", "de-REGISTER", wic=self.context, impu=self.v.impu)
+
+    def _forget_registration(self):
+        # The binding is gone: no identity, and no password kept for it any more.
+        self.v.impu, self.v.pw = 0, "no"
+
+    def deregistered(self):
+        to_wic(self, "200(de-REGISTER)", impu=self.v.impu)
+        self._forget_registration()
+
+    def release_range_identity(self):
+        # F5: the range identity stays registered in IMS for the next WIC; only the binding goes.
+        self.send("IWAIS", "POOL_RELEASE", wic=self.context, impu=self.v.impu)
+        self.deregistered()
+
+    def deregistered_by_network(self):
+        self.reply("200(NOTIFY)", wic=self.context)
+        to_wic(self, "NOTIFY", impu=self.v.impu)
+        self._forget_registration()
+
+    def notify_while_registering(self):
+        self.reply("200(NOTIFY)", wic=self.context)
+        if self.v.peer == "wic":
+            to_wic(self, "NOTIFY", impu=self.msg.impu)
 
     def refuse_registration(self):
         self.to_peer("403")
@@ -416,11 +443,11 @@ class WST(Entity):
         T("idle", None, on=recv("WIC", "WSS_CONNECT"), when=lambda e: not e.origin_ok(), do="reject_ws"),
         T("*", None, on=recv("ROGUE", "WSS_CONNECT"), do="reject_ws", note="a script from an unauthorised origin"),
         # ---- registration ---------------------------------------------------------------------
-        T("ws_open", "reg_pending", on=recv("WIC", "REGISTER"), when=lambda e: e.msg.cred == "none",
+        T(["ws_open", "registered"], "reg_pending", on=recv("WIC", "REGISTER"), when=lambda e: e.msg.cred == "none",
           do="register_plain", step={"F1": "4-8"}),
-        T("ws_open", "reg_pending", on=recv("WIC", "REGISTER"), when=lambda e: e.msg.cred == "password",
+        T(["ws_open", "registered"], "reg_pending", on=recv("WIC", "REGISTER"), when=lambda e: e.msg.cred == "password",
           do="register_keeping_password", step={"F2": "4-8"}),
-        T("ws_open", "verifying", on=recv("WIC", "REGISTER"), when=lambda e: e.msg.cred == "token",
+        T(["ws_open", "registered"], "verifying", on=recv("WIC", "REGISTER"), when=lambda e: e.msg.cred == "token",
           do="verify_token", step={"F3": "6", "F5": "6"}),
         T(["idle", "registered"], "reg_pending", on=recv("CSS", "REGISTER"), do="register_keeping_password",
           step={"F4": "2-6"}),
@@ -454,6 +481,31 @@ class WST(Entity):
         T("reg_auth", "ws_open", on=recv("P-CSCF", "401"), when=lambda e: e.v.peer == "wic", do="refuse_registration",
           note=f"a second challenge ends the attempt ({NOT_IN_SEED})"),
         T("reg_auth", "idle", on=recv("P-CSCF", "401"), when=lambda e: e.v.peer == "css", do="refuse_registration"),
+        # ---- the registration lifecycle (lifecycle=full; a refresh is a REGISTER in `registered`) -------
+        T("registered", "dereg_pending", on=recv("WIC", "de-REGISTER"), when=lambda e: not e.pool_mode(),
+          do="deregister_in_ims", note=f"the WIC de-registers: so does the WST in IMS ({NOT_IN_SEED})",
+          per="TS 24.229 5.1.1.6"),
+        T("registered", "ws_open", on=recv("WIC", "de-REGISTER"), when="pool_mode", do="release_range_identity",
+          note=f"the WIC leaves the range: its identity is free again, the range stays registered ({NOT_IN_SEED})"),
+        T("dereg_pending", "ws_open", on=recv("P-CSCF", "200(de-REGISTER)"), do="deregistered",
+          per="TS 24.229 5.1.1.6"),
+        T("dereg_pending", "ws_open", on=recv("P-CSCF", "403"),
+          do=lambda e: (to_wic(e, "403", impu=e.v.impu), e._forget_registration()),
+          note=f"IMS refused the de-registration: the WIC has left, IMS lets the registration expire ({NOT_IN_SEED})"),
+        T(["registered", "dereg_pending"], "ws_open", on=recv("P-CSCF", "NOTIFY"), do="deregistered_by_network",
+          note=f"the network de-registered the identity: the WIC is told ({NOT_IN_SEED})",
+          per="TS 24.229 5.4.1.5; RFC 3680"),
+        T(["ws_open", *REGISTERING], None, on=recv("P-CSCF", "NOTIFY"), do="notify_while_registering",
+          note=f"a de-registration by the network crossed a new registration ({NOT_IN_SEED})",
+          per="TS 24.229 5.4.1.5; RFC 3680"),
+        T(["idle", "closed"], None, on=recv("P-CSCF", "NOTIFY"), do=lambda e: e.reply("200(NOTIFY)", wic=e.context),
+          note=f"the network de-registered an identity whose WIC is gone ({NOT_IN_SEED})", per="RFC 3680"),
+        T("ws_open", None, on=recv("WIC", "de-REGISTER"), do=lambda e: to_wic(e, "200(de-REGISTER)", impu=e.msg.impu),
+          note=f"the network de-registered the identity first: nothing left to remove (RFC 3261 10.3; {NOT_IN_SEED})"),
+        *discard("*", "WIC", ["200(NOTIFY)"], "the WST answered the network's NOTIFY itself", tags=()),
+        *discard(["ws_open", "verifying"], "P-CSCF", ["403"], "the refusal of a de-registration the network's had overtaken"),
+        *discard(["ws_open", "closed", *REGISTERING], "P-CSCF", ["200(de-REGISTER)"],
+                 "the de-registration crossed the network's"),
         T("*", None, on=recv("CSS", "RANGE_INIT"), step={"F4": "0"}),
         T("*", None, on=recv("CSS", "RANGE_READY"), step={"F4": "12"}),
         # ---- outbound session: 6.X.2.3.1 (IWF in IMS) and 6.X.2.3.3 (external IWF) -------------
@@ -588,7 +640,8 @@ class WST(Entity):
         T("*", None, on=recv("ROGUE", "REGISTER"), do=lambda e: e.reply("403", wic=e.context, impu=e.msg.impu),
           note="SIP without a WebSocket set up from an authorised origin"),
         # ---- the WebSocket drops (fault ws_drop; not in the seed) --------------------------------
-        T(["idle", "ws_open", *REGISTERING, "registered"], "closed", on=recv("WIC", "WS_CLOSED"), do="ws_gone"),
+        T(["idle", "ws_open", *REGISTERING, "registered", "dereg_pending"], "closed", on=recv("WIC", "WS_CLOSED"),
+          do="ws_gone"),
         T("o_iwf", "closed", on=recv("WIC", "WS_CLOSED"), do="ws_gone"),
         T(EARLY_OUT, "closing", on=recv("WIC", "WS_CLOSED"), do="ws_gone_while_calling"),
         T("o_final", "closing", on=recv("WIC", "WS_CLOSED"), do="closing_crossed_200",

@@ -40,8 +40,8 @@ def _overlapping(steps, lead: int = 1):
 def test_two_calls_are_up_at_once_each_on_its_own_identity(flow):
     ts = system(flow, wics=2)
     state = ts.describe(drive(ts, _overlapping(_single_call(flow))))
-    assert state["WIC1"] == f"{CALL_UP[flow]}{{token=none, impu=1}}"
-    assert state["WIC2"] == f"{CALL_UP[flow]}{{token=none, impu=2}}"
+    assert state["WIC1"] == f"{CALL_UP[flow]}{{token=none, impu=1, refreshed=no, left=no}}"
+    assert state["WIC2"] == f"{CALL_UP[flow]}{{token=none, impu=2, refreshed=no, left=no}}"
 
 
 @pytest.mark.parametrize("flow", SESSION_FLOWS)
