@@ -40,6 +40,10 @@ VARIANTS = {v.name: v for v in [
     Variant("transcoding", ("reactive", "proactive"),
             "internal IWF: the S-CSCF inserts it after the far end answered or refused the WebRTC offer "
             "(6.X.2.3.1 as written; TS 23.228 Annex P, RFC 3264 6), or before it forwards the offer"),
+    Variant("digest", ("translator", "client"),
+            "F2: who computes the digest response - the WST, from the cleartext password the WIC hands it "
+            "(the seed, 6.X.2.2.2 step 3), or the WIC itself, the password never leaving it (RFC 3261 22.4, "
+            "TS 24.229 5.1.1.2.3: the standard procedure)"),
     Variant("lifecycle", ("once", "full"),
             "registration flows: the WIC registers once (the seed), or also refreshes, de-registers and "
             "registers again, and the network may de-register it (TS 24.229 5.1.1.4, 5.1.1.6, 5.4.1.5)"),

@@ -47,6 +47,12 @@ def remote_calls(config) -> bool:
     return config.flow in INBOUND
 
 
+def client_digest(config) -> bool:
+    """F2 as the standard does it (digest=client): the WIC answers the digest challenge itself.
+    Only F2's WIC holds an IMS digest password; the web users of F3 do not."""
+    return config.flow == "F2" and config.get("digest") == "client"
+
+
 def lifecycle(config) -> bool:
     """Registration flows with lifecycle=full: after registering, the WIC may refresh its
     registration or de-register (and register again), and the network may de-register it.  F5's

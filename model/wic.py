@@ -43,6 +43,14 @@ def _ringing(e):
     return e.config.ringing == "yes"
 
 
+def _client_digest(e):
+    return scenario.client_digest(e.config)
+
+
+def _wst_digest(e):
+    return not scenario.client_digest(e.config)
+
+
 def _lifecycle(e):
     return scenario.lifecycle(e.config)
 
@@ -120,6 +128,16 @@ class WIC(Entity):
         self.v.impu = self.my_impu()
         self._register(impu=self.my_impu(), cred="password")
 
+    def register_for_challenge(self):
+        # digest=client: the standard first REGISTER, with the IMPU and no credential (TS 24.229 5.1.1.2).
+        self.v.impu = self.my_impu()
+        self._register(impu=self.my_impu(), cred="none")
+
+    def answer_digest(self):
+        # digest=client: the WIC computes the response from its own password (RFC 3261 22.4), so
+        # the password stays with it and only the response travels.
+        self._register(impu=self.v.impu, cred="digest", response="matches")
+
     def register_with_token(self):
         self._register(impu=0, cred="token", token=self.v.token)
 
@@ -145,7 +163,8 @@ class WIC(Entity):
         if scenario.auth(self.config) == "token":
             self.register_with_token()
         else:
-            self._register(impu=self.v.impu, cred="password" if scenario.auth(self.config) == "digest" else "none")
+            seed_digest = scenario.auth(self.config) == "digest" and not scenario.client_digest(self.config)
+            self._register(impu=self.v.impu, cred="password" if seed_digest else "none")
 
     def deregister(self):
         # The WIC stops using its identity as it asks to leave: in F5 the WST frees a range
@@ -224,14 +243,20 @@ class WIC(Entity):
         T("connected", "reading_id", on=event("register"), when=_is("aka"), do="read_uicc", step={"F1": "3"}),
         T("reading_id", "registering", on=recv("UICC", "IDENTITY"), do="register_with_uicc_identity", step={"F1": "3"}),
         # F2 step 3: IMPU and digest password; F3/F5 step 5: the token
-        T("connected", "registering", on=event("register"), when=_is("digest"), do="register_with_password",
-          step={"F2": "3"}),
+        T("connected", "registering", on=event("register"), when=[_is("digest"), _wst_digest],
+          do="register_with_password", step={"F2": "3"}),
+        T("connected", "registering", on=event("register"), when=[_is("digest"), _client_digest],
+          do="register_for_challenge", step={"F2": "3"},
+          note="digest=client: the standard REGISTER, no password in it (the seed's step 3 puts it there)"),
+        T("registering", "authenticating", on=recv("WST", "401"), when=[lambda e: e.msg.auth == "digest", _client_digest],
+          do="answer_digest", step={"F2": "9-12"}, per="RFC 3261 22.4; TS 24.229 5.1.1.2.3",
+          note="digest=client: the WIC answers the challenge itself"),
         T("connected", "registering", on=event("register"), when=_token_based, do="register_with_token",
           step={"F3": "5", "F5": "5"}),
         # F1 steps 9-10: the challenge goes to the UICC, RES comes back in a new REGISTER
         T("registering", "uicc_auth", on=recv("WST", "401"), when=lambda e: e.msg.auth == "aka",
           do="ask_uicc", step={"F1": "10"}),
-        T("registering", "failed", on=recv("WST", "401"), when=lambda e: e.msg.auth != "aka",
+        T("registering", "failed", on=recv("WST", "401"), when=lambda e: e.msg.auth != "aka" and not _client_digest(e),
           note=f"a digest challenge the WIC cannot answer ({NOT_IN_SEED})"),
         T("uicc_auth", "authenticating", on=recv("UICC", "AUTH_RESULT"), do="answer_challenge", step={"F1": "10"}),
         T("uicc_auth", "failed", on=recv("UICC", "AUTH_FAILURE"), note=f"AUTN did not verify ({NOT_IN_SEED})"),

@@ -127,6 +127,10 @@ class WST(Entity):
         # Step 9: the AKA challenge (RAND, AUTN) passed on; CK/IK were kept by the P-CSCF.
         to_wic(self, "401", impu=self.v.impu, auth="aka", keys=self.msg.keys)
 
+    def challenge_wic_digest(self):
+        # digest=client: the challenge goes to the WIC, which answers it itself.
+        to_wic(self, "401", impu=self.v.impu, auth="digest", keys="none")
+
     def answer_digest(self):
         # F2 steps 9-12 / F4 steps 7-10: the WST computes the digest response itself from the
         # password it was given - the subscription's own (6.X.2.2.2 step 3), so the response matches.
@@ -464,14 +468,22 @@ class WST(Entity):
         T("reg_pending", "reg_auth", on=recv("P-CSCF", "401"),
           when=lambda e: e.msg.auth == "digest" and e.v.pw == "yes", do="answer_digest",
           step={"F2": "9-12", "F4": "7-10"}),
+        T("reg_pending", "challenged", on=recv("P-CSCF", "401"),
+          when=lambda e: e.msg.auth == "digest" and e.v.peer == "wic" and e.v.pw == "no"
+          and scenario.client_digest(e.config), do="challenge_wic_digest", step={"F2": "9-12"},
+          note="digest=client: the WST passes the digest challenge on (the seed has it answer itself)"),
         T("reg_pending", "ws_open", on=recv("P-CSCF", "401"),
-          when=lambda e: e.v.peer == "wic" and not (e.msg.auth == "aka" or e.v.pw == "yes"),
+          when=lambda e: e.v.peer == "wic" and not (e.msg.auth == "aka" or e.v.pw == "yes")
+          and not (e.msg.auth == "digest" and scenario.client_digest(e.config)),
           do="refuse_registration",
           note=f"challenged where it has nothing to answer with (e.g. TNA refused): 403 ({NOT_IN_SEED})"),
         T("reg_pending", "idle", on=recv("P-CSCF", "401"),
           when=lambda e: e.v.peer == "css" and e.v.pw == "no", do="refuse_registration"),
         T("challenged", "reg_auth", on=recv("WIC", "REGISTER"), when=lambda e: e.msg.cred == "res",
           do=lambda e: e.forward_register(cred="res", response=e.msg.response), step={"F1": "11-14"}),
+        T("challenged", "reg_auth", on=recv("WIC", "REGISTER"), when=lambda e: e.msg.cred == "digest",
+          do=lambda e: e.forward_register(cred="digest", response=e.msg.response), step={"F2": "9-12"},
+          note="digest=client: the WIC's own digest response, passed on"),
         T(["reg_pending", "reg_auth"], "registered", on=recv("P-CSCF", "200(REGISTER)"), do="registered_ok",
           step={"F1": "15", "F2": "15", "F3": "15", "F4": "11"}),
         T(["reg_pending", "reg_auth"], "ws_open", on=recv("P-CSCF", "403"), when=lambda e: e.v.peer == "wic",
