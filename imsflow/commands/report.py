@@ -13,6 +13,7 @@ from ._common import refuse_empty
 from .matrix import add_run_args, request_from
 
 FILE_NAME = "report.html"
+COMPARISON = "comparison.html"
 
 
 def register(sub) -> None:
@@ -25,6 +26,10 @@ def register(sub) -> None:
     )
     add_run_args(p)
     p.add_argument("--out", metavar="DIR", default="report", help=f"where {FILE_NAME} goes (default: report/)")
+    p.add_argument("--against-model", metavar="DIR", default=None,
+                   help=f"compare this model (the candidate) with the one in DIR (the baseline) through their "
+                        f"correspondence.yaml, and write DIR/{COMPARISON}: per flow pair each side's verdicts and "
+                        "both sequence diagrams side by side")
     p.add_argument("--mutation", metavar="FILE", default=None,
                    help="add the specification-strength section from a saved 'imsflow mutate' run (its mutate.json)")
     p.set_defaults(run=run)
@@ -32,6 +37,8 @@ def register(sub) -> None:
 
 def run(args) -> int:
     ensure_out_dir(args.out)
+    if args.against_model is not None:
+        return _comparison(args)
     mutation = _mutation(args.mutation) if args.mutation else None
     request = request_from(args, vary_default_all=False)
     request.diagrams = True
@@ -60,3 +67,31 @@ def _mutation(path: str) -> dict:
         raise UsageError(f"--mutation {path}: {exc.strerror}") from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"--mutation {path}: not JSON ({exc.msg})", where=f"{path}:{exc.lineno}") from None
+
+
+def _comparison(args) -> int:
+    """Two architectures side by side: the architecture diff, with each flow's diagram kept."""
+    from ..errors import UsageError
+    from ..render.compare_report import render_comparison_html
+    from ..workflow.archdiff import ArchitectureDiff
+    from ..workflow.diff import DiffRequest, Side, run_diff
+    from ._common import parse_settings
+
+    if args.vary or args.mutation:
+        raise UsageError("--against-model compares two architectures on their default variants",
+                         hint="drop --vary/--mutation, or give --set for the candidate's variants")
+    request = DiffRequest(candidate=Side(args.model, parse_settings(args.settings)), baseline=Side(args.against_model, {}),
+                          flows=args.flow, properties=args.property, wics=args.wics, max_states=args.max_states,
+                          timeout=args.timeout, executor=args.executor, workers=args.workers, progress=args.progress,
+                          baseline_own={}, intruder=args.intruder, diagrams=True)
+    diff = run_diff(request)
+    if not isinstance(diff, ArchitectureDiff):
+        raise UsageError(f"--against-model {args.against_model}: no correspondence.yaml joins the two models",
+                         hint="a comparison report needs two architectures; for variants use imsflow diff --against")
+    command = "imsflow " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["report"] else ""
+    page = render_comparison_html(diff, command)
+    path = os.path.join(args.out, COMPARISON)
+    write_atomically(path, page)
+    sys.stdout.write(f"wrote {path} ({len(page) // 1024} KB): {len(diff.pairs)} flow pairs, "
+                     f"{len(diff.headlines)} headline change(s), {len(diff.worse)} worse\n")
+    return int(diff.exit_code)

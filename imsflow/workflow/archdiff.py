@@ -132,7 +132,8 @@ def run_architecture_diff(request, base_loaded, cand_loaded, corr, forward: bool
     wanted = {(from_role, f) for f, _ in raw_pairs if f} | {(to_role, t) for _, t in raw_pairs if t}
     order = [(role, f) for role in ("baseline", "candidate") for f in loaded[role].model.flows if (role, f) in wanted]
     jobs = [make_job(loaded[role].directory, f, settings[role], wics=request.wics, max_states=request.max_states,
-                     timeout=request.timeout, reach=True, tag=role, intruder=request.intruder) for role, f in order]
+                     timeout=request.timeout, reach=True, tag=role, intruder=request.intruder,
+                     diagrams=getattr(request, "diagrams", False)) for role, f in order]
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
                       label=f"architecture diff ({len(jobs)} runs)", notes=[f"{r} {f}" for r, f in order])
     results = {key: {d["property"]: d for d in out["results"] if wanted_props is None or d["property"] in wanted_props}
@@ -182,6 +183,9 @@ def _pair(corr, flows, from_role, results, reach, rename, headlines) -> dict:
                               "candidate_property": c["property"], "before": b["verdict"], "after": c["verdict"],
                               "statement": entry["statement"], "side": side, "evidence": _keep(entry[side])})
     pair = {"baseline_flow": bf, "candidate_flow": cf, "verdicts": verdicts, "obligations": obligations}
+    svgs = {role: (res[role].get(FLOW_REACHABLE) or {}).get("svg") for role in ("baseline", "candidate")}
+    if any(svgs.values()):  # only asked for by the comparison report (DiffRequest.diagrams)
+        pair["diagrams"] = svgs
     if bf and cf:
         sets, internal = {}, []
         for role in ("baseline", "candidate"):

@@ -53,6 +53,7 @@ class DiffRequest:
     # architectures joined by a correspondence: the candidate's --set values need not exist there.
     baseline_own: dict | None = None
     intruder: bool = True  # security properties with the model's intruder (pipeline.worlds)
+    diagrams: bool = False  # architecture diff: keep each flow's sequence diagram (the comparison report)
 
 
 @dataclass
