@@ -9,6 +9,7 @@ from ..backends import ENGINES
 from ..loader import load
 from ..pipeline import CheckRequest, check
 from ..render.text import render_run
+from ..workflow.reads import ALL, recording
 from ._common import (add_budget_args, add_config_args, add_intruder_arg, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir,
                       parse_settings, positive_int, refuse_empty, unique, write_atomically)
 
@@ -53,7 +54,11 @@ def run(args) -> int:
         max_states=args.max_states, timeout=args.timeout, depth=args.depth,
         por=args.por, symmetry=args.symmetry, intruder=args.intruder,
     )
-    result = check(request)
+    with recording() as reads:
+        result = check(request)
+    for note in unread_settings(settings, reads, result):
+        print(f"imsflow check: note: {note}", file=sys.stderr)
+        result.warnings.append(note)
     if result.intruder.get("warning"):
         print(f"imsflow check: warning: {result.intruder['warning']}", file=sys.stderr)
     refuse_empty(result)
@@ -65,6 +70,16 @@ def run(args) -> int:
     if args.verbose and args.format == "text":
         sys.stdout.write(f"state expansion: {result.stats['expansion']}\n")
     return int(result.exit_code)
+
+
+def unread_settings(settings: dict, reads: set, result) -> list[str]:
+    """A --set value nothing in the run looked at changes nothing: say so rather than let the
+    user believe the flows were checked under it (e.g. lifecycle=full on a session flow)."""
+    if ALL in reads:
+        return []
+    flows = ", ".join(sorted({str(r.flow) for r in result.results})) or "the selected flows"
+    return [f"--set {name}={value} changed nothing: no entity or property of {flows} reads '{name}'"
+            for name, value in settings.items() if name not in reads]
 
 
 def expansion_in_use() -> str:

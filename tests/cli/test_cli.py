@@ -104,3 +104,15 @@ def test_verbose_and_json_say_whether_the_c_expansion_is_in_use(capsys):
     assert line.startswith("state expansion: C:" if fast.module() is not None else "state expansion: Python:")
     code, out, _ = run(capsys, "check", "--model", TWO_PHASE, "--format", "json")
     assert json.loads(out)["stats"]["expansion"] == line[len("state expansion: "):]
+
+
+def test_a_setting_the_run_never_reads_is_said_to_change_nothing(capsys):
+    """lifecycle=full is for the registration flows: on a session flow it changes nothing, and
+    the user is told so rather than left to think F6 was checked with it."""
+    assert main(["check", "--flow", "F6", "--set", "lifecycle=full", "--property", "deadlock-free"]) == 0
+    err = capsys.readouterr().err
+    assert "--set lifecycle=full changed nothing: no entity or property of F6 reads 'lifecycle'" in err
+    assert main(["check", "--flow", "F1", "--set", "lifecycle=full", "--no-intruder", "--property",
+                 "flow-reachable", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "changed nothing" not in err and "changed nothing" not in out
