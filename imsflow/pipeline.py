@@ -262,9 +262,9 @@ def lift_command(replay: str, outcome) -> str:
         lifted.append(("--timeout", "none"))
     depth = outcome.details.get("depth")
     if "BMC searched" in reason and isinstance(depth, int) and not lifted:
-        lifted.append(("--depth", str(max(2 * depth, 10))))
-        if "not every run ends" in reason:
-            lifted = [("--engine", "explicit")]
+        # A bounded search that cannot show every run ends needs an engine that sees them all.
+        lifted = ([("--engine", "explicit")] if "not every run ends" in reason
+                  else [("--depth", str(max(2 * depth, 10)))])
     if not lifted:
         return ""
     for flag, value in lifted:

@@ -85,12 +85,10 @@ class ICSCF(Entity):
         T("uar_dereg", "idle", on=recv("HSS", "UAA"), when=lambda e: e.msg.result != "ok", do="barred",
           note=f"subscription barred: 403 ({NOT_IN_SEED})"),
         *relay("*", "S-CSCF", "P-CSCF", ["200(de-REGISTER)"]),
-        T(["uar", "lir", "uar_dereg"], None, on=recv("P-CSCF", "de-REGISTER"),
-          do=lambda e: e.reply("403", wic=e.context, impu=e.msg.impu),
-          note=f"a second request for the same contact while the HSS answers ({NOT_IN_SEED})"),
-        T(["uar", "lir", "uar_dereg"], None, on=recv("P-CSCF", "REGISTER"),
-          do=lambda e: e.reply("403", wic=e.context, impu=e.msg.impu),
-          note=f"a second request for the same contact while the HSS answers ({NOT_IN_SEED})"),
+        *[T(["uar", "lir", "uar_dereg"], None, on=recv("P-CSCF", m),
+            do=lambda e: e.reply("403", wic=e.context, impu=e.msg.impu),
+            note=f"a second request for the same contact while the HSS answers ({NOT_IN_SEED})")
+          for m in ("REGISTER", "de-REGISTER")],
         # terminating session (6.X.2.3.2 / 6.X.2.3.4 steps 1-4)
         T("idle", "lir", on=recv("REMOTE", "INVITE"), do="locate", step={"F7": "1-4", "F9": "1-4"}),
         T("lir", "idle", on=recv("HSS", "LIA"), when=lambda e: e.msg.result == "ok", do="route_invite",

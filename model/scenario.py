@@ -34,7 +34,7 @@ def registered_at_start(config) -> bool:
     return config.flow in SESSIONS
 
 
-def wics_dial(config, wic: int = 1) -> bool:
+def wics_dial(config) -> bool:
     """Outbound flows: every WIC places a call, so with several WICs the calls run at the same
     time and each one's dialogs and resources (kept per WIC context everywhere) are checked
     against the others'."""

@@ -174,9 +174,6 @@ class WIC(Entity):
         self.send("WST", "de-REGISTER", wic=self.index or 1, impu=self.v.impu)
         self.v.impu = 0
 
-    def deregistered(self):
-        self.v.impu = 0
-
     def deregistered_by_network(self):
         self.v.impu = 0
         self.send("WST", "200(NOTIFY)", wic=self.index or 1)
@@ -272,7 +269,7 @@ class WIC(Entity):
         T("registered", "deregistering", on=event("deregister"), when=[_lifecycle, lambda e: e.v.left == "no"],
           do="deregister",
           note=f"the user de-registers: REGISTER with Expires: 0 ({NOT_IN_SEED})", per=LIFECYCLE),
-        T("deregistering", "connected", on=recv("WST", "200(de-REGISTER)"), do="deregistered",
+        T("deregistering", "connected", on=recv("WST", "200(de-REGISTER)"),
           note=f"de-registered; the WebSocket stays and the user may register again ({NOT_IN_SEED})", per=LIFECYCLE),
         T("deregistering", "connected", on=recv("WST", "403"), per=LIFECYCLE,
           note=f"the de-registration was refused: the WIC has left all the same, and may register again ({NOT_IN_SEED})"),
@@ -284,7 +281,7 @@ class WIC(Entity):
         *discard(["connected", "reading_id", "registering", "uicc_auth", "authenticating", "registered"], "WST",
                  ["200(de-REGISTER)"], "the de-registration crossed the network's"),
         # ---- outbound session (6.X.2.3.1 / 6.X.2.3.3) --------------------------------------------
-        T("registered", "dialing", on=event("dial"), when=lambda e: scenario.wics_dial(e.config, e.index or 1),
+        T("registered", "dialing", on=event("dial"), when=lambda e: scenario.wics_dial(e.config),
           do="dial", step={"F6": "1", "F8": "1"}),
         T(DIALLING, None, on=recv("WST", "100")),
         T("dialing", "early", on=recv("WST", "183"), when=_offer_answer, do="send_prack", step={"F6": "10", "F8": "10"}),

@@ -58,11 +58,10 @@ def _pair_section(pair, names) -> str:
         out.append(f'<table class="verdicts"><tr><th>property</th><th>{_e(names["baseline"])}</th>'
                    f'<th>{_e(names["candidate"])}</th><th>change</th><th>what it guarantees</th></tr>'
                    + "".join(rows) + "</table>")
-    for key, title in (("no longer an obligation", "no longer an obligation"), ("new obligation", "new obligation")):
-        gone = pair["obligations"].get(key, [])
-        if gone:
-            out.append(f"<p><b>{_e(title)} ({len(gone)}):</b> "
-                       + ", ".join(f'{_e(o["property"])} ({_e(o["verdict"])})' for o in gone) + "</p>")
+    for key, listed in pair["obligations"].items():  # "no longer an obligation", "new obligation"
+        if listed:
+            out.append(f"<p><b>{_e(key)} ({len(listed)}):</b> "
+                       + ", ".join(f'{_e(o["property"])} ({_e(o["verdict"])})' for o in listed) + "</p>")
     diagrams = pair.get("diagrams") or {}
     if bf and cf:
         sides = []

@@ -133,7 +133,7 @@ def run_architecture_diff(request, base_loaded, cand_loaded, corr, forward: bool
     order = [(role, f) for role in ("baseline", "candidate") for f in loaded[role].model.flows if (role, f) in wanted]
     jobs = [make_job(loaded[role].directory, f, settings[role], wics=request.wics, max_states=request.max_states,
                      timeout=request.timeout, reach=True, tag=role, intruder=request.intruder,
-                     diagrams=getattr(request, "diagrams", False)) for role, f in order]
+                     diagrams=request.diagrams) for role, f in order]
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
                       label=f"architecture diff ({len(jobs)} runs)", notes=[f"{r} {f}" for r, f in order])
     results = {key: {d["property"]: d for d in out["results"] if wanted_props is None or d["property"] in wanted_props}
