@@ -1,6 +1,12 @@
 """The Annex U model, found relative to this repository (it is read by path, not installed)."""
 
+import os
+import sys
+
 import pytest
+
+# tests/ itself, for the helpers the test directories share (offline_chromium).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from annex_u_support import ANNEX_U, BUDGET, REPO
 

@@ -3,17 +3,13 @@ self-contained page, opened from disk in a real browser with the network disable
 per flow pair what each architecture guarantees and the two sequence diagrams side by side."""
 
 import os
-import shutil
-import tempfile
 
 import pytest
 
 from imsflow.cli import main
+from offline_chromium import headless_chromium
 
 from annex_u_support import BUDGET
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="module")
@@ -33,21 +29,9 @@ def test_the_page_is_self_contained_and_pairs_the_flows(comparison):
 
 
 def test_in_a_browser_each_flow_pair_shows_both_verdicts_and_both_diagrams(comparison):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
+    with headless_chromium() as driver:
+        from selenium.webdriver.common.by import By
 
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        pytest.skip("needs chromium and chromium-driver (scripts/setup.sh installs them)")
-    profile = tempfile.mkdtemp(prefix="imsflow-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 f"--user-data-dir={profile}", "--window-size=1400,1000",
-                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"):
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    try:
         driver.get("file://" + comparison)
         assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
         row = driver.find_element(By.CSS_SELECTOR, "#pair-F2-U2 + table tr[data-property='password-stays-with-owner']")
@@ -58,9 +42,6 @@ def test_in_a_browser_each_flow_pair_shows_both_verdicts_and_both_diagrams(compa
         left, right = (s.find_element(By.TAG_NAME, "svg") for s in sides)
         assert left.size["width"] > 200 and right.size["width"] > 200 and left.location["x"] < right.location["x"]
         assert "webrtc-ims-wst: F2" in sides[0].text and "webrtc-ims-annex-u: U2" in sides[1].text
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def test_a_comparison_needs_two_architectures(capsys, repo, tmp_path):

@@ -1,8 +1,12 @@
 """Shared fixtures of the workflow tests: the gate model (two variants that flip a verdict)."""
 
 import os
+import sys
 
 import pytest
+
+# tests/ itself, for the helpers the test directories share (offline_chromium).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GATE = os.path.join(HERE, "fixtures", "gate")

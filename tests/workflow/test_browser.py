@@ -3,17 +3,14 @@ disk with the network disabled; a click on a violated property shows its sequenc
 steps, stepping moves through the global states, and a screenshot has real content."""
 
 import os
-import shutil
 import struct
-import tempfile
 import zlib
 
 import pytest
 
 from imsflow.cli import main
+from offline_chromium import headless_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 def png_pixels(data: bytes):
@@ -56,26 +53,8 @@ def png_pixels(data: bytes):
 
 @pytest.fixture(scope="module")
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        pytest.skip("needs chromium and chromium-driver (scripts/setup.sh installs them)")
-    profile = tempfile.mkdtemp(prefix="imsflow-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={profile}", "--window-size=1400,1000",
-                 # Nothing may come from the network: every host name fails to resolve.
-                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"):
-        opts.add_argument(flag)
-    # The system chromedriver, given by path: Selenium Manager never downloads a browser or driver.
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with headless_chromium() as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")
