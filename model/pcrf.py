@@ -44,7 +44,7 @@ class PCRF(Entity):
 
     transitions = [
         T("serving", None, on=recv("P-CSCF", "AAR"), do="authorise", tags=("rx_session",),
-          step={"F6": "10", "F7": "7-8", "F8": "8-9", "F9": "9-10"}),
+          step={"F6": "10", "F7": "7-8", "F8": "10", "F9": "9-10"}),
         T("serving", None, on=recv("WST", "AAR"), do="authorise", tags=("rx_session",),
           note="the WST as a second Rx client (variant rx=two)"),
         T("serving", None, on=recv("P-CSCF", "STR"), do="terminate", tags=("rx_terminated",),

@@ -290,7 +290,7 @@ class PCSCF(Entity):
           note="INVITE from a node that did not register this contact"),
         T("registered", "o_reserving", on=recv("ROGUE", "INVITE"), when="from_registered_peer", do="hold_invite",
           note="the ROGUE registered this contact (only possible when it was trusted)"),
-        T("o_invited", None, on=recv("S-CSCF", "183"), do="progress_out", step={"F6": "10", "F8": "8-9"}),
+        T("o_invited", None, on=recv("S-CSCF", "183"), do="progress_out", step={"F6": "10", "F8": "10"}),
         *[T("o_invited", None, on=recv("S-CSCF", m), do="to_wst", step={"F6": "10", "F8": "10"})
           for m in ["200(PRACK)", "200(UPDATE)"]],
         *[T("o_invited", None, on=recv(p, m), do="to_scscf", step={"F6": "10", "F8": "10"})

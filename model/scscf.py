@@ -338,7 +338,7 @@ class SCSCF(Entity):
         T("o_iwf_ready", "o_early", on=recv("MRF", "MRF_ANSWER"), when=_mrf_answers("update"), do="relay_answer_out",
           step={"F6": "10"}, note="the MRF answered the update (Mr; not shown in the seed)"),
         T("o_invited", "o_early", on=recv("REMOTE", "183"), when=lambda e: not e.mismatch(), do="progress_out",
-          step={"F6": "10", "F8": "8-9"}),
+          step={"F6": "10", "F8": "10"}),
         *[T("o_early", None, on=recv("P-CSCF", m), do="to_remote", step={"F6": "10", "F8": "10"})
           for m in ["PRACK", "UPDATE"]],
         *[T("o_early", None, on=recv("REMOTE", m), do="to_pcscf", step={"F6": "10", "F8": "10"})

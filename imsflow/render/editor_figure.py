@@ -34,7 +34,7 @@ def prepared(outcome, vocabulary, *, detail: bool = False):
             row.display = vocabulary.display(name) + row.text[len(name):]
             if not detail:
                 row.detail = _named_fields(row, flow.steps)
-    pub = publication.prepare(sc, steps=[s.label for s in flow.steps])
+    pub = publication.prepare(sc, steps=[s.label for s in flow.steps], written=publication.written_hops(flow.steps))
     pub.caption = publication.caption(flow.clause, flow.title)
     meta = {"flow_file": flow.path, "verdict": outcome.verdict, "model_flow": flow.flow or "",
             "replay": replay_command(outcome)}

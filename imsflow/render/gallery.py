@@ -73,10 +73,24 @@ def flow_scene(model, flow_id: str, ts, trace, *, with_optional: bool = False) -
     )
 
 
-def publication_figure(model, flow_id: str, sc: scene.Scene, meta: dict, *, detail: bool = False):
-    """The flow's scene as the figure a TR pastes (figure.py), with its 3GPP caption."""
+def written_steps(model_dir: str, flow_id: str):
+    """The seed's own arrows of the flow (publication.written_hops) from the flow as the seed
+    writes it, `<model dir>/flows/<flow>.yaml`; None for a model without one."""
+    from ..editors.flowfile import load_flow
+
+    path = os.path.join(model_dir, "flows", f"{flow_id}.yaml")
+    if not os.path.isfile(path):
+        return None
+    flow = load_flow(path)
+    return publication.written_hops(flow.steps) if flow.flow in (None, flow_id) else None
+
+
+def publication_figure(model, flow_id: str, sc: scene.Scene, meta: dict, *, detail: bool = False,
+                       written=None):
+    """The flow's scene as the figure a TR pastes (figure.py), with its 3GPP caption;
+    `written`: the seed's own arrows (written_steps), whose steps' other arrows go grey."""
     flow = model.flows[flow_id]
-    pub = publication.prepare(sc, steps=flow.steps)
+    pub = publication.prepare(sc, steps=flow.steps, written=written)
     pub.caption = publication.caption(flow.clause, flow.title)
     return pub, figure.layout(pub, detail=detail, metadata=meta)
 
@@ -151,7 +165,8 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: 
                     g.files[f"diagrams/flows/{flow_id}.png"] = raster.svg_to_png(svg)
             else:
                 meta = provenance(flow_id, ts, with_optional=fuller is not None, model=model)
-                pub, fig = publication_figure(model, flow_id, sc, meta, detail=detail)
+                pub, fig = publication_figure(model, flow_id, sc, meta, detail=detail,
+                                              written=written_steps(loaded.directory, flow_id))
                 g.files.update(formats.figure_files(f"diagrams/flows/{flow_id}", pub, fig, png=with_png,
                                                     detail=detail))
                 published.append((pub, fig))

@@ -3,8 +3,12 @@
 `prepare` turns the scene of a run into the figure an editor pastes:
 * every arrow of a step is numbered once, on its first arrow ("4-8."), and a step with more than
   one arrow gets a bracket (a `range` span);
-* a row the seed does not define (no step label, not an inner hop of a summarised range) is
-  marked `seed=False`: unnumbered, unbracketed, drawn in grey;
+* a row the seed does not define is marked `seed=False`: unnumbered, unbracketed, drawn in
+  grey.  That is a row with no step label that is not an inner hop of a range, and - when the
+  seed's written flow is known (`written`, from flows/<F>.yaml) - an arrow of a step the seed
+  writes hop by hop that is none of its hops: the 100 Trying the WST sends with step 2's
+  INVITE, the ACK after step 20's 200 OK, the MRF's answers in 7-9.  A summarised step
+  ("standard IMS procedure") keeps every hop the model makes of it;
 * a repeated block of steps (F4's "steps 1-11 are repeated for the other identities") is drawn
   once, inside a `loop` frame, instead of a second time with the same numbers;
 * optional steps keep their `opt` frame; an `alt` span passes through unchanged.
@@ -57,9 +61,46 @@ def _repeat(rows: list[Row], rank: dict):
     return None
 
 
-def prepare(sc: Scene, *, steps=(), repeat_note: str = "") -> Scene:
+def written_hops(flow_steps) -> dict:
+    """{step label: the (from, to, message) arrows the flow file writes for it, or None when
+    the step is summarised (any hop the model makes belongs to it)} of a flow file's steps
+    (editors/flowfile.FlowStep)."""
+    out: dict = {}
+    for s in flow_steps:
+        hops = out.setdefault(s.label, set())
+        if s.summarised or hops is None:
+            out[s.label] = None
+        elif s.message is not None and not s.internal:
+            hops.add((s.sender, s.receiver, s.message))
+    return out
+
+
+def _written(r: Row, hops, template: dict) -> bool:
+    """Whether the arrow `r` is one of its step's written `hops`, compared by entity: a hop
+    written to RM1 covers the same message to RM2 and RM3 ("4-6": the TM's Commit to each)."""
+    if hops is None or r.kind != "message":
+        return True
+    def entity(name):
+        return template.get(name, name)
+
+    return any((entity(a), entity(b), m) == (entity(r.src), entity(r.dst), r.text) for a, b, m in hops)
+
+
+def _written_step(r: Row, written: dict, template: dict):
+    """The written step the arrow `r` is a hop of: its own, or - one action may send the
+    last hop of its step and the first of the next (F9: the WST's IWF_UPDATE of 7-8 and its
+    183 of 9-10) - the step of the action that receives it; None when the seed writes it in
+    neither (the model's own arrow)."""
+    for label in (r.group, r.receipt_step):
+        if label in written and _written(r, written[label], template):
+            return label
+    return None
+
+
+def prepare(sc: Scene, *, steps=(), repeat_note: str = "", written=None) -> Scene:
     """The publication form of `sc` (a new Scene; `sc` is left as it is).  `steps`: the flow's
-    step labels in seed order (to see a repetition); `repeat_note`: the loop frame's guard."""
+    step labels in seed order (to see a repetition); `repeat_note`: the loop frame's guard;
+    `written`: the seed's own arrows per step (`written_hops`), None when unknown."""
     rows = [replace(r) for r in sc.rows]
     rank = _step_rank(steps)
     spans = [s for s in sc.spans if s.kind in ("optional", "alt", "loop")]
@@ -74,18 +115,21 @@ def prepare(sc: Scene, *, steps=(), repeat_note: str = "") -> Scene:
                  for s in spans if s.last < start or s.first >= stop]
         if not any(s.kind == "loop" and (s.first, s.last) == (first, start - 1) for s in spans):
             spans.append(Span("loop", label, first, start - 1))
-    for i, r in enumerate(rows):
+    template = {p.name: p.template for p in sc.participants}
+    for r in rows:
         inner_hop = r.step is None and r.group is not None and "-" in r.group
         r.seed = r.step is not None or inner_hop or r.highlight
+        if r.seed and not r.highlight and written and r.group in written:
+            r.group = _written_step(r, written, template)
+            r.seed = r.group is not None
         if not r.seed:
             r.group = None
-    numbered: set = set()
-    for i, r in enumerate(rows):
+    runs = _group_runs(rows)
+    for r in rows:
         r.number = None
-        if r.group is not None and (r.group, _run_start(rows, i)) not in numbered:
-            numbered.add((r.group, _run_start(rows, i)))
-            r.number = r.group
-    for label, first, last in _group_runs(rows):
+    for label, first, _ in runs:
+        rows[first].number = label
+    for label, first, last in runs:
         if last > first:
             spans.append(Span("range", label, first, last))
     spans.sort(key=lambda s: (s.first, -(s.last - s.first)))
@@ -94,21 +138,17 @@ def prepare(sc: Scene, *, steps=(), repeat_note: str = "") -> Scene:
 
 
 def _group_runs(rows):
+    """[(label, first, last)]: the runs of rows of one step; a row outside every step (an
+    arrow the model adds) does not end the run it stands in."""
     out = []
     for i, r in enumerate(rows):
         if r.group is None:
             continue
-        if out and out[-1][0] == r.group and out[-1][2] == i - 1:
+        if out and out[-1][0] == r.group and all(q.group is None for q in rows[out[-1][2] + 1:i]):
             out[-1] = (r.group, out[-1][1], i)
         else:
             out.append((r.group, i, i))
     return out
-
-
-def _run_start(rows, i) -> int:
-    while i > 0 and rows[i - 1].group == rows[i].group:
-        i -= 1
-    return i
 
 
 def shown_name(row: Row) -> str:

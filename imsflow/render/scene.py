@@ -55,6 +55,7 @@ class Row:
     display: str = ""  # the message as a TR writes it ("SIP: 401 Unauthorized"); "" = `text`
     seed: bool = True  # False: a step the seed does not define (drawn unnumbered, in grey)
     number: str | None = None  # the step label printed on this arrow in publication style
+    receipt_step: str | None = None  # the step label of the action that receives the message
 
     @property
     def label(self) -> str:
@@ -175,7 +176,7 @@ def build(ts, trace, *, title: str, caption: str = "", optional_steps=(), highli
             detail = ", ".join(f"{key}={val}" for key, val in msg.fields if _shown(key, val, ts))
             row = Row(action=at, kind="message", src=me, dst=names[ts.channels[c].receiver], text=msg.name,
                       detail=detail, highlight=hot, display=display(msg.name) if display else "",
-                      **flags(at, step))
+                      receipt_step=actions[r].step if r is not None else None, **flags(at, step))
             placed.append(((at, 0 if at != k else 2, k * 64 + j), row))
         received = any(v == k for v in receipt.values())
         if hot_k == k and not box and not a.sends and not received:

@@ -69,7 +69,7 @@ def test_message_fields_only_with_detail(mini_gallery):
 
 
 def _scene(rows, spans=()):
-    names = sorted({r.src for r in rows} | {r.dst for r in rows}, key="ABC".index)
+    names = sorted({r.src for r in rows} | {r.dst for r in rows}, key="ABCDE".index)
     return Scene("t", [Participant(n, n) for n in names], rows, list(spans))
 
 
@@ -100,6 +100,65 @@ def test_a_step_the_seed_does_not_define_is_unnumbered_and_grey():
     bye = [g for g in svg.iter(f"{SVG}g") if g.get("data-message") == "BYE"][0]
     assert bye.get("data-seed") == "false" and not bye.get("data-step")
     assert bye.find(f"{SVG}line").get("stroke-dasharray") and bye.find(f"{SVG}line").get("stroke") == figure.GREY
+
+
+def test_an_arrow_the_seed_does_not_write_is_unnumbered_even_inside_a_written_step():
+    """The seed's step 2 is the WST's INVITE: the 100 Trying the same action sends first is the
+    model's, and so is the ACK after step 20's 200 OK; a summarised step keeps every hop."""
+    rows = [_msg(0, "A", "B", "INVITE", "1"), _msg(1, "B", "A", "100", "2"), _msg(2, "B", "C", "INVITE", "2"),
+            _msg(3, "C", "B", "183", "4-6"), _msg(4, "B", "A", "183", "4-6"),
+            _msg(5, "B", "A", "200", "20"), _msg(6, "A", "B", "ACK", "20")]
+    written = publication.written_hops([
+        _step("1", "A", "B", "INVITE"), _step("2", "B", "C", "INVITE"), _step("4-6", "C", "B", "183", "standard"),
+        _step("20", "B", "A", "200")])
+    pub = publication.prepare(_scene(rows), steps=("1", "2", "4-6", "20"), written=written)
+    assert [(r.text, r.number, r.seed) for r in pub.rows] == [
+        ("INVITE", "1", True), ("100", None, False), ("INVITE", "2", True), ("183", "4-6", True),
+        ("183", None, True), ("200", "20", True), ("ACK", None, False)]
+    assert [(s.kind, s.label, s.first, s.last) for s in pub.spans] == [("range", "4-6", 3, 4)]
+
+
+def test_a_bracket_spans_the_written_hops_of_its_step_around_the_models_answers():
+    rows = [_msg(0, "A", "B", "INIT", "7-9"), _msg(1, "B", "A", "ANSWER", "7-9"), _msg(2, "A", "B", "UPDATE", "7-9"),
+            _msg(3, "B", "A", "ANSWER", "7-9")]
+    written = publication.written_hops([_step("7-9", "A", "B", "INIT"), _step("7-9", "A", "B", "UPDATE")])
+    pub = publication.prepare(_scene(rows), steps=("7-9",), written=written)
+    assert [(r.number, r.seed) for r in pub.rows] == [("7-9", True), (None, False), (None, True), (None, False)]
+    assert [(s.kind, s.first, s.last) for s in pub.spans] == [("range", 0, 2)]
+
+
+def test_an_arrow_of_the_next_written_step_sent_by_this_steps_action_takes_its_receivers_step():
+    rows = [_msg(0, "A", "B", "183", "7-8"), _msg(1, "B", "C", "UPD", "7-8"), _msg(2, "B", "D", "183", "7-8"),
+            _msg(3, "D", "E", "AAR", "9-10")]
+    rows[2].receipt_step = "9-10"
+    written = publication.written_hops([_step("7-8", "A", "B", "183"), _step("7-8", "B", "C", "UPD"),
+                                        _step("9-10", "B", "D", "183"), _step("9-10", "D", "E", "AAR")])
+    pub = publication.prepare(_scene(rows), steps=("7-8", "9-10"), written=written)
+    assert [(r.number, r.group, r.seed) for r in pub.rows] == [
+        ("7-8", "7-8", True), (None, "7-8", True), ("9-10", "9-10", True), (None, "9-10", True)]
+
+
+def _step(label, src, dst, message, summarised=""):
+    from imsflow.editors.flowfile import FlowStep
+
+    first, _, last = label.partition("-")
+    return FlowStep(label, int(first), int(last or first), src, dst, message, 0, summarised=summarised)
+
+
+def test_seed_figures_number_the_seeds_own_arrows(seed_gallery):
+    """F6: "2." on the WST's INVITE to the P-CSCF, not on the 100 Trying; the ACK after step 20
+    unnumbered, outside its bracket, in the non-seed style."""
+    root = ET.fromstring(seed_gallery.files["diagrams/flows/F6.svg"])
+    rows = [g for g in root.iter(f"{SVG}g") if g.get("class") == "message"]
+    by = {(g.get("data-from"), g.get("data-to"), g.get("data-message")): g for g in rows}
+    assert by[("WST", "P-CSCF", "INVITE")].get("data-step") == "2"
+    assert by[("WST", "WIC", "100")].get("data-seed") == "false" and not by[("WST", "WIC", "100")].get("data-step")
+    assert by[("WIC", "WST", "ACK")].get("data-seed") == "false"
+    ranges = [g for g in root.iter(f"{SVG}path") if g.get("data-kind") == "range"]
+    assert "20" not in [g.get("data-label") for g in ranges]
+    for flow in ("F6", "F7", "F8", "F9"):
+        svg = seed_gallery.files[f"diagrams/flows/{flow}.svg"].decode()
+        assert 'data-seed="false"' in svg, flow
 
 
 def test_inner_hops_of_a_range_stay_in_the_range():
