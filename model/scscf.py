@@ -39,7 +39,7 @@ def _mrf_answers(op):
 
 def _mrf_answers_other_than(op):
     f = lambda e: e.msg.op != op  # noqa: E731
-    f.__name__ = f"mrf_answers_other_than_{op}"
+    f.__name__ = f"mrf_answers_other_than_{op}" if op else "any_mrf_answer"
     return f
 
 

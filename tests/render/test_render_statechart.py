@@ -1,10 +1,14 @@
 """Entity state charts: the plain dictionary from the `transitions` definition, then DOT/SVG."""
 
+import re
 import xml.etree.ElementTree as ET
+
+import pytest
 
 from imsflow.loader import load
 from imsflow.render import statechart
 
+from committed import STATE_CHARTS, figure_id
 from conftest import MINI, TWO_PHASE
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -117,8 +121,51 @@ def test_a_large_chart_is_split_by_phase_and_each_part_fits_a_page():
 
 
 def test_guards_read_as_conditions_not_source():
-    assert statechart.readable_condition("msg.cred == 'password' and not e.pool_mode()") == \
-        "cred = password and not pool mode"
-    assert statechart.readable_condition("scenario.range_flow(config)") == "range flow config"
-    assert statechart.readable_condition("flag('ringing', 'no')(e)") == "flag ringing no"
-    assert statechart.readable_condition("msg.result != 'valid'") == "result not valid"
+    from imsflow.render.guards import readable_condition
+
+    assert readable_condition("e.msg.cred == 'password' and not e.pool_mode()") == "cred = password and not pool mode"
+    assert readable_condition("scenario.range_flow(e.config)") == "range flow"
+    assert readable_condition("flag('ringing', 'no')(e)") == "flag ringing no"
+    assert readable_condition("e.msg.result != 'valid'") == "result not valid"
+    assert readable_condition("not _ringing(e)") == "not ringing"
+    assert readable_condition("e.v.next == POOL[-1]") == "next = last of POOL"
+    assert readable_condition("not (e.pool_mode() and e.msg.result == 'valid')") == "not pool mode or result not valid"
+    assert readable_condition("e.v.a == 'x' and not (e.v.b == 'y' and e.v.c)") == "a = x and (b not y or not c)"
+
+
+def test_two_lambdas_on_one_line_are_told_apart():
+    from imsflow.render.guards import guard_text
+
+    first, second = [lambda e: e.v.token == "valid", lambda e: not e.pool_mode()]
+    assert (guard_text(first), guard_text(second)) == ("token = valid", "not pool mode")
+    assert guard_text(lambda e: e.v.x[1:]).startswith("condition at test_render_statechart.py:")
+
+
+def _labels(path):
+    """The chart's texts, and its guards: the italic runs of each label joined in order."""
+    root = ET.parse(path).getroot()
+    texts, guards = [], []
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") not in ("node", "edge"):
+            continue
+        runs = [t for t in g.iter(f"{SVG}text")]
+        texts += ["".join(t.itertext()) for t in runs]
+        italic = [" ".join("".join(t.itertext()).replace("\xa0", " ").split()) for t in runs
+                  if t.get("font-style") == "italic"]
+        if italic:
+            guards.append(" ".join(italic))
+    return root, texts, guards
+
+
+@pytest.mark.parametrize("path", STATE_CHARTS, ids=figure_id)
+def test_committed_state_chart_labels_are_words(path):
+    """Guards by a readable name: no placeholder, no Python, brackets balanced, no stray
+    blanks; and no two runs of a label run together (SVG collapses a leading blank)."""
+    root, texts, guards = _labels(path)
+    for text in texts:
+        assert not re.search(r"\[guard|\be\.|==|\[-1\]|\bNone\b|\[ ", text), text
+    for guard in guards:
+        assert guard.count("[") == guard.count("]") and "  " not in guard, guard
+        assert not re.search(r"\[\s", guard), guard
+    raw = open(path, encoding="utf-8").read()
+    assert not re.search(r"<text [^>]*> ", raw), "a label run starts with a blank SVG collapses"
