@@ -2,7 +2,6 @@
 into a TR.  The committed figures are opened as a reader would - rendered to pixels at the
 600 px (15.9 cm) they are pasted at - and their text measured."""
 
-import glob
 import os
 import re
 import struct
@@ -10,15 +9,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from imsflow.loader import REPO_ROOT
 from imsflow.render import figure, publication, raster
 from imsflow.render.scene import Participant, Row, Scene
 
+from committed import SEQUENCE_FIGURES, STATE_CHARTS, figure_id, tracked_svgs
 from conftest import MINI
 from pixels import PAGE_PX, TextBox, cap_height_px, measure, text_boxes
 
 SVG = "{http://www.w3.org/2000/svg}"
-COMMITTED = sorted(glob.glob(os.path.join(REPO_ROOT, "diagrams", "flows", "*.svg")))
+COMMITTED = SEQUENCE_FIGURES
 MIN_PT = 8.0
 
 
@@ -185,7 +184,7 @@ def test_points_at_page():
     assert figure.points_at_page(12, 1089) < 8  # the detailed style of a wide flow, for contrast
 
 
-@pytest.mark.parametrize("path", COMMITTED, ids=os.path.basename)
+@pytest.mark.parametrize("path", COMMITTED, ids=figure_id)
 def test_committed_figure_text_is_at_least_8pt_at_15_9_cm(path):
     with open(path, "rb") as fh:
         svg = fh.read()
@@ -199,7 +198,7 @@ def test_committed_figure_text_is_at_least_8pt_at_15_9_cm(path):
 
 
 @pytest.mark.skipif(not raster.available(), reason="CairoSVG is not installed")
-@pytest.mark.parametrize("path", COMMITTED, ids=os.path.basename)
+@pytest.mark.parametrize("path", COMMITTED, ids=figure_id)
 def test_committed_figure_rendered_at_600px(path):
     """Rendered at 600 px: every capital letter at least 8 pt high, every glyph inside the
     box the overlap check assumed, and the committed PNGs at 600 and 1200 px."""
@@ -226,10 +225,18 @@ def test_every_seed_message_has_a_display_name():
     assert VOCABULARY.display("401") == "SIP: 401 Unauthorized"
 
 
-ENTITY_CHARTS = sorted(glob.glob(os.path.join(REPO_ROOT, "diagrams", "entities", "*.svg")))
+def test_the_size_tests_cover_every_committed_figure():
+    """Every SVG in the repository is a flow, counterexample or state chart of some model's
+    diagrams/, and so measured by the tests above and below."""
+    tracked = tracked_svgs()
+    if tracked is None:
+        pytest.skip("not a git checkout")
+    assert set(tracked) <= set(SEQUENCE_FIGURES) | set(STATE_CHARTS)
+    for kind in ("diagrams/counterexamples/", "models/annex_u/diagrams/", "examples/two_phase/diagrams/"):
+        assert any(kind in p for p in SEQUENCE_FIGURES + STATE_CHARTS), kind
 
 
-@pytest.mark.parametrize("path", ENTITY_CHARTS, ids=os.path.basename)
+@pytest.mark.parametrize("path", STATE_CHARTS, ids=figure_id)
 def test_committed_state_chart_fits_a_page_at_8pt(path):
     """Scaled into a page's text area (15.9 x 24.7 cm), the smallest text stays >= 8 pt;
     rendered at that size, capitals are 8 pt high; no two texts overlap."""
