@@ -1,5 +1,9 @@
 """Diagrams of findings: every violated or vacuous result gets a sequence diagram of its
-trace, titled with the property's statement, with the violating step on a red band.
+trace in the publication style of the flow figures (figure.py: 600 units wide, 8 pt at
+15.9 cm, display names, numbered steps), with the violating step on a red band and one
+legend line under the figure naming the property it violates.  The caption ("Counterexample:
+<statement> (<property> on <flow>: violated)") is the SVG's <title>; why, the clause, the
+variant and the replay command are its metadata.
 
 `imsflow check --out DIR` calls `write_all(run, DIR)`; the files go beside the trace's JSON
 (`DIR/traces/<property>__<flow>.{svg,png,mmd,puml}`).
@@ -10,7 +14,7 @@ from __future__ import annotations
 import os
 
 from ..patterns.verdict import Verdict
-from . import mermaid, plantuml, raster, scene, sequence
+from . import figure, mermaid, plantuml, publication, raster, scene
 
 FINDINGS = (Verdict.VIOLATED, Verdict.VACUOUS)
 
@@ -24,37 +28,61 @@ def _variant_text(variant: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(variant.items())) or "defaults"
 
 
-def scene_for(result, ts, trace, optional_steps=()) -> scene.Scene:
+def _tag(result) -> str:
+    if result.verdict is Verdict.VIOLATED:
+        return "expected finding" if result.expected == "violated" else "unexpected"
+    return "vacuous"
+
+
+def scene_for(result, ts, trace, optional_steps=(), display=None) -> scene.Scene:
     """The scene of one finding (a patterns.verdict.Result, its system and Trace)."""
-    expected = result.verdict is Verdict.VIOLATED and result.expected == "violated"
-    tag = "expected finding" if expected else ("unexpected" if result.verdict is Verdict.VIOLATED else "vacuous")
-    caption = f"{result.property} on {result.flow or 'the model'}: {result.verdict.value} ({tag})"
-    notes = []
-    if result.reason:
-        notes.append(f"why: {result.reason}")
-    if trace.note:
-        notes.append(f"trace: {trace.note}")
-    if result.clause:
-        notes.append(f"clause: {result.clause}")
-    notes.append(f"variant: {_variant_text(result.variant)}; WICs: {result.wics}")
-    if result.replay:
-        notes.append(f"replay: {result.replay}")
+    caption = (f"Counterexample: {result.statement or result.property} ({result.property} on "
+               f"{result.flow or 'the model'}: {result.verdict.value}, {_tag(result)})")
     return scene.build(ts, trace, title=result.statement or result.property, caption=caption,
-                       optional_steps=optional_steps, highlight=result.verdict is Verdict.VIOLATED, notes=notes)
+                       optional_steps=optional_steps, highlight=result.verdict is Verdict.VIOLATED,
+                       display=display)
 
 
-def render(result, ts, trace, *, png: bool = True, optional_steps=()) -> dict:
-    """{extension: bytes} of one finding's diagram in every form."""
-    sc = scene_for(result, ts, trace, optional_steps)
-    svg = sequence.render_svg(sc)
+def metadata(result, trace) -> dict:
+    """What the detailed style printed under the picture, kept in the SVG's <metadata>."""
+    out = {"property": result.property, "statement": result.statement or "", "flow": result.flow or "",
+           "verdict": f"{result.verdict.value} ({_tag(result)})", "why": result.reason or "",
+           "trace": trace.note or "", "clause": result.clause or "",
+           "variant": f"{_variant_text(result.variant)}; WICs: {result.wics}", "replay": result.replay or ""}
+    return {k: v for k, v in out.items() if v}
+
+
+def legend(result) -> str:
+    if result.verdict is Verdict.VIOLATED:
+        return f"Red: the step that violates {result.property}."
+    return f"Vacuous: {result.property} is never put to the test on this run."
+
+
+def render(result, ts, trace, *, png: bool = True, optional_steps=(), display=None, steps=(), written=None) -> dict:
+    """{extension: bytes} of one finding's diagram in every form; `display`: message name ->
+    shown name (Vocabulary.display), `steps`: the flow's step labels in seed order, `written`:
+    the seed's own arrows (publication.written_steps), numbered as in the flow figures."""
+    sc = scene_for(result, ts, trace, optional_steps, display)
+    pub = publication.prepare(sc, steps=steps, written=written)
+    fig = figure.layout(pub, metadata=metadata(result, trace), legend=legend(result))
+    svg = figure.to_svg(fig)
+    text = publication.as_text_scene(pub)
     out = {
         "svg": svg.encode("utf-8"),
-        "mmd": mermaid.sequence(sc).encode("utf-8"),
-        "puml": plantuml.sequence(sc).encode("utf-8"),
+        "mmd": mermaid.sequence(text).encode("utf-8"),
+        "puml": plantuml.sequence(text).encode("utf-8"),
     }
     if png and raster.available():
-        out["png"] = raster.svg_to_png(svg)
+        out["png"] = raster.svg_to_png(svg, scale=figure.PAGE_WIDTH / fig.width)
     return out
+
+
+def context(run, flow) -> dict:
+    """render()'s model-side arguments for a finding on `flow`."""
+    model = run.loaded.model
+    steps = tuple(model.flows[flow].steps) if flow in model.flows else ()
+    return {"optional_steps": optional_steps(run, flow), "display": model.vocabulary.display, "steps": steps,
+            "written": publication.written_steps(run.loaded.directory, flow) if flow else None}
 
 
 def optional_steps(run, flow) -> tuple:
@@ -83,7 +111,7 @@ def write_all(run, out_dir: str) -> list[str]:
     written = []
     for r, ts, trace in findings(run):
         stem = os.path.join(out_dir, "traces", base_name(r))
-        for ext, data in render(r, ts, trace, optional_steps=optional_steps(run, r.flow)).items():
+        for ext, data in render(r, ts, trace, **context(run, r.flow)).items():
             path = f"{stem}.{ext}"
             if ext == "png":
                 _write_bytes(path, data)

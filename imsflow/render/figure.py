@@ -115,9 +115,11 @@ class Figure:
     bands: list = field(default_factory=list)  # [(x, y, w, h)] red: the refused or violating step
     caption: str = ""
     metadata: dict = field(default_factory=dict)
+    legend: list = field(default_factory=list)  # [Text] under the lifelines (a counterexample's key)
+    detail: bool = False  # laid out with the message fields (pages.py lays parts out alike)
 
     def texts(self) -> list:
-        out = [t for a in self.arrows for t in a.label] + [t for b in self.boxes for t in b.label]
+        out = [t for a in self.arrows for t in a.label] + [t for b in self.boxes for t in b.label] + self.legend
         out += [Text(x, y + HEAD_H / 2 + 4, [(n, True)]) for n, x, y, _, _ in self.heads]
         out += [t for f in self.frames for t in frame_texts(f)]
         return out
@@ -226,14 +228,15 @@ def _place_label(lines_runs, cx: float, y_first: float, color: str, width: float
     return texts
 
 
-def layout(sc: Scene, *, detail: bool = False, metadata=None) -> Figure:
-    """The prepared scene `sc` on the page.  `detail`: message fields after the name."""
+def layout(sc: Scene, *, detail: bool = False, metadata=None, legend: str = "") -> Figure:
+    """The prepared scene `sc` on the page.  `detail`: message fields after the name;
+    `legend`: a line (wrapped to the page) under the lifelines, in the colour of the band."""
     names = [p.name for p in sc.participants]
     col = {n: i for i, n in enumerate(names)}
     runs = [_label_runs(r, detail) for r in sc.rows]
     natural = [sum(text_width(t, FS, b) for t, b in rs) for rs in runs]
     xs, heads, width = _spacing(sc, [w if r.kind == "message" else 0 for r, w in zip(sc.rows, natural)])
-    fig = Figure(width=width, height=0, caption=sc.caption, metadata=dict(metadata or {}))
+    fig = Figure(width=width, height=0, caption=sc.caption, metadata=dict(metadata or {}), detail=detail)
     head_y = 4.0
     for name, x, w in zip(names, xs, heads):
         fig.heads.append((name, x, head_y, w, HEAD_H))
@@ -265,7 +268,7 @@ def layout(sc: Scene, *, detail: bool = False, metadata=None) -> Figure:
         else:
             x = xs[col[row.src]]
             lines = wrap_runs(runs[i], MAX_BOX)
-            label = _place_label(lines, x, y + 3 + FS, color, width)
+            label = _place_label(lines, x, y + 3 + FS, color, width - 6)  # inside its box's padding
             w = max(t.width for t in label) + 12
             bx = min(max(2.0, label[0].x - w / 2), width - 2 - w)
             h = LINE * len(lines) + 6
@@ -290,6 +293,11 @@ def layout(sc: Scene, *, detail: bool = False, metadata=None) -> Figure:
     for s in ranges:
         fig.brackets.append((s.label, 8.0, tops[s.first] + 1, bottoms[s.last] - 5))
     fig.height = body_bottom + 4
+    if legend:
+        lines = wrap_runs([(legend, False)], width - 2 * GUTTER)
+        fig.legend = [Text(GUTTER, fig.height + FS + k * LINE, runs, anchor="start", color=RED)
+                      for k, runs in enumerate(lines)]
+        fig.height += LINE * len(lines) + 6
     return fig
 
 
@@ -387,5 +395,6 @@ def to_svg(fig: Figure) -> str:
                    + _svg_text(Text(x, y + h / 2 + 4, [(name, True)]), "head") + "</g>")
     for item in sorted(fig.boxes + fig.arrows, key=lambda it: it.row):  # top to bottom, as read
         out.append(_svg_box(item) if isinstance(item, Box) else _svg_arrow(item))
+    out += [_svg_text(t, "legend") for t in fig.legend]
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -66,29 +66,17 @@ def flow_scene(model, flow_id: str, ts, trace, *, with_optional: bool = False) -
     p = provenance(flow_id, ts, with_optional=with_optional, model=model)
     return scene.build(
         ts, trace, title=f"{flow_id}: {flow.title}",
-        caption=f"Figure {flow_id}: {flow.title}" + (f" ({flow.clause})" if flow.clause else ""),
+        caption=publication.caption(flow.clause, flow.title),
         optional_steps=flow.optional_steps, highlight=False, display=model.vocabulary.display,
         notes=[f"drawn from {p['source']}; variant: {p['variant']}; WICs: {p['wics']}",
                f"regenerate with: {p['regenerate']}"],
     )
 
 
-def written_steps(model_dir: str, flow_id: str):
-    """The seed's own arrows of the flow (publication.written_hops) from the flow as the seed
-    writes it, `<model dir>/flows/<flow>.yaml`; None for a model without one."""
-    from ..editors.flowfile import load_flow
-
-    path = os.path.join(model_dir, "flows", f"{flow_id}.yaml")
-    if not os.path.isfile(path):
-        return None
-    flow = load_flow(path)
-    return publication.written_hops(flow.steps) if flow.flow in (None, flow_id) else None
-
-
 def publication_figure(model, flow_id: str, sc: scene.Scene, meta: dict, *, detail: bool = False,
                        written=None):
     """The flow's scene as the figure a TR pastes (figure.py), with its 3GPP caption;
-    `written`: the seed's own arrows (written_steps), whose steps' other arrows go grey."""
+    `written`: the seed's own arrows (publication.written_steps), whose steps' other arrows go grey."""
     flow = model.flows[flow_id]
     pub = publication.prepare(sc, steps=flow.steps, written=written)
     pub.caption = publication.caption(flow.clause, flow.title)
@@ -166,7 +154,7 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: 
             else:
                 meta = provenance(flow_id, ts, with_optional=fuller is not None, model=model)
                 pub, fig = publication_figure(model, flow_id, sc, meta, detail=detail,
-                                              written=written_steps(loaded.directory, flow_id))
+                                              written=publication.written_steps(loaded.directory, flow_id))
                 g.files.update(formats.figure_files(f"diagrams/flows/{flow_id}", pub, fig, png=with_png,
                                                     detail=detail))
                 published.append((pub, fig))
@@ -181,8 +169,7 @@ def build(model_dir: str | None = None, *, flows=None, png: bool = True, style: 
             }
         for r, fts, ftrace in counterexamples.findings(run):
             stem = counterexamples.base_name(r)
-            forms = counterexamples.render(r, fts, ftrace, png=with_png,
-                                           optional_steps=counterexamples.optional_steps(run, r.flow))
+            forms = counterexamples.render(r, fts, ftrace, png=with_png, **counterexamples.context(run, r.flow))
             g.files[f"diagrams/counterexamples/{stem}.svg"] = forms["svg"]
             if "png" in forms:
                 g.files[f"diagrams/counterexamples/{stem}.png"] = forms["png"]

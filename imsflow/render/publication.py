@@ -19,6 +19,7 @@ document (DOCX TF paragraph) and into the picture's metadata, never into the pic
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 from .scene import Row, Scene, Span
@@ -73,6 +74,18 @@ def written_hops(flow_steps) -> dict:
         elif s.message is not None and not s.internal:
             hops.add((s.sender, s.receiver, s.message))
     return out
+
+
+def written_steps(model_dir: str, flow_id: str):
+    """The seed's own arrows of the flow (written_hops) from the flow as the seed
+    writes it, `<model dir>/flows/<flow>.yaml`; None for a model without one."""
+    from ..editors.flowfile import load_flow
+
+    path = os.path.join(model_dir, "flows", f"{flow_id}.yaml")
+    if not os.path.isfile(path):
+        return None
+    flow = load_flow(path)
+    return written_hops(flow.steps) if flow.flow in (None, flow_id) else None
 
 
 def _written(r: Row, hops, template: dict) -> bool:

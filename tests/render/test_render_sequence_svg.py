@@ -95,25 +95,34 @@ def test_optional_step_is_dashed_and_framed(flow_svg):
     assert len(frames) == 1
 
 
-def test_counterexample_highlights_the_violating_step_under_the_statement(mini_gallery):
+def test_counterexample_highlights_the_violating_step_in_publication_style(mini_gallery):
+    """A finding is drawn as a flow figure is (600 wide, display names, no title band or
+    footer): the statement and property in its caption, the replay in its metadata, the
+    violating step red on a band, and one legend line naming the property."""
     root = _parse(mini_gallery.files["diagrams/counterexamples/no-info-to-wic__R.svg"])
-    title = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("class") == "title")
-    assert title == "The WST never sends INFO to the WIC."
+    assert root.get("width") == "600" and "publication" in root.get("class")
+    assert root.find(f"{SVG}title").text == (
+        "Counterexample: The WST never sends INFO to the WIC. (no-info-to-wic on R: violated, unexpected)")
+    assert not [t for t in root.iter(f"{SVG}text") if t.get("class") in ("title", "caption", "note")]
     hot = [g for g in root.iter(f"{SVG}g") if g.get("data-highlight") == "true"]
     # The violating action is the WST taking the 200 and sending INFO: both arrows are red.
     assert [(g.get("data-from"), g.get("data-to"), g.get("data-step")) for g in hot] == [
         ("P-CSCF", "WST", "11"), ("WST", "WIC", "12")]
+    assert all(g.find(f"{SVG}line").get("stroke") == "#c00000" for g in hot)
     rows = [g for g in root.iter(f"{SVG}g") if g.get("class") in ("message", "action")]
     assert rows[-2:] == hot  # an absence property is violated by the last step of its trace
-    notes = ["".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("class") == "note"]
-    assert any(n.startswith("replay: imsflow check --model") for n in notes)
+    assert "SIP: INFO" in ["".join(t.itertext()) for g in hot for t in g.iter(f"{SVG}text")]
+    assert len([r for r in root.iter(f"{SVG}rect") if r.get("class") == "band"]) == 2
+    legend = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("class") == "legend")
+    assert legend == "Red: the step that violates no-info-to-wic."
+    meta = ET.tostring(root.find(f"{SVG}metadata"), encoding="unicode")
+    assert "imsflow check --model" in meta and "the forbidden event happens" in meta
 
 
 def test_vacuous_result_is_drawn_without_a_violation(mini_gallery):
     root = _parse(mini_gallery.files["diagrams/counterexamples/challenge-before-200__R.svg"])
     assert not [g for g in root.iter(f"{SVG}g") if g.get("data-highlight") == "true"]
-    caption = "".join("".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("class") == "caption")
-    assert "vacuous" in caption
+    assert "vacuous" in root.find(f"{SVG}title").text
 
 
 def test_coordinates_are_printed_deterministically(detailed_gallery):
