@@ -16,15 +16,15 @@ def _clean(text: str) -> str:
 
 
 def _frontmatter(title: str) -> list[str]:
+    """YAML front matter; quoted, so that a caption keeps its colon."""
     if not title:
         return []
-    return ["---", "title: " + _clean(title).replace(":", " -"), "---"]
+    return ["---", 'title: "' + _clean(title).replace('"', "'") + '"', "---"]
 
 
 def sequence(scene: Scene) -> str:
-    lines = _frontmatter(scene.title) + ["sequenceDiagram"]
-    if scene.caption:
-        lines.append(f"    %% {_clean(scene.caption)}")
+    """Titled with the scene's caption (a flow's "Figure 6.X.2.2.1-1: ..."), else its title."""
+    lines = _frontmatter(scene.caption or scene.title) + ["sequenceDiagram"]
     for p in scene.participants:
         pid = ident(p.name)
         lines.append(f"    participant {pid}" + (f" as {p.name}" if pid != p.name else ""))

@@ -16,8 +16,8 @@ def _clean(text: str) -> str:
 
 def sequence(scene: Scene) -> str:
     lines = ["@startuml"]
-    if scene.title:
-        lines.append(f"title {_clean(scene.title)}")
+    if scene.caption or scene.title:  # a flow's "Figure 6.X.2.2.1-1: ...", not its model id
+        lines.append(f"title {_clean(scene.caption or scene.title)}")
     lines += ["hide footbox", "skinparam shadowing false", "skinparam sequenceMessageAlign center"]
     for p in scene.participants:
         lines.append(f"participant \"{p.name}\" as {ident(p.name)}")
@@ -45,8 +45,6 @@ def sequence(scene: Scene) -> str:
                 lines.append(f"{pad}hnote over {ident(r.src)}{colour} : {text}")
             if r.highlight:
                 lines.append(f"{pad}note right of {ident(r.dst)} #FDE4E4 : <color:{RED}>**violation**</color>")
-    if scene.caption:
-        lines.append(f"caption {_clean(scene.caption)}")
     for note in scene.notes:
         lines.append(f"' {_clean(note)}")
     lines.append("@enduml")

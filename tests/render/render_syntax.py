@@ -17,8 +17,8 @@ def _frontmatter(lines):
     if lines and lines[0] == "---":
         end = lines.index("---", 1)
         for ln in lines[1:end]:
-            if not re.fullmatch(r"title: [^:]*", ln):
-                return lines, [f"front matter line {ln!r} is not 'title: ...' (or holds a second ':')"]
+            if not re.fullmatch(r'title: ([^:"]*|"[^"]*")', ln):
+                return lines, [f"front matter line {ln!r} is not 'title: ...' (or holds an unquoted ':')"]
         return lines[end + 1:], []
     return lines, []
 

@@ -47,7 +47,7 @@ def test_highlight_appears_in_both_text_forms(mini_gallery):
     mmd = mini_gallery.files["generated/mermaid/counterexamples/no-info-to-wic__R.mmd"].decode()
     puml = mini_gallery.files["generated/plantuml/counterexamples/no-info-to-wic__R.puml"].decode()
     assert "rect rgb(253, 228, 228)" in mmd and "Note over WST,WIC: violation" in mmd
-    assert "WST -[#C00000]-> WIC : 12. INFO" in puml  # red, and dashed: step 12 is optional
+    assert "WST -[#C00000]-> WIC : 12. SIP: INFO" in puml  # red, and dashed: step 12 is optional
 
 
 def test_the_checkers_catch_broken_text():
@@ -63,3 +63,17 @@ def test_mermaid_text_is_cleaned_of_statement_breakers(label):
     sc = scene.Scene("t", [scene.Participant("A", "A"), scene.Participant("B", "B")], rows)
     assert syntax.mermaid_sequence(mermaid.sequence(sc)) == []
     assert syntax.plantuml_sequence(plantuml.sequence(sc)) == []
+
+
+def test_text_forms_are_titled_with_the_3gpp_caption(mini_gallery):
+    """A flow's Mermaid and PlantUML (publication and generated/) carry the caption a TR prints,
+    not the model's flow id."""
+    caption = "Figure 6.X.2.2.1-1: Registration in miniature"
+    for rel in ("diagrams/flows/R.mmd", "generated/mermaid/flows/R.mmd"):
+        text = mini_gallery.files[rel].decode()
+        assert text.splitlines()[1] == f'title: "{caption}"', rel
+        assert syntax.mermaid_sequence(text) == []
+    for rel in ("diagrams/flows/R.puml", "generated/plantuml/flows/R.puml"):
+        text = mini_gallery.files[rel].decode()
+        assert f"title {caption}" in text.splitlines() and "R:" not in text, rel
+        assert syntax.plantuml_sequence(text) == []
