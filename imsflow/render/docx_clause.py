@@ -1,7 +1,9 @@
 """A DOCX clause an editor pastes into a TR: for each flow its figure in a TH paragraph, the
 3GPP caption in TF, then the numbered step text (B1), the styles named as in the 3GPP template
 (TR 21.801 / the 3GPP Word template) so that the paragraphs take the TR's own look when
-copied into it.  Written with python-docx.  The DOCX embeds PNGs, so like
+copied into it.  The page is A4 with a 15.9 x 24.7 cm text area; a figure taller than that
+is split at a step boundary into "(part 1 of 2)" figures rather than scaled down (which would
+take its text under 8 pt; pages.py).  Written with python-docx.  The DOCX embeds PNGs, so like
 them it is a convenience copy: the stale-diagram test checks its presence only (its save time
 and zip entry times are fixed, so on one machine it is the same bytes from run to run)."""
 
@@ -11,6 +13,7 @@ import datetime
 import io
 import zipfile
 
+from . import pages
 from .publication import step_text
 
 FIGURE_CM = 15.9
@@ -40,19 +43,34 @@ def _styles(doc) -> None:
     add("B1", font="Times New Roman", size=10, after=3, left=0.99, hanging=0.71)  # step list
 
 
+def _page(doc) -> None:
+    """A4 with 3GPP-like margins: a text area of 15.9 x 24.7 cm (pages.py), not python-docx's
+    default US Letter."""
+    from docx.shared import Cm
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(pages.PAGE_W_CM), Cm(pages.PAGE_H_CM)
+        section.left_margin = section.right_margin = Cm(pages.MARGIN_SIDE_CM)
+        section.top_margin, section.bottom_margin = Cm(pages.MARGIN_TOP_CM), Cm(pages.MARGIN_BOTTOM_CM)
+
+
 def clause(figures, *, heading: str = "") -> bytes:
-    """`figures`: [(prepared scene, PNG bytes, figure width in units)] -> the DOCX bytes."""
+    """`figures`: [(prepared scene, [(caption, PNG bytes, width in units)])] -> the DOCX bytes:
+    each figure's parts (one, unless it is taller than the page) with their captions, then
+    the figure's step text."""
     import docx
     from docx.shared import Cm
 
     doc = docx.Document()
+    _page(doc)
     _styles(doc)
     if heading:
         doc.add_heading(heading, level=2)
-    for pub, png, width in figures:
-        holder = doc.add_paragraph(style="TH")
-        holder.add_run().add_picture(io.BytesIO(png), width=Cm(FIGURE_CM * width / 600.0))
-        doc.add_paragraph(pub.caption, style="TF")
+    for pub, parts in figures:
+        for caption, png, width in parts:
+            holder = doc.add_paragraph(style="TH")
+            holder.add_run().add_picture(io.BytesIO(png), width=Cm(FIGURE_CM * width / 600.0))
+            doc.add_paragraph(caption, style="TF")
         for line in step_text(pub):
             doc.add_paragraph(line, style="B1")
     props = doc.core_properties

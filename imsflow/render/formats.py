@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from . import docx_clause, drawio, emf, figure, mermaid, msc, plantuml, publication, raster
+from . import docx_clause, drawio, emf, figure, mermaid, msc, pages, plantuml, publication, raster
 
 TEXT_SUFFIXES = (".svg", ".drawio", ".signalling", ".msc", ".mmd", ".puml")
 PNG_SUFFIXES = (".png", "@2x.png")
@@ -53,10 +53,11 @@ def emf_files(files: dict) -> dict:
 
 
 def docx_file(figures) -> bytes:
-    """[(prepared scene, figure)] -> a DOCX clause with each figure (its 2x PNG), caption and
-    step text."""
+    """[(prepared scene, figure)] -> a DOCX clause (A4) with each figure (its 2x PNG; a figure
+    taller than the page in parts, pages.py), caption and step text."""
     rows = []
     for pub, fig in figures:
-        png = raster.svg_to_png(figure.to_svg(fig), scale=2 * figure.PAGE_WIDTH / fig.width)
-        rows.append((pub, png, fig.width))
+        parts = [(caption, raster.svg_to_png(figure.to_svg(part), scale=2 * figure.PAGE_WIDTH / part.width),
+                  part.width) for caption, part in pages.split(pub, fig)]
+        rows.append((pub, parts))
     return docx_clause.clause(rows)

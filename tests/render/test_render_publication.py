@@ -213,7 +213,8 @@ def test_committed_figure_rendered_at_600px(path):
     assert stray == 0, f"{stray} px of text outside the predicted boxes"
     stem = path[:-4]
     assert _png_size(stem + ".png")[0] == PAGE_PX
-    assert _png_size(stem + "@2x.png")[0] == 2 * PAGE_PX
+    if "/flows/" in path:  # a flow figure has a copy for screens too; a counterexample its PNG alone
+        assert _png_size(stem + "@2x.png")[0] == 2 * PAGE_PX
 
 
 def test_every_seed_message_has_a_display_name():
