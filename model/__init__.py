@@ -30,6 +30,10 @@ ENTITIES = [WIC, UICC, CSS, IWAIS, WST, IWF, PCSCF, AGW, ICSCF, SCSCF, HSS, MRF,
 VARIANTS = {v.name: v for v in [
     Variant("tna_trust", ("translator", "none", "any"),
             "which senders the P-CSCF trusts for trusted node authentication (6.1.3)"),
+    Variant("tna_check", ("pcscf", "network"),
+            "who checks that a REGISTER asserting trusted node authentication comes from a trusted node: the "
+            "P-CSCF alone (the seed, 6.1.3), or the network too - the I-CSCF verifies the registering node "
+            "before the S-CSCF skips authentication (TS 33.203 U.1, U.2 step 4; TS 33.210)"),
     Variant("ringing", ("yes", "no"), "the WIC supports ringing (180); if not, the WST suppresses it"),
     Variant("offer_answer", ("yes", "no"), "the WIC supports IMS offer/answer; if not, the WST does NI-O/NI-T"),
     Variant("iwf", ("internal", "external"), "media interworking inside IMS (MRF) or external (set by the flow)"),
