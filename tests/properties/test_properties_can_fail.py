@@ -232,6 +232,40 @@ def wst_swallows_200_invite(mp):
     b.patch_method(mp, "WST", "answered_out", lambda self: self.mark("wst_sent_200_invite_to_wic"))
 
 
+def wst_passes_the_token_into_ims(mp):
+    """The WST's trusted-node REGISTER carries the WIC's web token on into IMS."""
+
+    def forward(self, cred="none", tna="no", response="none"):
+        self.send("P-CSCF", "REGISTER", wic=self.context, impu=self.v.impu, cred=cred,
+                  token="valid" if tna == "claimed" else "none", tna=tna, response=response)
+
+    b.patch_method(mp, "WST", "forward_register", forward)
+
+
+def pcscf_passes_on_the_claim(mp):
+    """The P-CSCF does not trust the sender, yet passes its TNA claim on instead of removing it."""
+
+    def forward(self):
+        self.v.peer = self.sender
+        tna = "asserted" if self.msg.tna == "claimed" and self.trusts_sender() else self.msg.tna
+        self.send("I-CSCF", "REGISTER", wic=self.context, impu=self.msg.impu, cred=self.msg.cred,
+                  token=self.msg.token, tna=tna, response=self.msg.response, node="other")
+
+    b.patch_method(mp, "P-CSCF", "forward_register", forward)
+
+
+def far_end_answers_ims_sdp_with_opus(mp):
+    """The far end's IMS answer names Opus, a codec the IMS profile does not carry."""
+    b.patch_method(mp, "REMOTE", "answer",
+                   lambda self: (self.mark("remote_answers"),
+                                 self._s("200(INVITE)", profile="ims", codec="opus", addr="remote")))
+
+
+def icscf_skips_the_node_check(mp):
+    """With the network checking TNA, the I-CSCF lets an assertion for an untrusted node through."""
+    b.patch_method(mp, "I-CSCF", "tna_from_untrusted_node", lambda self: False)
+
+
 CASES = [
     # (property, flow, settings, breakage)
     ("no-mar-on-tna-path", "F3", {}, scscf_asks_vectors_for_tna),
@@ -263,6 +297,10 @@ CASES = [
     ("iwf-resources-released", "F6", {}, scscf_keeps_mrf_resources),
     ("every-2xx-acked", "F6", {}, wst_drops_ack),
     ("invite-answered", "F6", {}, wst_swallows_200_invite),
+    ("web-token-stays-on-the-web-side", "F3", {}, wst_passes_the_token_into_ims),
+    ("tna-claim-ends-at-the-p-cscf", "F3", {"tna_trust": "none"}, pcscf_passes_on_the_claim),
+    ("sdp-codec-matches-profile", "F6", {}, far_end_answers_ims_sdp_with_opus),
+    ("no-registration-for-intruder", "F1", {"tna_trust": "any", "tna_check": "network"}, icscf_skips_the_node_check),
 ]
 
 
