@@ -261,6 +261,21 @@ def far_end_answers_ims_sdp_with_opus(mp):
                                  self._s("200(INVITE)", profile="ims", codec="opus", addr="remote")))
 
 
+def wst_registers_no_identity(mp):
+    """The WST forms its IMS REGISTER without the identity it registers."""
+
+    def forward(self, cred="none", tna="no", response="none"):
+        self.send("P-CSCF", "REGISTER", wic=self.context, impu=0, cred=cred, token="none", tna=tna, response=response)
+
+    b.patch_method(mp, "WST", "forward_register", forward)
+
+
+def wst_answers_the_wic_on_no_dialog(mp):
+    """The WST passes the 200 (REGISTER) to the WIC without naming the WIC's context."""
+    b.patch_transitions(mp, "WST", b.receipt("P-CSCF", "200(REGISTER)"),
+                        do=lambda e: e.send("WIC", "200(REGISTER)", index=e.context, wic=0, impu=e.msg.impu))
+
+
 def icscf_skips_the_node_check(mp):
     """With the network checking TNA, the I-CSCF lets an assertion for an untrusted node through."""
     b.patch_method(mp, "I-CSCF", "tna_from_untrusted_node", lambda self: False)
@@ -300,6 +315,8 @@ CASES = [
     ("web-token-stays-on-the-web-side", "F3", {}, wst_passes_the_token_into_ims),
     ("tna-claim-ends-at-the-p-cscf", "F3", {"tna_trust": "none"}, pcscf_passes_on_the_claim),
     ("sdp-codec-matches-profile", "F6", {}, far_end_answers_ims_sdp_with_opus),
+    ("registration-names-an-identity", "F1", {}, wst_registers_no_identity),
+    ("every-message-names-its-wic", "F1", {}, wst_answers_the_wic_on_no_dialog),
     ("no-registration-for-intruder", "F1", {"tna_trust": "any", "tna_check": "network"}, icscf_skips_the_node_check),
 ]
 
