@@ -6,6 +6,8 @@ import pytest
 
 from imsflow.pipeline import CheckRequest, check
 
+from model.common import to_wic
+
 from . import breakage as b
 
 
@@ -276,6 +278,33 @@ def wst_answers_the_wic_on_no_dialog(mp):
                         do=lambda e: e.send("WIC", "200(REGISTER)", index=e.context, wic=0, impu=e.msg.impu))
 
 
+def wst_calls_as_another_identity(mp):
+    """The WST places the WIC's call as another identity than the one the WIC is bound to."""
+
+    def invite_out(self):
+        to_wic(self, "100")
+        self._ims("INVITE", caller=2, callee=self.msg.callee, **self._media_out())
+
+    b.patch_method(mp, "WST", "invite_out", invite_out)
+
+
+def wst_dials_another_destination(mp):
+    """The WST sends the WIC's call to a destination the WIC did not dial."""
+
+    def invite_out(self):
+        to_wic(self, "100")
+        self._ims("INVITE", caller=self.v.impu, callee=3, **self._media_out())
+
+    b.patch_method(mp, "WST", "invite_out", invite_out)
+
+
+def wst_offers_the_call_as_from_the_wic_itself(mp):
+    """The WST offers the WIC an inbound call whose caller is the WIC's own identity."""
+    b.patch_method(mp, "WST", "invite_in",
+                   lambda self: self._offer_to_wic(self.msg.callee, self.msg.callee, self.msg.profile,
+                                                   self.msg.codec, self.msg.addr))
+
+
 def icscf_skips_the_node_check(mp):
     """With the network checking TNA, the I-CSCF lets an assertion for an untrusted node through."""
     b.patch_method(mp, "I-CSCF", "tna_from_untrusted_node", lambda self: False)
@@ -317,6 +346,9 @@ CASES = [
     ("sdp-codec-matches-profile", "F6", {}, far_end_answers_ims_sdp_with_opus),
     ("registration-names-an-identity", "F1", {}, wst_registers_no_identity),
     ("every-message-names-its-wic", "F1", {}, wst_answers_the_wic_on_no_dialog),
+    ("caller-identity-preserved", "F6", {}, wst_calls_as_another_identity),
+    ("caller-identity-preserved", "F7", {}, wst_offers_the_call_as_from_the_wic_itself),
+    ("callee-identity-preserved", "F6", {}, wst_dials_another_destination),
     ("no-registration-for-intruder", "F1", {"tna_trust": "any", "tna_check": "network"}, icscf_skips_the_node_check),
 ]
 
