@@ -13,7 +13,9 @@ from imsflow.authoring import MessageType, Vocabulary
 IMPU = (0, 1, 2, 3, 4, 5, 6)  # 0: none; 1-4: WIC i's own identity; 5-6: the wildcard range
 POOL = (5, 6)
 WIC = (0, 1, 2, 3, 4)
-CRED = ("none", "password", "res", "digest", "token")
+# akav2: an HTTP Digest AKAv2 response (RFC 4169) the WIC computes from RES, CK and IK over its own
+# TLS channel (IMS AKA over TLS, TS 33.203 Annex X): usable only where it was computed.
+CRED = ("none", "password", "res", "digest", "token", "akav2")
 TOKEN = ("none", "valid", "forged", "expired")
 TNA = ("no", "claimed", "asserted")
 # Whether an authentication response is the one the network expects - RES = XRES (TS 33.102

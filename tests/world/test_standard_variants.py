@@ -2,6 +2,9 @@
 - `digest=client` is F2 as RFC 3261 22.4 and TS 24.229 5.1.1.2 do it - the WIC answers the digest
   challenge itself - against the seed's 6.X.2.2.2 step 3, where the WIC hands its cleartext
   password to the WST;
+- `aka=tls` is F1 as IMS AKA over TLS does it (TS 33.203 Annex X; RFC 4169) - the WIC answers
+  with an AKAv2 response bound to its own keys and channel - against the seed's 6.X.2.2.1 steps
+  10-11, where the RES goes to the WST, which forms the IMS REGISTER with it;
 - `tna_check=network` is trusted node authentication as TS 33.203 Annex U does it - the I-CSCF
   verifies the registering node - against the seed's 6.1.3, where the P-CSCF's word is all."""
 
@@ -110,3 +113,45 @@ def test_diff_shows_the_network_check_against_the_seed(capsys):
     assert code == 0
     assert "better  no-registration-for-intruder on F3: violated -> holds" in out
     assert "sends 200(REGISTER)(impu=1, wic=1) to ROGUE" in out  # the baseline's attack, drawn for the editor
+
+
+# ---- aka: the RES relayed through the WST, or AKAv2 over the WIC's own TLS --------------------
+
+def test_aka_over_tls_keeps_the_res_with_the_client_and_still_registers():
+    run = _run({"aka": "tls"}, flows=["F1"])
+    verdicts = _verdicts(run)
+    assert verdicts["res-stays-with-the-client"] is Verdict.HOLDS
+    for prop in ("flow-reachable", "scscf-200-only-after-authentication", "challenge-answered-once",
+                 "res-only-after-autn", "keys-stay-in-the-core"):
+        assert verdicts[prop] is Verdict.HOLDS, prop
+    assert all(r.as_expected for r in run.results), [(r.property, r.verdict) for r in run.results if not r.as_expected]
+
+
+def test_the_seed_relays_the_res_through_the_translator():
+    (r,) = _run({}, ["res-stays-with-the-client"], flows=["F1"]).results
+    assert r.verdict is Verdict.VIOLATED and r.as_expected
+    assert r.trace[-1]["entity"] == "WST" and "cred=res" in r.trace[-1]["label"], r.trace[-1]
+
+
+def test_a_wic_that_still_hands_over_the_raw_res_is_caught(monkeypatch):
+    b.patch_method(monkeypatch, "WIC", "answer_challenge",
+                   lambda e: e._register(impu=e.v.impu, cred="res", response=e.msg.response))
+    (r,) = _run({"aka": "tls"}, ["res-stays-with-the-client"], flows=["F1"]).results
+    assert r.verdict is Verdict.VIOLATED and not r.as_expected
+
+
+def test_an_scscf_that_does_not_know_akav2_leaves_the_wic_unregistered(monkeypatch):
+    b.patch_method(monkeypatch, "S-CSCF", "response_matches",
+                   lambda e: (e.v.av, e.msg.cred) in (("aka", "res"), ("digest", "digest"))
+                   and e.msg.impu == e.v.impu and e.msg.response == "matches")
+    (r,) = _run({"aka": "tls"}, ["flow-reachable"], flows=["F1"]).results
+    assert r.verdict is Verdict.VIOLATED
+
+
+def test_diff_shows_aka_over_tls_against_the_seed(capsys):
+    code = main(["diff", "--flow", "F1", "--set", "aka=tls", "--against", "aka=relayed",
+                 "--property", "res-stays-with-the-client", "--executor", "serial"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "better  res-stays-with-the-client on F1: violated -> holds" in out
+    assert "cred=akav2" in out
