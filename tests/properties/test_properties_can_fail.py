@@ -305,6 +305,16 @@ def wst_offers_the_call_as_from_the_wic_itself(mp):
                                                    self.msg.codec, self.msg.addr))
 
 
+def agw_never_opens_the_gate(mp):
+    """The AGW takes the P-CSCF's confirmation of final resources but leaves its gate as it was."""
+    b.patch_transitions(mp, "AGW", b.receipt("P-CSCF", "AGW_CONFIRM", source="reserved"), dest=None)
+
+
+def mrf_stays_one_way(mp):
+    """The MRF takes the S-CSCF's 'final' but never sets the media two-way."""
+    b.patch_transitions(mp, "MRF", b.receipt("S-CSCF", "MRF_FINAL"), dest=None)
+
+
 def icscf_skips_the_node_check(mp):
     """With the network checking TNA, the I-CSCF lets an assertion for an untrusted node through."""
     b.patch_method(mp, "I-CSCF", "tna_from_untrusted_node", lambda self: False)
@@ -369,3 +379,20 @@ def test_the_seed_scscf_refuses_a_res_that_is_not_xres(monkeypatch):
     so the property is vacuous - its trigger never happens - and not violated."""
     uicc_with_another_key(monkeypatch)
     assert _verdict("scscf-200-only-after-authentication", "F1", {}).verdict.value == "vacuous"
+
+
+UNREACHABLE_CASES = [
+    # (property, flow, breakage): a goal no run of the broken model reaches - no trace to show
+    ("media-path-established", "F6", agw_never_opens_the_gate),
+    ("media-path-established", "F7", mrf_stays_one_way),
+]
+
+
+@pytest.mark.parametrize("prop, flow, breakage", UNREACHABLE_CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[2].__name__}" for c in UNREACHABLE_CASES])
+def test_reachability_holds_on_the_seed_and_fails_when_a_node_never_takes_its_state(monkeypatch, prop, flow, breakage):
+    assert _verdict(prop, flow, {}).verdict.value == "holds"
+    breakage(monkeypatch)
+    broken = _verdict(prop, flow, {})
+    assert broken.verdict.value == "violated", (prop, flow, breakage.__doc__, broken.reason)
+    assert "unreachable" in broken.reason, broken.reason
