@@ -315,6 +315,11 @@ def mrf_stays_one_way(mp):
     b.patch_transitions(mp, "MRF", b.receipt("S-CSCF", "MRF_FINAL"), dest=None)
 
 
+def pcscf_swallows_ringing(mp):
+    """The P-CSCF takes the far end's 180 and passes nothing on to the WST."""
+    b.patch_transitions(mp, "P-CSCF", b.receipt("S-CSCF", "180"), do=None)
+
+
 def icscf_skips_the_node_check(mp):
     """With the network checking TNA, the I-CSCF lets an assertion for an untrusted node through."""
     b.patch_method(mp, "I-CSCF", "tna_from_untrusted_node", lambda self: False)
@@ -359,6 +364,7 @@ CASES = [
     ("caller-identity-preserved", "F6", {}, wst_calls_as_another_identity),
     ("caller-identity-preserved", "F7", {}, wst_offers_the_call_as_from_the_wic_itself),
     ("callee-identity-preserved", "F6", {}, wst_dials_another_destination),
+    ("ringing-reaches-the-caller", "F6", {}, pcscf_swallows_ringing),
     ("no-registration-for-intruder", "F1", {"tna_trust": "any", "tna_check": "network"}, icscf_skips_the_node_check),
 ]
 
