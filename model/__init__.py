@@ -30,6 +30,10 @@ ENTITIES = [WIC, UICC, CSS, IWAIS, WST, IWF, PCSCF, AGW, ICSCF, SCSCF, HSS, MRF,
 VARIANTS = {v.name: v for v in [
     Variant("tna_trust", ("translator", "none", "any"),
             "which senders the P-CSCF trusts for trusted node authentication (6.1.3)"),
+    Variant("tna_check", ("pcscf", "network"),
+            "who checks that a REGISTER asserting trusted node authentication comes from a trusted node: the "
+            "P-CSCF alone (the seed, 6.1.3), or the network too - the I-CSCF verifies the registering node "
+            "before the S-CSCF skips authentication (TS 33.203 U.1, U.2 step 4; TS 33.210)"),
     Variant("ringing", ("yes", "no"), "the WIC supports ringing (180); if not, the WST suppresses it"),
     Variant("offer_answer", ("yes", "no"), "the WIC supports IMS offer/answer; if not, the WST does NI-O/NI-T"),
     Variant("iwf", ("internal", "external"), "media interworking inside IMS (MRF) or external (set by the flow)"),
@@ -44,6 +48,11 @@ VARIANTS = {v.name: v for v in [
             "F2: who computes the digest response - the WST, from the cleartext password the WIC hands it "
             "(the seed, 6.X.2.2.2 step 3), or the WIC itself, the password never leaving it (RFC 3261 22.4, "
             "TS 24.229 5.1.1.2.3: the standard procedure)"),
+    Variant("aka", ("relayed", "tls"),
+            "F1: how the WIC answers the AKA challenge - relayed through the WST, which forms the IMS REGISTER "
+            "from the RES the UICC computed (the seed, 6.X.2.2.1 steps 10-14), or IMS AKA over TLS: the WIC "
+            "computes an AKAv2 response bound to its own keys and channel, which the WST passes on untouched "
+            "(TS 33.203 Annex X.2, P.1; TS 24.229 5.4.1.1 item 2A; RFC 4169: the standard procedure)"),
     Variant("lifecycle", ("once", "full"),
             "registration flows: the WIC registers once (the seed), or also refreshes, de-registers and "
             "registers again, and the network may de-register it (TS 24.229 5.1.1.4, 5.1.1.6, 5.4.1.5)"),

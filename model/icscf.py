@@ -9,6 +9,7 @@ and in-dialog requests of a session do not (it does not record-route).
 
 from imsflow.authoring import Entity, T, recv
 
+from . import trust
 from .common import NOT_IN_SEED, relay
 from .messages import CRED, IMPU, RESPONSE, TNA
 
@@ -61,14 +62,23 @@ class ICSCF(Entity):
     def busy(self):
         self.reply("486", wic=self.context)
 
-    def _reg_step(self):
-        return None
+    def tna_from_untrusted_node(self):
+        """TS 33.203 U.2 step 4: with the network checking TNA too (variant tna_check=network), a
+        REGISTER asserting it must come from a trusted node; the P-CSCF's word alone is not enough."""
+        return (self.config.tna_check == "network" and self.msg.tna == "asserted"
+                and self.msg.get("node") not in trust.TRUSTED_NODES)
+
+    def untrusted_node(self):
+        self.reply("403", wic=self.context, impu=self.msg.impu)
 
     transitions = [
         T("idle", "uar", on=recv("P-CSCF", "REGISTER"), when=lambda e: e.msg.cred == "none" and e.msg.tna != "asserted",
           do="ask_hss", step=REG_FIRST),
-        T("idle", "uar", on=recv("P-CSCF", "REGISTER"), when=lambda e: e.msg.cred != "none" or e.msg.tna == "asserted",
-          do="ask_hss", step=REG_FINAL),
+        T("idle", "uar", on=recv("P-CSCF", "REGISTER"), when=lambda e: (e.msg.cred != "none" or e.msg.tna == "asserted")
+          and not e.tna_from_untrusted_node(), do="ask_hss", step=REG_FINAL),
+        T("idle", None, on=recv("P-CSCF", "REGISTER"), when="tna_from_untrusted_node", do="untrusted_node",
+          note="the registering node is not trusted: 403 (TS 33.203 U.2 step 4; variant tna_check=network; "
+               f"{NOT_IN_SEED})"),
         T("uar", "idle", on=recv("HSS", "UAA"), when=lambda e: e.msg.result == "ok" and e.v.cred == "none"
           and e.v.tna != "asserted", do="to_scscf", step=REG_FIRST),
         T("uar", "idle", on=recv("HSS", "UAA"), when=lambda e: e.msg.result == "ok" and (e.v.cred != "none"

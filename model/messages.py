@@ -13,7 +13,9 @@ from imsflow.authoring import MessageType, Vocabulary
 IMPU = (0, 1, 2, 3, 4, 5, 6)  # 0: none; 1-4: WIC i's own identity; 5-6: the wildcard range
 POOL = (5, 6)
 WIC = (0, 1, 2, 3, 4)
-CRED = ("none", "password", "res", "digest", "token")
+# akav2: an HTTP Digest AKAv2 response (RFC 4169) the WIC computes from RES, CK and IK over its own
+# TLS channel (IMS AKA over TLS, TS 33.203 Annex X): usable only where it was computed.
+CRED = ("none", "password", "res", "digest", "token", "akav2")
 TOKEN = ("none", "valid", "forged", "expired")
 TNA = ("no", "claimed", "asserted")
 # Whether an authentication response is the one the network expects - RES = XRES (TS 33.102
@@ -22,6 +24,10 @@ TNA = ("no", "claimed", "asserted")
 # set where the response is computed, so that what the S-CSCF accepts can be checked from
 # the REGISTER it received rather than from the S-CSCF's own word.
 RESPONSE = ("none", "matches", "wrong")
+# The node a REGISTER entered IMS from, as the P-CSCF passes it on (its Via and Path record the
+# hop it came over, RFC 3261 16.6 step 8, RFC 3327): what the I-CSCF reads to verify that a
+# registering node is trusted before it lets a TNA assertion through (TS 33.203 U.2 step 4).
+NODE = ("WST", "other")
 PROFILE = ("webrtc", "ims")  # WebRTC: ICE + DTLS-SRTP + Opus; IMS: RTP/SRTP + AMR-WB
 CODEC = ("opus", "amrwb")
 YESNO = ("no", "yes")
@@ -67,7 +73,7 @@ MESSAGES = [
     _t("AUTH_RESULT", "UICC", "RES computed by the UICC", cred=("res",), response=RESPONSE[1:]),
     _t("AUTH_FAILURE", "UICC", "AUTN did not verify: no RES"),
     # SIP registration
-    _sip("REGISTER", "SIP REGISTER", impu=IMPU, cred=CRED, token=TOKEN, tna=TNA, response=RESPONSE),
+    _sip("REGISTER", "SIP REGISTER", impu=IMPU, cred=CRED, token=TOKEN, tna=TNA, response=RESPONSE, node=NODE),
     _sip("401", "401 Unauthorized: the challenge", impu=IMPU, auth=("aka", "digest"),
          keys=("none", "ck_ik")),
     _sip("403", "403 Forbidden", impu=IMPU),

@@ -73,7 +73,8 @@ class PCSCF(Entity):
             tna = "asserted"
             self.mark("tna_asserted")
         self.send("I-CSCF", "REGISTER", wic=self.context, impu=self.msg.impu, cred=self.msg.cred,
-                  token=self.msg.token, tna=tna, response=self.msg.response)
+                  token=self.msg.token, tna=tna, response=self.msg.response,
+                  node="WST" if self.sender == "WST" else "other")
 
     def to_peer(self, name, **fields):
         if self.v.peer in ("WST", "ROGUE"):

@@ -53,6 +53,12 @@ def client_digest(config) -> bool:
     return config.flow == "F2" and config.get("digest") == "client"
 
 
+def aka_over_tls(config) -> bool:
+    """F1 as the standard does it (aka=tls): the WIC answers the AKA challenge with an AKAv2
+    response bound to its own keys and TLS channel; the WST relays it untouched."""
+    return config.flow == "F1" and config.get("aka") == "tls"
+
+
 def lifecycle(config) -> bool:
     """Registration flows with lifecycle=full: after registering, the WIC may refresh its
     registration or de-register (and register again), and the network may de-register it.  F5's

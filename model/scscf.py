@@ -93,7 +93,7 @@ class SCSCF(Entity):
     def response_matches(self):
         # The response answers the pending vector's scheme, for the challenged identity, and is
         # the expected one: RES = XRES, or the digest computed from H(A1) (TS 33.203 6.1.1).
-        return (self.v.av, self.msg.cred) in (("aka", "res"), ("digest", "digest")) and \
+        return (self.v.av, self.msg.cred) in (("aka", "res"), ("aka", "akav2"), ("digest", "digest")) and \
             self.msg.impu == self.v.impu and self.msg.response == "matches"
 
     def accept_response(self):

@@ -150,8 +150,11 @@ class WIC(Entity):
         self.send("UICC", "AUTHENTICATE", index=self.index, autn="valid")
 
     def answer_challenge(self):
-        # Steps 10-11: the RES the UICC computed goes into the new REGISTER as it is.
-        self._register(impu=self.v.impu, cred="res", response=self.msg.response)
+        # Steps 10-11: the RES the UICC computed goes into the new REGISTER as it is - or, with
+        # IMS AKA over TLS (aka=tls), the AKAv2 response the WIC computes from it with CK and IK
+        # (RFC 4169 3; TS 33.203 X.2): the RES itself never leaves the WIC.
+        cred = "akav2" if scenario.aka_over_tls(self.config) else "res"
+        self._register(impu=self.v.impu, cred=cred, response=self.msg.response)
 
     def now_registered(self):
         self.v.impu = self.msg.impu

@@ -6,6 +6,8 @@ import pytest
 
 from imsflow.pipeline import CheckRequest, check
 
+from model.common import to_wic
+
 from . import breakage as b
 
 
@@ -232,6 +234,97 @@ def wst_swallows_200_invite(mp):
     b.patch_method(mp, "WST", "answered_out", lambda self: self.mark("wst_sent_200_invite_to_wic"))
 
 
+def wst_passes_the_token_into_ims(mp):
+    """The WST's trusted-node REGISTER carries the WIC's web token on into IMS."""
+
+    def forward(self, cred="none", tna="no", response="none"):
+        self.send("P-CSCF", "REGISTER", wic=self.context, impu=self.v.impu, cred=cred,
+                  token="valid" if tna == "claimed" else "none", tna=tna, response=response)
+
+    b.patch_method(mp, "WST", "forward_register", forward)
+
+
+def pcscf_passes_on_the_claim(mp):
+    """The P-CSCF does not trust the sender, yet passes its TNA claim on instead of removing it."""
+
+    def forward(self):
+        self.v.peer = self.sender
+        tna = "asserted" if self.msg.tna == "claimed" and self.trusts_sender() else self.msg.tna
+        self.send("I-CSCF", "REGISTER", wic=self.context, impu=self.msg.impu, cred=self.msg.cred,
+                  token=self.msg.token, tna=tna, response=self.msg.response, node="other")
+
+    b.patch_method(mp, "P-CSCF", "forward_register", forward)
+
+
+def far_end_answers_ims_sdp_with_opus(mp):
+    """The far end's IMS answer names Opus, a codec the IMS profile does not carry."""
+    b.patch_method(mp, "REMOTE", "answer",
+                   lambda self: (self.mark("remote_answers"),
+                                 self._s("200(INVITE)", profile="ims", codec="opus", addr="remote")))
+
+
+def wst_registers_no_identity(mp):
+    """The WST forms its IMS REGISTER without the identity it registers."""
+
+    def forward(self, cred="none", tna="no", response="none"):
+        self.send("P-CSCF", "REGISTER", wic=self.context, impu=0, cred=cred, token="none", tna=tna, response=response)
+
+    b.patch_method(mp, "WST", "forward_register", forward)
+
+
+def wst_answers_the_wic_on_no_dialog(mp):
+    """The WST passes the 200 (REGISTER) to the WIC without naming the WIC's context."""
+    b.patch_transitions(mp, "WST", b.receipt("P-CSCF", "200(REGISTER)"),
+                        do=lambda e: e.send("WIC", "200(REGISTER)", index=e.context, wic=0, impu=e.msg.impu))
+
+
+def wst_calls_as_another_identity(mp):
+    """The WST places the WIC's call as another identity than the one the WIC is bound to."""
+
+    def invite_out(self):
+        to_wic(self, "100")
+        self._ims("INVITE", caller=2, callee=self.msg.callee, **self._media_out())
+
+    b.patch_method(mp, "WST", "invite_out", invite_out)
+
+
+def wst_dials_another_destination(mp):
+    """The WST sends the WIC's call to a destination the WIC did not dial."""
+
+    def invite_out(self):
+        to_wic(self, "100")
+        self._ims("INVITE", caller=self.v.impu, callee=3, **self._media_out())
+
+    b.patch_method(mp, "WST", "invite_out", invite_out)
+
+
+def wst_offers_the_call_as_from_the_wic_itself(mp):
+    """The WST offers the WIC an inbound call whose caller is the WIC's own identity."""
+    b.patch_method(mp, "WST", "invite_in",
+                   lambda self: self._offer_to_wic(self.msg.callee, self.msg.callee, self.msg.profile,
+                                                   self.msg.codec, self.msg.addr))
+
+
+def agw_never_opens_the_gate(mp):
+    """The AGW takes the P-CSCF's confirmation of final resources but leaves its gate as it was."""
+    b.patch_transitions(mp, "AGW", b.receipt("P-CSCF", "AGW_CONFIRM", source="reserved"), dest=None)
+
+
+def mrf_stays_one_way(mp):
+    """The MRF takes the S-CSCF's 'final' but never sets the media two-way."""
+    b.patch_transitions(mp, "MRF", b.receipt("S-CSCF", "MRF_FINAL"), dest=None)
+
+
+def pcscf_swallows_ringing(mp):
+    """The P-CSCF takes the far end's 180 and passes nothing on to the WST."""
+    b.patch_transitions(mp, "P-CSCF", b.receipt("S-CSCF", "180"), do=None)
+
+
+def icscf_skips_the_node_check(mp):
+    """With the network checking TNA, the I-CSCF lets an assertion for an untrusted node through."""
+    b.patch_method(mp, "I-CSCF", "tna_from_untrusted_node", lambda self: False)
+
+
 CASES = [
     # (property, flow, settings, breakage)
     ("no-mar-on-tna-path", "F3", {}, scscf_asks_vectors_for_tna),
@@ -263,6 +356,16 @@ CASES = [
     ("iwf-resources-released", "F6", {}, scscf_keeps_mrf_resources),
     ("every-2xx-acked", "F6", {}, wst_drops_ack),
     ("invite-answered", "F6", {}, wst_swallows_200_invite),
+    ("web-token-stays-on-the-web-side", "F3", {}, wst_passes_the_token_into_ims),
+    ("tna-claim-ends-at-the-p-cscf", "F3", {"tna_trust": "none"}, pcscf_passes_on_the_claim),
+    ("sdp-codec-matches-profile", "F6", {}, far_end_answers_ims_sdp_with_opus),
+    ("registration-names-an-identity", "F1", {}, wst_registers_no_identity),
+    ("every-message-names-its-wic", "F1", {}, wst_answers_the_wic_on_no_dialog),
+    ("caller-identity-preserved", "F6", {}, wst_calls_as_another_identity),
+    ("caller-identity-preserved", "F7", {}, wst_offers_the_call_as_from_the_wic_itself),
+    ("callee-identity-preserved", "F6", {}, wst_dials_another_destination),
+    ("ringing-reaches-the-caller", "F6", {}, pcscf_swallows_ringing),
+    ("no-registration-for-intruder", "F1", {"tna_trust": "any", "tna_check": "network"}, icscf_skips_the_node_check),
 ]
 
 
@@ -282,3 +385,20 @@ def test_the_seed_scscf_refuses_a_res_that_is_not_xres(monkeypatch):
     so the property is vacuous - its trigger never happens - and not violated."""
     uicc_with_another_key(monkeypatch)
     assert _verdict("scscf-200-only-after-authentication", "F1", {}).verdict.value == "vacuous"
+
+
+UNREACHABLE_CASES = [
+    # (property, flow, breakage): a goal no run of the broken model reaches - no trace to show
+    ("media-path-established", "F6", agw_never_opens_the_gate),
+    ("media-path-established", "F7", mrf_stays_one_way),
+]
+
+
+@pytest.mark.parametrize("prop, flow, breakage", UNREACHABLE_CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[2].__name__}" for c in UNREACHABLE_CASES])
+def test_reachability_holds_on_the_seed_and_fails_when_a_node_never_takes_its_state(monkeypatch, prop, flow, breakage):
+    assert _verdict(prop, flow, {}).verdict.value == "holds"
+    breakage(monkeypatch)
+    broken = _verdict(prop, flow, {})
+    assert broken.verdict.value == "violated", (prop, flow, breakage.__doc__, broken.reason)
+    assert "unreachable" in broken.reason, broken.reason
