@@ -320,6 +320,38 @@ def pcscf_swallows_ringing(mp):
     b.patch_transitions(mp, "P-CSCF", b.receipt("S-CSCF", "180"), do=None)
 
 
+def wic_acks_on_no_dialog(mp):
+    """The WIC's ACK to the 200 (INVITE) names no WIC context (no Call-ID of its dialog)."""
+    b.patch_method(mp, "WIC", "send_ack", lambda e: e.send("WST", "ACK", wic=0))
+
+
+def wst_answers_with_the_wics_own_address(mp):
+    """The WST hands the WIC an SDP answer naming the WIC's own address instead of the anchor's."""
+    original = b.entity("WST")._media_to_wic
+
+    def media_to_wic(self, profile, codec, addr="agw"):
+        return dict(original(self, profile, codec, addr), addr="wic")
+
+    b.patch_method(mp, "WST", "_media_to_wic", media_to_wic)
+
+
+def wic_sends_a_response_with_its_first_register(mp):
+    """The WIC's first REGISTER (no credential yet) already carries a 'response'."""
+    def register(e):
+        e.v.impu = e.msg.impu
+        e._register(impu=e.msg.impu, cred="none", response="matches")
+
+    b.patch_method(mp, "WIC", "register_with_uicc_identity", register)
+
+
+def wst_claims_tna_for_an_aka_user(mp):
+    """The WST claims trusted node authentication when it forwards an AKA user's answer."""
+    b.patch_transitions(mp, "WST", lambda t: getattr(t.on, "message", None) == "REGISTER"
+                        and getattr(t.on, "sender", None) == "WIC" and t.source == "challenged"
+                        and t.step == {"F1": "11-14"},
+                        do=lambda e: e.forward_register(cred="res", tna="claimed", response=e.msg.response))
+
+
 def icscf_skips_the_node_check(mp):
     """With the network checking TNA, the I-CSCF lets an assertion for an untrusted node through."""
     b.patch_method(mp, "I-CSCF", "tna_from_untrusted_node", lambda self: False)
@@ -365,6 +397,10 @@ CASES = [
     ("caller-identity-preserved", "F7", {}, wst_offers_the_call_as_from_the_wic_itself),
     ("callee-identity-preserved", "F6", {}, wst_dials_another_destination),
     ("ringing-reaches-the-caller", "F6", {}, pcscf_swallows_ringing),
+    ("every-message-names-its-wic", "F6", {}, wic_acks_on_no_dialog),
+    ("media-addresses-anchored", "F6", {}, wst_answers_with_the_wics_own_address),
+    ("response-only-with-its-credential", "F1", {}, wic_sends_a_response_with_its_first_register),
+    ("no-tna-claim-on-ims-credential-flows", "F1", {}, wst_claims_tna_for_an_aka_user),
     ("no-registration-for-intruder", "F1", {"tna_trust": "any", "tna_check": "network"}, icscf_skips_the_node_check),
 ]
 
