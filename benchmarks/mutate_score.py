@@ -3,6 +3,7 @@ counts per operator and per status, the survivors per entity, seconds and mutant
 
     python benchmarks/mutate_score.py [--flows F1,...] [--operators drop-send,...] [--jobs N] [--json FILE]
                                       [--each-variant]   (one configuration per non-default variant value too)
+                                      [--survivors FILE] (the surviving mutants, one per line with file:line)
 """
 
 import argparse
@@ -18,12 +19,27 @@ from imsflow.loader import load  # noqa: E402
 from imsflow.mutate.run import MutateRequest, run_mutation, with_each_variant  # noqa: E402
 
 
+def write_survivors(doc, path):
+    """benchmarks/mutate_seed_survivors.txt: each surviving mutant with its file:line, id, what it
+    changes and the flows whose behaviour it changed, sorted by place in the model."""
+    survivors = sorted((m for m in doc["mutants"] if m["status"] == "survived"), key=lambda m: (m["where"], m["id"]))
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("# imsflow mutate on the seed model (all flows, default variants, 1 WIC): the surviving mutants\n")
+        fh.write("# written by: python benchmarks/mutate_score.py --survivors FILE; regenerate with that command\n")
+        fh.write(f"# score {doc['summary']['score']:.4f}; {len(survivors)} survivors; per line: file:line  id  "
+                 "description  [flows where the behaviour changed]\n")
+        for m in survivors:
+            changed = ",".join(sorted(f for f, v in m["flows"].items() if v.get("status") == "changed"))
+            fh.write(f"{m['where']}  {m['id']}  {m['description']}  [{changed}]\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--flows", default=None, help="comma-separated flow ids (default: all)")
     ap.add_argument("--operators", default=None, help="comma-separated operators (default: all)")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     ap.add_argument("--json", default=None, help="also write the mutate.json document here")
+    ap.add_argument("--survivors", default=None, help="also write the surviving mutants here, one per line")
     ap.add_argument("--full", action="store_true", help="print the whole text report")
     ap.add_argument("--each-variant", action="store_true",
                     help="also one configuration per non-default variant value (as imsflow mutate --each-variant)")
@@ -38,6 +54,8 @@ def main():
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(doc, fh, indent=1)
+    if args.survivors:
+        write_survivors(doc, args.survivors)
     if args.full:
         print(render_text(run, traces=False))
         return

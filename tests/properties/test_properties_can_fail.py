@@ -278,24 +278,25 @@ def wst_answers_the_wic_on_no_dialog(mp):
                         do=lambda e: e.send("WIC", "200(REGISTER)", index=e.context, wic=0, impu=e.msg.impu))
 
 
-def wst_calls_as_another_identity(mp):
-    """The WST places the WIC's call as another identity than the one the WIC is bound to."""
+def _wst_places_the_call(mp, caller=None, callee=None):
+    """The WST's outbound INVITE with another caller or callee than the WIC's."""
 
     def invite_out(self):
         to_wic(self, "100")
-        self._ims("INVITE", caller=2, callee=self.msg.callee, **self._media_out())
+        self._ims("INVITE", caller=self.v.impu if caller is None else caller,
+                  callee=self.msg.callee if callee is None else callee, **self._media_out())
 
     b.patch_method(mp, "WST", "invite_out", invite_out)
+
+
+def wst_calls_as_another_identity(mp):
+    """The WST places the WIC's call as another identity than the one the WIC is bound to."""
+    _wst_places_the_call(mp, caller=2)
 
 
 def wst_dials_another_destination(mp):
     """The WST sends the WIC's call to a destination the WIC did not dial."""
-
-    def invite_out(self):
-        to_wic(self, "100")
-        self._ims("INVITE", caller=self.v.impu, callee=3, **self._media_out())
-
-    b.patch_method(mp, "WST", "invite_out", invite_out)
+    _wst_places_the_call(mp, callee=3)
 
 
 def wst_offers_the_call_as_from_the_wic_itself(mp):
