@@ -45,6 +45,7 @@ def test_default_variant_gives_exactly_the_expected_findings(default_run):
         ("ims-gets-no-webrtc-sdp", "F6"),
         ("password-stays-with-owner", "F2"),
         ("password-stays-with-owner", "F4"),
+        ("res-stays-with-the-client", "F1"),
     ]
     assert not [r for r in default_run.results if r.verdict in (Verdict.VACUOUS, Verdict.INCONCLUSIVE)]
 
