@@ -10,6 +10,8 @@ WebSocket a translator maps them to.
 
 from imsflow.authoring import MessageType, Vocabulary
 
+from .trust import TRUSTED_NODES
+
 IMPU = (0, 1, 2, 3, 4, 5, 6)  # 0: none; 1-4: WIC i's own identity; 5-6: the wildcard range
 POOL = (5, 6)
 WIC = (0, 1, 2, 3, 4)
@@ -27,7 +29,7 @@ RESPONSE = ("none", "matches", "wrong")
 # The node a REGISTER entered IMS from, as the P-CSCF passes it on (its Via and Path record the
 # hop it came over, RFC 3261 16.6 step 8, RFC 3327): what the I-CSCF reads to verify that a
 # registering node is trusted before it lets a TNA assertion through (TS 33.203 U.2 step 4).
-NODE = ("WST", "other")
+NODE = (*TRUSTED_NODES, "other")
 PROFILE = ("webrtc", "ims")  # WebRTC: ICE + DTLS-SRTP + Opus; IMS: RTP/SRTP + AMR-WB
 CODEC = ("opus", "amrwb")
 YESNO = ("no", "yes")

@@ -10,6 +10,8 @@ senders it trusts is the variant `tna_trust`.  One context per WIC (per register
 from imsflow.authoring import Entity, T, event, recv
 
 from .common import NOT_IN_SEED, discard
+from .messages import NODE
+from .trust import TRUSTED_NODES
 
 REG_FIRST = {"F1": "4-8", "F2": "4-8", "F4": "2-6"}
 REG_FINAL = {"F1": "11-14", "F2": "9-12", "F3": "7-10", "F4": "7-10"}
@@ -55,9 +57,9 @@ class PCSCF(Entity):
 
     # ---- guards -------------------------------------------------------------------------
     def trusts_sender(self):
-        """6.1.3: only the configured WST is a trusted node (variant tna_trust)."""
+        """6.1.3: only a node of trust.TRUSTED_NODES (the WST) is a trusted node (variant tna_trust)."""
         trust = self.config.tna_trust
-        return trust == "any" or (trust == "translator" and self.sender == "WST")
+        return trust == "any" or (trust == "translator" and self.sender in TRUSTED_NODES)
 
     def from_registered_peer(self):
         return self.v.reg == "yes" and self.sender == self.v.peer
@@ -74,7 +76,7 @@ class PCSCF(Entity):
             self.mark("tna_asserted")
         self.send("I-CSCF", "REGISTER", wic=self.context, impu=self.msg.impu, cred=self.msg.cred,
                   token=self.msg.token, tna=tna, response=self.msg.response,
-                  node="WST" if self.sender == "WST" else "other")
+                  node=self.sender if self.sender in NODE else "other")
 
     def to_peer(self, name, **fields):
         if self.v.peer in ("WST", "ROGUE"):
