@@ -27,6 +27,8 @@ import tempfile
 from pathlib import Path
 
 SOURCE = Path(__file__).with_name("_expand.c")
+# _expand.c includes the native search (_search.c): the build and its cache key read both.
+SOURCES = (SOURCE, Path(__file__).with_name("_search.c"))
 MODULE = "_imsflow_expand"
 
 _module = None
@@ -40,7 +42,7 @@ def _cache_dir() -> Path:
 
 
 def _build() -> Path:
-    source = SOURCE.read_bytes()
+    source = b"".join(path.read_bytes() for path in SOURCES)
     # One build per interpreter (its version and path), named by the source it was built from:
     # a new source replaces that interpreter's old build instead of piling up beside it.
     interpreter = hashlib.sha256(sys.version.encode() + sys.executable.encode()).hexdigest()[:8]

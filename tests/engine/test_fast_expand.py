@@ -39,8 +39,8 @@ def test_a_bfs_through_the_c_step_is_the_python_one():
     fast_ts = compile_for(loaded, config, props, eager=False)
     slow_ts = compile_for(loaded, config, props, eager=False)
     slow_ts._fast_step = slow_ts._fast_expand = None
-    a = explore(fast_ts, max_states=20000, keep_edges=True)
-    b = explore(slow_ts, max_states=20000, keep_edges=True)
+    a = explore(fast_ts, max_states=20000, keep_edges=True, native=False)  # the Python BFS, through the C step
+    b = explore(slow_ts, max_states=20000, keep_edges=True, native=False)
     assert a.states == b.states and a.parent == b.parent and a.via == b.via
     assert fast_ts._fast_step is not None and len(a.states) > 1000  # the C step did run, on a real search
     assert sorted(map(sorted, a.edges)) == sorted(map(sorted, b.edges))
@@ -70,7 +70,7 @@ def test_c_and_python_expand_agree_on_seed_states_with_set_channels_monitors_and
                            ("F7", {"early_media": "yes", "rx": "two"})):
         config = loaded.model.config(flow, settings, 1)
         ts = compile_for(loaded, config, selected_properties(loaded, config, None), eager=False)
-        states = explore(ts, max_states=5000).states
+        states = explore(ts, max_states=5000, native=False).states
         assert _agree(ts, states) == len(states) > 100
 
 
@@ -80,7 +80,7 @@ def test_c_and_python_expand_agree_on_seed_states_with_set_channels_monitors_and
 def test_c_and_python_expand_agree_on_random_systems(system):
     model, _ = system
     ts = compile_model(model, model.config(), eager=False)
-    states = explore(ts).states
+    states = explore(ts, native=False).states
     _agree(ts, states)
 
 

@@ -13,8 +13,18 @@ from ...system.trace import Trace
 from ..protocol import Outcome
 from . import liveness
 from .bfs import Exploration, Progress, explore, gc_paused
+from .native import available as native_available
 from .reduce import make_reducer
 from .witness import ordered_witness
+
+
+# The unreduced native search is tried first up to this many states (about 1 GB and 20 s on
+# the seed's systems); a larger space is searched with the reductions.
+NATIVE_FIRST_STATES = 4_000_000
+
+
+def _smaller(a: int | None, b: int) -> int:
+    return b if a is None else min(a, b)
 
 
 class ExplicitChecker:
@@ -23,12 +33,18 @@ class ExplicitChecker:
     name = "explicit"
 
     def __init__(self, max_states: int | None = None, timeout: float | None = None, progress: bool | None = None,
-                 por: bool = True, symmetry: bool = True):
+                 por: bool = True, symmetry: bool = True, max_bytes: int | None = None, native_first: bool = False):
         self.max_states = max_states
         self.timeout = timeout
         self.progress = progress
         self.por = por  # partial-order reduction, where sound (reduce.py)
         self.symmetry = symmetry  # symmetry reduction over identical instances, where sound
+        self.max_bytes = max_bytes  # memory budget of the native store (budget.py)
+        # Try the unreduced native search before a reduction: the reductions run in Python, about
+        # twenty times slower a state than the native search, so they pay only for a space the
+        # native search cannot hold (NATIVE_FIRST_STATES).  The command line turns this on; the
+        # reduction tests leave it off to exercise the reductions themselves.
+        self.native_first = native_first
 
     def check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         with gc_paused():
@@ -38,14 +54,21 @@ class ExplicitChecker:
         progress = Progress(label or ts.model, self.progress)
         reducer = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry)
         live = any(isinstance(ob, Respond) for ob in obligations)
-        exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
-                      keep_edges=live and reducer is None)
+        exp = None
+        if reducer is not None and self.native_first and native_available():
+            first = explore(ts, max_states=_smaller(self.max_states, NATIVE_FIRST_STATES), timeout=self.timeout,
+                            progress=progress, keep_edges=live, max_bytes=self.max_bytes)
+            if first.complete:
+                exp, reducer = first, None  # the whole unreduced space: no reduction needed
+        if exp is None:
+            exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
+                          keep_edges=live and reducer is None, max_bytes=self.max_bytes)
         if reducer is not None and reducer.por and exp.unhandled \
                 and any(not isinstance(ob, AllHandled) for ob in obligations):
             # POR keeps unhandled-message states reachable but not every order around them: search again.
             reducer = reducer.without_por()
             exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
-                          keep_edges=live and reducer is None)
+                          keep_edges=live and reducer is None, max_bytes=self.max_bytes)
         outcomes = [self._verdict(exp, ob) for ob in obligations]
         for ob, o in zip(obligations, outcomes):
             assumed = assumptions(exp, ob, o)
