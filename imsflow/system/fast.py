@@ -74,15 +74,21 @@ def _build() -> Path:
     return target
 
 
+KEEP = 4  # builds of other sources kept per interpreter: several checkouts may share one venv
+
+
 def _remove_stale(current: Path, prefix: str) -> None:
-    """Delete this interpreter's builds of older sources (other interpreters' builds - other
-    virtual environments - are theirs to replace)."""
-    for old in current.parent.glob(f"{prefix}*"):
-        if old != current:
-            try:
-                old.unlink()
-            except OSError:
-                pass  # someone else's file, or removed by a parallel build: harmless
+    """Delete this interpreter's builds of older sources beyond the KEEP most recently built
+    (other interpreters' builds - other virtual environments - are theirs to replace).  Keeping a
+    few lets checkouts of different sources (git worktrees, a branch and main) share one virtual
+    environment without rebuilding at every switch."""
+    others = sorted((p for p in current.parent.glob(f"{prefix}*") if p != current),
+                    key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True)
+    for old in others[KEEP - 1:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass  # someone else's file, or removed by a parallel build: harmless
 
 
 def module():

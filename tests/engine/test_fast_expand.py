@@ -85,16 +85,23 @@ def test_c_and_python_expand_agree_on_random_systems(system):
 
 
 @pytest.mark.skipif(not (COMPILER and HEADERS), reason="no C compiler or no Python headers here")
-def test_the_build_cache_keeps_only_the_current_build_of_each_interpreter(tmp_path, monkeypatch):
+def test_the_build_cache_keeps_the_most_recent_builds_of_each_interpreter(tmp_path, monkeypatch):
+    import os as _os
+
     monkeypatch.setenv("IMSFLOW_CACHE", str(tmp_path))
     cache = tmp_path / "imsflow"
     first = fast._build()  # this interpreter's build of the current source
     prefix = first.name[: first.name.rindex("_") + 1]  # _imsflow_expand_<interpreter>_
-    stale = cache / f"{prefix}000000000000.so"  # the same interpreter, an older source
+    # The same interpreter's builds of older sources (other checkouts), oldest first.
+    stale = [cache / f"{prefix}{k:012d}.so" for k in range(fast.KEEP + 2)]
+    for age, path in enumerate(stale):
+        path.write_bytes(b"old")
+        _os.utime(path, (1000 + age, 1000 + age))
     other = cache / "_imsflow_expand_otherenv_000000000000.so"  # another virtual environment's
-    stale.write_bytes(b"old")
     other.write_bytes(b"theirs")
     first.unlink()
     again = fast._build()
     assert again == first and again.exists()
-    assert not stale.exists() and other.exists()
+    kept = [p for p in stale if p.exists()]
+    assert kept == stale[-(fast.KEEP - 1):]  # the most recent ones, beside the current build
+    assert other.exists()

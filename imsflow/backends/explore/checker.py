@@ -52,15 +52,18 @@ class ExplicitChecker:
 
     def _check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         progress = Progress(label or ts.model, self.progress)
-        reducer = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry)
         live = any(isinstance(ob, Respond) for ob in obligations)
-        exp = None
-        if reducer is not None and self.native_first and native_available():
+        exp = reducer = None
+        if self.native_first and native_available():
+            # Before the reductions are even prepared (POR saturates the tables): a space the
+            # native search holds needs none.
             first = explore(ts, max_states=_smaller(self.max_states, NATIVE_FIRST_STATES), timeout=self.timeout,
                             progress=progress, keep_edges=live, max_bytes=self.max_bytes)
-            if first.complete:
-                exp, reducer = first, None  # the whole unreduced space: no reduction needed
+            if first.complete or "time budget" in (first.stop_reason or ""):
+                exp = first  # complete (or out of time): a reduction could not do better
+            # else too large for a state or memory budget: a reduced search may fit where it did not
         if exp is None:
+            reducer = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry)
             exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
                           keep_edges=live and reducer is None, max_bytes=self.max_bytes)
         if reducer is not None and reducer.por and exp.unhandled \
