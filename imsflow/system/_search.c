@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 
 #define SET_CAPACITY 64 /* a set channel never holds more distinct messages than this here */
 #define MON_BITS 62     /* monitor bits a native int64 value can hold (beyond: Python search) */
@@ -217,7 +218,11 @@ static Py_ssize_t add_state(Search *S, const uint8_t *buf, size_t len, uint32_t 
 
 /* ---- table mirrors (callbacks on a miss) --------------------------------------------------- */
 
-static int load_action(Search *S, Py_ssize_t aid) {
+#define MISS 2 /* a table entry not built yet, met by a thread that may not call Python */
+
+/* 0 loaded, -1 error, MISS when not loaded and !may_call. */
+static int load_action(Search *S, Py_ssize_t aid, int may_call) {
+    if (!may_call) return aid < S->nacts && S->act_known[aid] ? 0 : MISS;
     if (aid >= S->nacts) {
         Py_ssize_t c = S->nacts ? S->nacts : 256;
         while (c <= aid) c *= 2;
@@ -278,7 +283,11 @@ static int load_action(Search *S, Py_ssize_t aid) {
     return 0;
 }
 
-static int32_t *events_of(Search *S, Py_ssize_t p, int64_t local) {
+static int32_t MISSED[1];
+
+/* [count, aids...], NULL on error, MISSED when not built and !may_call. */
+static int32_t *events_of(Search *S, Py_ssize_t p, int64_t local, int may_call) {
+    if (!may_call) return local < S->events_len[p] && S->events[p][local] != NULL ? S->events[p][local] : MISSED;
     if (local >= S->events_len[p]) {
         Py_ssize_t c = S->events_len[p] ? S->events_len[p] : 64;
         while (c <= local) c *= 2;
@@ -323,14 +332,16 @@ static int recv_grow(Search *S) {
     return 0;
 }
 
-/* The action id of p in `local` receiving `mid` on c, or -1 (unhandled); -2 on error. */
-static int32_t recv_of(Search *S, Py_ssize_t p, int64_t local, Py_ssize_t c, int64_t mid) {
+/* The action id of p in `local` receiving `mid` on c, or -1 (unhandled); -2 on error; -3 when
+ * not built yet and !may_call. */
+static int32_t recv_of(Search *S, Py_ssize_t p, int64_t local, Py_ssize_t c, int64_t mid, int may_call) {
     uint64_t k1 = ((uint64_t)p << 32) | (uint64_t)c, k2 = ((uint64_t)local << 32) | (uint64_t)mid;
     uint64_t mask = (uint64_t)S->recv_cap - 1, j = mix64(k1 * 31 + k2) & mask;
     while (S->recv[j].used) {
         if (S->recv[j].k1 == k1 && S->recv[j].k2 == k2) return S->recv[j].val;
         j = (j + 1) & mask;
     }
+    if (!may_call) return -3;
     PyObject *r = PyObject_CallFunction(S->cb_recv, "nLnL", p, (long long)local, c, (long long)mid);
     if (r == NULL) return -2;
     long aid = PyLong_AsLong(r);
@@ -387,11 +398,12 @@ static inline int64_t monitor_step(int64_t v, const int32_t *ops, int32_t nops) 
     return v;
 }
 
-/* out = apply(w, aid): 1 done, 0 blocked (a full channel), -1 error. */
-static int apply_action(Search *S, const int64_t *w, Py_ssize_t aid, int64_t *out) {
-    if (load_action(S, aid) < 0) return -1;
+/* out = apply(w, aid): 1 done, 0 blocked (a full channel), -1 error, MISS (spec not loaded). */
+static int apply_action(Search *S, const int64_t *w, Py_ssize_t aid, int64_t *out, int may_call) {
+    int loaded = load_action(S, aid, may_call);
+    if (loaded != 0) return loaded;
     CAct *a = &S->acts[aid];
-    memcpy(out, w, sizeof(int64_t) * (size_t)S->ncells);
+    if (out != w && w != NULL) memcpy(out, w, sizeof(int64_t) * (size_t)S->ncells);
     out[a->proc] = a->target;
     if (a->consume >= 0) {
         int64_t *q = out + S->chan_off[a->consume];
@@ -409,6 +421,7 @@ static int apply_action(Search *S, const int64_t *w, Py_ssize_t aid, int64_t *ou
             }
             if (dup) continue;
             if (q[0] >= SET_CAPACITY) {
+                if (!may_call) return MISS; /* retried by the merging thread, which may raise */
                 PyErr_SetString(PyExc_OverflowError, "native search: a set channel outgrew its native capacity");
                 return -1;
             }
@@ -427,6 +440,92 @@ static int apply_action(Search *S, const int64_t *w, Py_ssize_t aid, int64_t *ou
         st += 2 + 2 * nops;
     }
     return 1;
+}
+
+/* The components an action changes, as indices of the state tuple (process p: p; channel c:
+ * n + c; monitor k: n + m + k), sorted and without repeats; returns how many, or -1 when more
+ * than cap (the caller then packs and restores the whole state). */
+static int changed_components(Search *S, CAct *a, int32_t *out, int cap) {
+    int k = 0, i, j;
+    if (2 + a->nsend + a->nstep > cap) return -1;
+    out[k++] = a->proc;
+    if (a->consume >= 0) out[k++] = (int32_t)(S->n + a->consume);
+    for (i = 0; i < a->nsend; i++) out[k++] = (int32_t)(S->n + a->send[3 * i]);
+    const int32_t *st = a->step;
+    for (i = 0; i < a->nstep; i++) { out[k++] = (int32_t)(S->n + S->m + st[0]); st += 2 + 2 * st[1]; }
+    for (i = 1; i < k; i++) { /* insertion sort: a handful of entries */
+        int32_t v = out[i];
+        for (j = i - 1; j >= 0 && out[j] > v; j--) out[j + 1] = out[j];
+        out[j + 1] = v;
+    }
+    for (i = j = 0; i < k; i++) if (i == 0 || out[i] != out[j - 1]) out[j++] = out[i];
+    return j;
+}
+
+static inline uint8_t *put_component(Search *S, const int64_t *w, int32_t x, uint8_t *o) {
+    if (x < S->n) return put_varint(o, (uint64_t)w[x]);
+    if (x < S->n + S->m) {
+        const int64_t *q = w + S->chan_off[x - S->n];
+        o = put_varint(o, (uint64_t)q[0]);
+        for (int64_t i = 1; i <= q[0]; i++) o = put_varint(o, (uint64_t)q[i]);
+        return o;
+    }
+    return put_varint(o, zig(w[S->mon_cell + x - S->n - S->m]));
+}
+
+/* unpack, also noting where each component starts in the packed bytes (coff[ncomp]: the end). */
+static void unpack_offsets(Search *S, const uint8_t *base, int64_t *w, uint32_t *coff) {
+    const uint8_t *p = base;
+    uint64_t v;
+    Py_ssize_t i, c, x = 0;
+    for (i = 0; i < S->n; i++) { coff[x++] = (uint32_t)(p - base); p = get_varint(p, &v); w[i] = (int64_t)v; }
+    for (c = 0; c < S->m; c++) {
+        int64_t *q = w + S->chan_off[c];
+        coff[x++] = (uint32_t)(p - base);
+        p = get_varint(p, &v); q[0] = (int64_t)v;
+        for (i = 1; i <= q[0]; i++) { p = get_varint(p, &v); q[i] = (int64_t)v; }
+    }
+    for (i = 0; i < S->k; i++) { coff[x++] = (uint32_t)(p - base); p = get_varint(p, &v); w[S->mon_cell + i] = unzig(v); }
+    coff[x] = (uint32_t)(p - base);
+}
+
+static void restore_components(Search *S, int64_t *t, const int64_t *w, const int32_t *changed, int nchanged);
+
+/* t back to w after an in-place apply: the changed components, or all of it (nchanged < 0). */
+static void undo(Search *S, int64_t *t, const int64_t *w, const int32_t *changed, int nchanged) {
+    if (nchanged < 0) memcpy(t, w, sizeof(int64_t) * (size_t)S->ncells);
+    else restore_components(S, t, w, changed, nchanged);
+}
+
+/* The successor's packed bytes from its parent's: the unchanged spans copied, the changed
+ * components (sorted) encoded from t. */
+static size_t pack_delta(Search *S, const uint8_t *parent, const uint32_t *coff, const int64_t *t,
+                         const int32_t *changed, int nchanged, uint8_t *out) {
+    uint8_t *o = out;
+    uint32_t pos = 0;
+    Py_ssize_t ncomp = S->n + S->m + S->k;
+    for (int i = 0; i < nchanged; i++) {
+        int32_t x = changed[i];
+        memcpy(o, parent + pos, coff[x] - pos);
+        o += coff[x] - pos;
+        o = put_component(S, t, x, o);
+        pos = coff[x + 1];
+    }
+    memcpy(o, parent + pos, coff[ncomp] - pos);
+    o += coff[ncomp] - pos;
+    return (size_t)(o - out);
+}
+
+/* t[x] = w[x] for every changed component x (undoing an in-place apply). */
+static void restore_components(Search *S, int64_t *t, const int64_t *w, const int32_t *changed, int nchanged) {
+    for (int i = 0; i < nchanged; i++) {
+        int32_t x = changed[i];
+        if (x < S->n) t[x] = w[x];
+        else if (x < S->n + S->m) {
+            Py_ssize_t off = S->chan_off[x - S->n];
+            memcpy(t + off, w + off, sizeof(int64_t) * (size_t)(w[off] + 1 > t[off] + 1 ? w[off] + 1 : t[off] + 1));
+        } else t[S->mon_cell + x - S->n - S->m] = w[S->mon_cell + x - S->n - S->m];
+    }
 }
 
 /* ---- Python-visible form of a state ------------------------------------------------------- */
@@ -576,7 +675,27 @@ static int check_new_state(Search *S, const int64_t *s, const int64_t *t, Py_ssi
 
 /* ---- the search --------------------------------------------------------------------------- */
 
-typedef struct { int32_t aid; size_t at, len; } Succ;
+/* One successor found by an expansion: its action, packed bytes (in the worker's scratch), hash,
+ * and its id when it was already in the seen set at expansion time (-1 otherwise). */
+typedef struct { int32_t aid; int32_t known; size_t at, len; uint32_t h; int done; uint32_t errs; } Succ;
+#define ERRS_UNKNOWN 0x80000000u /* more steps than bits: the merge compares the monitors itself */
+
+/* One state's expansion: where its successors and unhandled messages are in the worker's buffers. */
+typedef struct { int status; size_t succ_from, nsucc, unh_from, nunh; } Rec;
+
+/* What one thread expands with: its own wide states and buffers (nothing shared is written). */
+typedef struct {
+    Search *S;
+    int64_t *w, *w2;
+    uint32_t *coff; /* component offsets of the state being expanded */
+    int32_t changed[256];
+    uint8_t *scratch; size_t scratch_cap, used;
+    Succ *succ; size_t succ_cap, nsucc;
+    int64_t *unh; size_t unh_cap, nunh;
+    Rec *recs;
+    Py_ssize_t from, to; /* the states this thread expands */
+    int may_call, failed;
+} Work;
 
 /* The memory the search holds (states, seen set, links, edges), in bytes. */
 static size_t Search_bytes(Search *S) {
@@ -597,180 +716,336 @@ static int add_edge(Search *S, int32_t aid, int32_t dst) {
     return 0;
 }
 
-/* Search.run(max_states, timeout, max_bytes, keep_edges, progress) -> None; fills the findings.
+/* grow() without the Python error, for worker threads (they report failure instead) */
+static int grow_quiet(void **ptr, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return 0;
+    size_t c = *cap ? *cap : 64;
+    while (c < need) c *= 2;
+    void *p = realloc(*ptr, c * elem);
+    if (p == NULL) return -1;
+    *ptr = p;
+    *cap = c;
+    return 0;
+}
+#define WGROW(ptr, capvar, need) grow_quiet((void **)&(ptr), &(capvar), (size_t)(need), sizeof(*(ptr)))
+
+/* Expand state i into W's buffers, in expand_py's order: every process's events, then each
+ * channel's head (or, for a set channel, each message in it).  0 done, MISS when a table entry
+ * is missing and W may not call Python (nothing is kept then), -1 error (memory, or Python's). */
+static int expand_one(Work *W, Py_ssize_t i, Rec *rec) {
+    Search *S = W->S;
+    int may_call = W->may_call;
+    size_t maxpack = (size_t)S->ncells * 10 + 16;
+    rec->succ_from = W->nsucc; rec->unh_from = W->nunh; rec->nsucc = rec->nunh = 0;
+    size_t used0 = W->used;
+    const uint8_t *parent = S->arena + S->off[i];
+    unpack_offsets(S, parent, W->w, W->coff);
+    memcpy(W->w2, W->w, sizeof(int64_t) * (size_t)S->ncells); /* successors are made in place, then undone */
+    const int64_t *w = W->w;
+    for (Py_ssize_t p = 0; p < S->n + S->m; p++) {
+        int32_t single[1], *aids = NULL;
+        Py_ssize_t na = 0, c = -1, setchan = 0;
+        if (p < S->n) {
+            aids = events_of(S, p, w[p], may_call);
+            if (aids == NULL) return -1;
+            if (aids == MISSED) goto missed;
+            na = aids[0];
+            aids++;
+        } else {
+            c = p - S->n;
+            const int64_t *q = w + S->chan_off[c];
+            if (q[0] == 0) continue;
+            Py_ssize_t r = S->receiver[c];
+            if (S->is_set[c]) {
+                setchan = 1;
+                na = (Py_ssize_t)q[0];
+            } else {
+                int32_t aid = recv_of(S, r, w[r], c, q[1], may_call);
+                if (aid == -2) return -1;
+                if (aid == -3) goto missed;
+                if (aid < 0) {
+                    if (WGROW(W->unh, W->unh_cap, 3 * (W->nunh + 1)) < 0) goto nomem;
+                    W->unh[3 * W->nunh] = r; W->unh[3 * W->nunh + 1] = c; W->unh[3 * W->nunh + 2] = q[1];
+                    W->nunh++;
+                    rec->nunh++;
+                    continue;
+                }
+                single[0] = aid;
+                aids = single;
+                na = 1;
+            }
+        }
+        for (Py_ssize_t x = 0; x < na; x++) {
+            int32_t aid;
+            if (setchan) {
+                Py_ssize_t r = S->receiver[c];
+                aid = recv_of(S, r, w[r], c, w[S->chan_off[c] + 1 + x], may_call);
+                if (aid == -2) return -1;
+                if (aid == -3) goto missed;
+                if (aid < 0) continue;
+            } else aid = aids[x];
+            int loaded = load_action(S, aid, may_call);
+            if (loaded < 0) return -1;
+            if (loaded == MISS) goto missed;
+            CAct *a = &S->acts[aid];
+            int nch = changed_components(S, a, W->changed, 256);
+            int done = apply_action(S, NULL, aid, W->w2, may_call);
+            if (done != 1) undo(S, W->w2, w, W->changed, nch);
+            if (done < 0) return -1;
+            if (done == MISS) goto missed;
+            if (!done) continue;
+            if (WGROW(W->scratch, W->scratch_cap, W->used + maxpack) < 0) goto nomem;
+            size_t len = nch >= 0 ? pack_delta(S, parent, W->coff, W->w2, W->changed, nch, W->scratch + W->used)
+                                  : pack(S, W->w2, W->scratch + W->used);
+            /* which of the action's monitor steps turned its monitor to ERR here */
+            uint32_t errs = 0;
+            const int32_t *st = a->step;
+            for (int32_t k = 0; k < a->nstep; k++) {
+                int64_t before = w[S->mon_cell + st[0]], after = W->w2[S->mon_cell + st[0]];
+                if (after == -1 && before != -1) errs |= k < 31 ? 1u << k : ERRS_UNKNOWN;
+                st += 2 + 2 * st[1];
+            }
+            undo(S, W->w2, w, W->changed, nch);
+            if (setchan) { /* reading a set is a step only if it changes something */
+                size_t l0 = (size_t)(S->off[i + 1] - S->off[i]);
+                if (len == l0 && memcmp(W->scratch + W->used, S->arena + S->off[i], len) == 0) continue;
+            }
+            if (WGROW(W->succ, W->succ_cap, W->nsucc + 1) < 0) goto nomem;
+            Succ *e = &W->succ[W->nsucc++];
+            uint64_t slot;
+            e->aid = aid; e->at = W->used; e->len = len; e->done = 0; e->errs = errs;
+            e->h = (uint32_t)hash_bytes(W->scratch + W->used, len);
+            e->known = (int32_t)tab_find(S, W->scratch + W->used, len, e->h, &slot);
+            W->used += len;
+            rec->nsucc++;
+        }
+    }
+    rec->status = 0;
+    return 0;
+missed:
+    W->nsucc = rec->succ_from; W->nunh = rec->unh_from; W->used = used0;
+    rec->nsucc = rec->nunh = 0;
+    rec->status = MISS;
+    return MISS;
+nomem:
+    if (may_call) PyErr_NoMemory();
+    W->failed = 1;
+    return -1;
+}
+
+/* File state i's expansion (rec, in W's buffers) exactly as bfs.py does: unhandled messages, a
+ * terminal or deadlock, then the successors seen before this expansion, then the new ones. */
+static int merge_one(Search *S, Work *W, Py_ssize_t i, Rec *rec, int64_t *ws, int64_t *wt) {
+    size_t x;
+    if (rec->nunh) {
+        for (x = 0; x < rec->nunh; x++) {
+            int64_t *u = W->unh + 3 * (rec->unh_from + x);
+            if (note_unhandled(S, u[0], u[1], u[2], i) < 0) return -1;
+        }
+    } else {
+        Succ *succ = W->succ + rec->succ_from;
+        size_t nsucc = rec->nsucc;
+        uint64_t slot;
+        if (nsucc == 0) {
+            unpack(S, S->arena + S->off[i], ws);
+            int end = 1;
+            for (Py_ssize_t c = 0; c < S->m && end; c++)
+                if (!S->is_set[c] && ws[S->chan_off[c]] != 0) end = 0;
+            for (Py_ssize_t p = 0; p < S->n && end; p++) {
+                int e = is_end_local(S, p, ws[p]);
+                if (e < 0) return -1;
+                end = e;
+            }
+            if (GROW(S->terminals, S->term_cap, S->nterm + 1) < 0) return -1;
+            S->terminals[S->nterm++] = (int32_t)i;
+            if (!end) {
+                if (GROW(S->deadlocks, S->dead_cap, S->ndead + 1) < 0) return -1;
+                S->deadlocks[S->ndead++] = (int32_t)i;
+            }
+        }
+        S->transitions += (Py_ssize_t)nsucc;
+        for (x = 0; x < nsucc; x++) {
+            Succ *e = &succ[x];
+            if (note_taken(S, e->aid) < 0) return -1;
+            Py_ssize_t j = e->known >= 0 ? e->known : tab_find(S, W->scratch + e->at, e->len, e->h, &slot);
+            if (j >= 0) { /* seen before this expansion (perhaps earlier in this batch) */
+                if (j <= i) S->back_edges++;
+                if (S->keep_edges && add_edge(S, e->aid, (int32_t)j) < 0) return -1;
+                e->done = 1;
+            }
+        }
+        int unpacked = 0;
+        for (x = 0; x < nsucc; x++) {
+            Succ *e = &succ[x];
+            if (e->done) continue;
+            uint8_t *sb = W->scratch + e->at;
+            Py_ssize_t j = tab_find(S, sb, e->len, e->h, &slot);
+            if (j >= 0) { /* two actions of this expansion reach the same new state */
+                if (S->keep_edges && add_edge(S, e->aid, (int32_t)j) < 0) return -1;
+                continue;
+            }
+            j = add_state(S, sb, e->len, e->h, slot, (int32_t)i, e->aid);
+            if (j < 0) return -1;
+            if (S->keep_edges && add_edge(S, e->aid, (int32_t)j) < 0) return -1;
+            if (e->errs & ERRS_UNKNOWN || S->ninv) { /* compare the monitors (and test invariants) in full */
+                if (!unpacked) { unpack(S, S->arena + S->off[i], ws); unpacked = 1; }
+                unpack(S, S->arena + S->off[j], wt);
+                if (check_new_state(S, ws, wt, e->aid, j) < 0) return -1;
+            } else if (e->errs) {
+                const int32_t *st = S->acts[e->aid].step;
+                for (int32_t k = 0; k < S->acts[e->aid].nstep; k++) {
+                    if (e->errs >> k & 1 && S->mon_first[st[0]] < 0) S->mon_first[st[0]] = (int32_t)j;
+                    st += 2 + 2 * st[1];
+                }
+            }
+        }
+    }
+    if (S->keep_edges) {
+        if (GROW(S->estart, S->estart_cap, i + 2) < 0) return -1;
+        S->estart[0] = 0;
+        S->estart[i + 1] = S->nedges;
+    }
+    return 0;
+}
+
+static void *expand_range(void *arg) {
+    Work *W = arg;
+    for (Py_ssize_t i = W->from; i < W->to; i++)
+        if (expand_one(W, i, &W->recs[i - W->from]) < 0) { W->failed = 1; break; }
+    return NULL;
+}
+
+static void work_reset(Work *W) { W->used = 0; W->nsucc = 0; W->nunh = 0; W->failed = 0; }
+
+static void work_free(Work *W) {
+    free(W->coff);
+    free(W->w); free(W->w2); free(W->scratch); free(W->succ); free(W->unh); free(W->recs);
+}
+
+#define BATCH 2048 /* states a thread expands between two merges */
+
+/* Search.run(initial, max_states, timeout, max_bytes, keep_edges, progress, threads) -> None.
  * max_states, max_bytes: -1 for none; timeout: negative for none; progress: callable(states,
- * depth) or None, called every 1024 expansions as bfs.Progress.tick. */
+ * depth) or None, called every 1024 expansions as bfs.Progress.tick.
+ *
+ * With threads > 1 the states are expanded in batches, each thread a slice of the batch, with
+ * the GIL released and nothing shared written: a table entry not built yet leaves that state to
+ * the merge, which runs in this thread, in state order, and does everything that numbers,
+ * links or records - so the states, their numbers, parents and edges are those of the
+ * sequential search, whatever the number of threads. */
 static PyObject *Search_run(Search *S, PyObject *args) {
     Py_ssize_t max_states, max_bytes;
     double timeout;
-    int keep_edges;
+    int keep_edges, threads = 1;
     PyObject *progress, *init;
-    if (!PyArg_ParseTuple(args, "Ondn" "pO", &init, &max_states, &timeout, &max_bytes, &keep_edges, &progress)) return NULL;
+    if (!PyArg_ParseTuple(args, "Ondnp" "O|i", &init, &max_states, &timeout, &max_bytes, &keep_edges, &progress,
+                          &threads))
+        return NULL;
     if (S->count) { PyErr_SetString(PyExc_RuntimeError, "Search.run: a search runs once"); return NULL; }
+    if (threads < 1) threads = 1;
+    if (threads > 64) threads = 64;
     S->keep_edges = keep_edges;
     double start = now_seconds();
     size_t maxpack = (size_t)S->ncells * 10 + 16;
-    Succ *succ = NULL; size_t succ_cap = 0;
-    int64_t *unh_local = NULL; size_t unh_local_cap = 0;
+    Work *works = calloc((size_t)threads + 1, sizeof(Work)); /* works[threads]: the merger's retries */
+    pthread_t *tids = calloc((size_t)threads, sizeof(pthread_t));
+    int64_t *ws = malloc(sizeof(int64_t) * (size_t)(S->ncells + 1)), *wt = malloc(sizeof(int64_t) * (size_t)(S->ncells + 1));
     uint8_t *buf = malloc(maxpack);
-    if (buf == NULL) return PyErr_NoMemory();
-    if (tuple_to_wide(S, init, S->w) < 0) goto error;
-    size_t len0 = pack(S, S->w, buf);
+    int t;
+    if (works == NULL || tids == NULL || ws == NULL || wt == NULL || buf == NULL) { PyErr_NoMemory(); goto error; }
+    for (t = 0; t <= threads; t++) {
+        Work *W = &works[t];
+        W->S = S;
+        W->w = malloc(sizeof(int64_t) * (size_t)(S->ncells + 1));
+        W->w2 = malloc(sizeof(int64_t) * (size_t)(S->ncells + 1));
+        W->recs = malloc(sizeof(Rec) * BATCH);
+        W->coff = malloc(sizeof(uint32_t) * (size_t)(S->n + S->m + S->k + 1));
+        if (W->w == NULL || W->w2 == NULL || W->recs == NULL || W->coff == NULL) { PyErr_NoMemory(); goto error; }
+    }
+    Work *retry = &works[threads];
+    retry->may_call = 1;
+    if (threads == 1) works[0].may_call = 1; /* no other thread: table entries are built as met */
+    if (tuple_to_wide(S, init, ws) < 0) goto error;
+    size_t len0 = pack(S, ws, buf);
     uint32_t h0 = (uint32_t)hash_bytes(buf, len0);
     uint64_t slot;
     tab_find(S, buf, len0, h0, &slot);
     if (add_state(S, buf, len0, h0, slot, -1, -1) < 0) goto error;
     for (Py_ssize_t k = 0; k < S->ninv; k++) {
-        int bad = invariant_fails(S, k, S->w);
+        int bad = invariant_fails(S, k, ws);
         if (bad < 0) goto error;
         if (bad) S->inv_first[k] = 0;
     }
     Py_ssize_t level_end = 1, i = 0;
     while (i < S->count) {
-        if (i == level_end) { S->depth++; level_end = S->count; }
-        unpack(S, S->arena + S->off[i], S->w);
-        const int64_t *w = S->w;
-        /* expansion, in expand_py's order: every process's events, then each channel's head */
-        size_t nsucc = 0, used = 0, nunh = 0;
-        int is_error = 0;
-        for (Py_ssize_t p = 0; p < S->n + S->m; p++) {
-            int32_t single[1], *aids = NULL;
-            Py_ssize_t na = 0, c = -1, setchan = 0;
-            if (p < S->n) {
-                aids = events_of(S, p, w[p]);
-                if (aids == NULL) goto error;
-                na = aids[0];
-                aids++;
-            } else {
-                c = p - S->n;
-                const int64_t *q = w + S->chan_off[c];
-                if (q[0] == 0) continue;
-                Py_ssize_t r = S->receiver[c];
-                if (S->is_set[c]) {
-                    setchan = 1;
-                    na = (Py_ssize_t)q[0];
-                } else {
-                    int32_t aid = recv_of(S, r, w[r], c, q[1]);
-                    if (aid == -2) goto error;
-                    if (aid < 0) {
-                        if (GROW(unh_local, unh_local_cap, 3 * (nunh + 1)) < 0) goto error;
-                        unh_local[3 * nunh] = r; unh_local[3 * nunh + 1] = c; unh_local[3 * nunh + 2] = q[1];
-                        nunh++;
-                        is_error = 1;
-                        continue;
-                    }
-                    single[0] = aid;
-                    aids = single;
-                    na = 1;
-                }
-            }
-            for (Py_ssize_t x = 0; x < na; x++) {
-                int32_t aid;
-                if (setchan) {
-                    Py_ssize_t r = S->receiver[c];
-                    aid = recv_of(S, r, w[r], c, w[S->chan_off[c] + 1 + x]);
-                    if (aid == -2) goto error;
-                    if (aid < 0) continue;
-                } else aid = aids[x];
-                int done = apply_action(S, w, aid, S->w2);
-                if (done < 0) goto error;
-                if (!done) continue;
-                if (GROW(S->scratch, S->scratch_cap, used + maxpack) < 0) goto error;
-                size_t len = pack(S, S->w2, S->scratch + used);
-                if (setchan) { /* reading a set is a step only if it changes something */
-                    size_t l0 = (size_t)(S->off[i + 1] - S->off[i]);
-                    if (len == l0 && memcmp(S->scratch + used, S->arena + S->off[i], len) == 0) continue;
-                }
-                if (nsucc + 1 > succ_cap) {
-                    size_t cap = succ_cap ? succ_cap * 2 : 64;
-                    Succ *ns = realloc(succ, cap * sizeof(Succ));
-                    if (ns == NULL) { PyErr_NoMemory(); goto error; }
-                    succ = ns;
-                    succ_cap = cap;
-                }
-                succ[nsucc].aid = aid; succ[nsucc].at = used; succ[nsucc].len = len;
-                nsucc++;
-                used += len;
-            }
+        /* a batch: the states known now from i on, a slice per thread */
+        Py_ssize_t avail = S->count - i, per = (avail + threads - 1) / threads;
+        if (per > BATCH) per = BATCH;
+        int used = 0;
+        for (t = 0; t < threads; t++) {
+            Work *W = &works[t];
+            work_reset(W);
+            W->from = i + (Py_ssize_t)t * per;
+            W->to = W->from + per < S->count ? W->from + per : S->count;
+            if (W->from >= W->to) break;
+            used++;
         }
-        if (is_error) {
-            for (size_t u = 0; u < nunh; u++)
-                if (note_unhandled(S, unh_local[3 * u], unh_local[3 * u + 1], unh_local[3 * u + 2], i) < 0) goto error;
+        if (used == 1) {
+            works[0].may_call = 1; /* one slice: expand it here, building entries as met */
+            expand_range(&works[0]);
+            if (works[0].failed) goto error;
         } else {
-            if (nsucc == 0) {
-                int end = 1;
-                for (Py_ssize_t c = 0; c < S->m && end; c++)
-                    if (!S->is_set[c] && w[S->chan_off[c]] != 0) end = 0;
-                for (Py_ssize_t p = 0; p < S->n && end; p++) {
-                    int e = is_end_local(S, p, w[p]);
-                    if (e < 0) goto error;
-                    end = e;
-                }
-                if (GROW(S->terminals, S->term_cap, S->nterm + 1) < 0) goto error;
-                S->terminals[S->nterm++] = (int32_t)i;
-                if (!end) {
-                    if (GROW(S->deadlocks, S->dead_cap, S->ndead + 1) < 0) goto error;
-                    S->deadlocks[S->ndead++] = (int32_t)i;
-                }
+            for (t = 0; t < used; t++) works[t].may_call = 0;
+            int started = 0;
+            Py_BEGIN_ALLOW_THREADS
+            for (t = 1; t < used; t++) {
+                if (pthread_create(&tids[t], NULL, expand_range, &works[t]) != 0) break;
+                started = t;
             }
-            S->transitions += (Py_ssize_t)nsucc;
-            /* successors already seen before this expansion first (their edges too), as bfs.py */
-            Py_ssize_t first_new = S->count;
-            for (size_t x = 0; x < nsucc; x++) {
-                int32_t aid = succ[x].aid;
-                if (note_taken(S, aid) < 0) goto error;
-                uint8_t *sb = S->scratch + succ[x].at;
-                uint32_t h = (uint32_t)hash_bytes(sb, succ[x].len);
-                Py_ssize_t j = tab_find(S, sb, succ[x].len, h, &slot);
-                if (j >= 0 && j < first_new) {
-                    if (j <= i) S->back_edges++;
-                    if (keep_edges && add_edge(S, aid, (int32_t)j) < 0) goto error;
-                    succ[x].len |= (size_t)1 << 62; /* mark: dealt with */
+            expand_range(&works[0]);
+            for (t = 1; t <= started; t++) pthread_join(tids[t], NULL);
+            for (t = started + 1; t < used; t++) expand_range(&works[t]); /* a thread that did not start */
+            Py_END_ALLOW_THREADS
+            for (t = 0; t < used; t++) if (works[t].failed) { if (!PyErr_Occurred()) PyErr_NoMemory(); goto error; }
+        }
+        int stop = 0;
+        for (t = 0; t < used && !stop; t++) {
+            Work *W = &works[t];
+            for (Py_ssize_t x = W->from; x < W->to; x++) {
+                if (i == level_end) { S->depth++; level_end = S->count; }
+                Rec *rec = &W->recs[x - W->from];
+                Work *from = W;
+                if (rec->status == MISS) { /* expand it again here, building the entries it needs */
+                    work_reset(retry);
+                    if (expand_one(retry, x, rec) < 0) goto error;
+                    from = retry;
                 }
-            }
-            for (size_t x = 0; x < nsucc; x++) {
-                if (succ[x].len >> 62) continue;
-                int32_t aid = succ[x].aid;
-                uint8_t *sb = S->scratch + succ[x].at;
-                size_t len = succ[x].len;
-                uint32_t h = (uint32_t)hash_bytes(sb, len);
-                Py_ssize_t j = tab_find(S, sb, len, h, &slot);
-                if (j >= 0) { /* two actions of this expansion reach the same new state */
-                    if (keep_edges && add_edge(S, aid, (int32_t)j) < 0) goto error;
-                    continue;
+                if (merge_one(S, from, x, rec, ws, wt) < 0) goto error;
+                i = x + 1;
+                if ((i & 1023) == 0) {
+                    if (progress != Py_None) {
+                        PyObject *r = PyObject_CallFunction(progress, "nn", S->count, S->depth);
+                        if (r == NULL) goto error;
+                        Py_DECREF(r);
+                    }
+                    if (timeout >= 0 && now_seconds() - start > timeout) { S->stop_kind = 2; stop = 1; break; }
+                    if (max_bytes >= 0 && (Py_ssize_t)Search_bytes(S) > max_bytes) { S->stop_kind = 3; stop = 1; break; }
+                    if (PyErr_CheckSignals() < 0) goto error;
                 }
-                j = add_state(S, sb, len, h, slot, (int32_t)i, aid);
-                if (j < 0) goto error;
-                if (keep_edges && add_edge(S, aid, (int32_t)j) < 0) goto error;
-                unpack(S, S->arena + S->off[j], S->w2); /* the wide form again, for the checks */
-                if (check_new_state(S, w, S->w2, aid, j) < 0) goto error;
+                if (max_states >= 0 && S->count >= max_states && i < S->count) { S->stop_kind = 1; stop = 1; break; }
             }
         }
-        if (keep_edges) {
-            if (GROW(S->estart, S->estart_cap, i + 2) < 0) goto error;
-            S->estart[0] = 0;
-            S->estart[i + 1] = S->nedges;
-        }
-        i++;
-        if ((i & 1023) == 0) {
-            if (progress != Py_None) {
-                PyObject *r = PyObject_CallFunction(progress, "nn", S->count, S->depth);
-                if (r == NULL) goto error;
-                Py_DECREF(r);
-            }
-            if (timeout >= 0 && now_seconds() - start > timeout) { S->stop_kind = 2; break; }
-            if (max_bytes >= 0 && (Py_ssize_t)Search_bytes(S) > max_bytes) { S->stop_kind = 3; break; }
-            if (PyErr_CheckSignals() < 0) goto error;
-        }
-        if (max_states >= 0 && S->count >= max_states && i < S->count) { S->stop_kind = 1; break; }
+        if (stop) break;
     }
     S->expanded = i;
-    free(buf); free(succ); free(unh_local);
     S->complete = S->stop_kind == 0;
     S->seconds = now_seconds() - start;
+    for (t = 0; t <= threads; t++) work_free(&works[t]);
+    free(works); free(tids); free(ws); free(wt); free(buf);
     Py_RETURN_NONE;
 error:
-    free(buf); free(succ); free(unh_local);
+    if (works != NULL) for (t = 0; t <= threads; t++) work_free(&works[t]);
+    free(works); free(tids); free(ws); free(wt); free(buf);
     return NULL;
 }
 

@@ -166,6 +166,6 @@ def test_a_forged_token_is_refused(capsys, annex_u):
 def test_two_wics_pinned_state_count(annex_u):
     run = check(CheckRequest(model_dir=annex_u, wics=2, progress=False, max_states=BUDGET))
     assert all(r.verdict is Verdict.HOLDS for r in run.results)
-    assert run.stats["states"] == 17983
+    assert run.stats["states"] == 24610  # unreduced (native search)
     pool = [r for r in run.results if r.property == "pool-identity-bound-once"]
     assert [r.verdict for r in pool] == [Verdict.HOLDS]

@@ -146,6 +146,7 @@ def explore(
     keep_edges: bool = False,
     max_bytes: int | None = None,
     native: bool | None = None,
+    threads: int | None = None,
 ) -> Exploration:
     """Breadth-first search of every state reachable from ts.initial_state().
 
@@ -157,12 +158,13 @@ def explore(
 
     Without a reducer the search runs natively (native.py, over packed states) when the C
     extension is there; `native=False` forces this module's Python search, the reference the
-    native one is tested against.  `max_bytes` bounds the native store's memory."""
+    native one is tested against.  `max_bytes` bounds the native store's memory; `threads`
+    (default: native.default_threads) expand states in parallel, with the same result."""
     with gc_paused():
         why = "python search requested"
         if native is not False and reducer is None and _native.available():
             try:
-                return _explore_native(ts, max_states, timeout, max_bytes, progress, keep_edges)
+                return _explore_native(ts, max_states, timeout, max_bytes, progress, keep_edges, threads)
             except _native.NativeUnavailable as exc:
                 why = f"python search: {exc}"
         elif reducer is not None:
@@ -175,9 +177,10 @@ def explore(
         return exp
 
 
-def _explore_native(ts, max_states, timeout, max_bytes, progress, keep_edges) -> Exploration:
+def _explore_native(ts, max_states, timeout, max_bytes, progress, keep_edges, threads) -> Exploration:
     search, found, parent, via, edges = _native.search(
-        ts, max_states=max_states, timeout=timeout, max_bytes=max_bytes, progress=progress, keep_edges=keep_edges)
+        ts, max_states=max_states, timeout=timeout, max_bytes=max_bytes, progress=progress, keep_edges=keep_edges,
+        threads=threads)
     if progress is not None:
         progress.done()
     exp = Exploration(ts=ts, states=_native.NativeStates(search), index=_native.NativeIndex(search),

@@ -129,7 +129,20 @@ class NativeEdges:
         return (self[i] for i in range(len(self)))
 
 
-def search(ts, *, max_states=None, timeout=None, max_bytes=None, progress=None, keep_edges=False):
+def default_threads() -> int:
+    """Threads of one search: IMSFLOW_THREADS, or every core this process may run on.  The matrix
+    and imsflow mutate, which run several searches at once, set IMSFLOW_THREADS in their workers
+    so that workers x threads stays within the cores."""
+    value = os.environ.get("IMSFLOW_THREADS", "")
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def search(ts, *, max_states=None, timeout=None, max_bytes=None, progress=None, keep_edges=False, threads=None):
     """Run the native search of `ts`; returns (search object, findings dict, parent, via, edges).
     Raises NativeUnavailable when the packed form cannot hold this system's values."""
     mod = fast.module()
@@ -142,7 +155,8 @@ def search(ts, *, max_states=None, timeout=None, max_bytes=None, progress=None, 
         s = mod.Search(ts.n, caps, set_flags, receiver, ts.k, host.events, host.recv, host.spec, host.is_end,
                        invariants)
         s.run(ts.initial_state(), -1 if max_states is None else max_states, -1.0 if timeout is None else timeout,
-              -1 if max_bytes is None else max_bytes, keep_edges, progress.tick if progress is not None else None)
+              -1 if max_bytes is None else max_bytes, keep_edges, progress.tick if progress is not None else None,
+              default_threads() if threads is None else threads)
     except (OverflowError, ValueError) as exc:
         raise NativeUnavailable(str(exc)) from exc
     parent, via = (array.array("i", b) for b in s.links())
