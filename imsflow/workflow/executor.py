@@ -23,7 +23,9 @@ job stays within it.
 `dask` runs the jobs on a Dask cluster: the scheduler at `--dask-scheduler ADDRESS` (or Dask's
 own `DASK_SCHEDULER_ADDRESS` / `scheduler-address` setting), or, with neither, a LocalCluster
 of worker processes on this machine.  The model directory must then be readable at the same
-path on every node, and every node needs the same imsflow.  A job keeps module-level state
+path on every node, and every node needs the same imsflow (checked before the first job:
+`fingerprint()`, imsflow's version and a digest of its source, must be the same on the
+scheduler and every worker).  A job keeps module-level state
 while it runs (reads.py), so a Dask worker process runs one job at a time whatever its thread
 count: start workers with `dask worker ADDRESS --nthreads 1 --nworkers N`.
 """
@@ -170,6 +172,26 @@ def _import_distributed(option: str):
     return distributed
 
 
+_FINGERPRINT: list = []
+
+
+def fingerprint() -> str:
+    """imsflow's version and a digest of its source files (what a remote worker must share)."""
+    if not _FINGERPRINT:
+        import hashlib
+        from pathlib import Path
+
+        import imsflow
+
+        root = Path(imsflow.__file__).parent
+        digest = hashlib.sha256()
+        for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".c") and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+        version = getattr(imsflow, "__version__", "")
+        _FINGERPRINT.append(f"imsflow {version} {digest.hexdigest()[:12]}".replace("  ", " "))
+    return _FINGERPRINT[0]
+
+
 class DaskExecutor:
     """The jobs on a Dask cluster (module docstring): a scheduler's address, or a LocalCluster
     of `workers` processes on this machine (one thread each) when there is none."""
@@ -194,6 +216,7 @@ class DaskExecutor:
         if scheduler:
             self._client = self._connect(distributed, str(scheduler), option)
             count = self._worker_count(option, scheduler)
+            self._same_imsflow(option, scheduler)
             self.workers = min(workers, count) if workers else count
             self.chosen = f"{count} Dask worker process(es) at {scheduler}"
             if workers and workers < count:
@@ -252,6 +275,22 @@ class DaskExecutor:
                              hint="start workers with `dask worker ADDRESS --nthreads 1 --nworkers N`") from None
         return max(1, len(self._client.scheduler_info().get("workers", {})))
 
+    def _same_imsflow(self, option: str, address: str) -> None:
+        """The scheduler (it unpickles the task graph) and every worker must run this very imsflow:
+        another version would fail on the first job, or worse, check another model semantics."""
+        mine = fingerprint()
+        try:
+            theirs = {"the scheduler": self._client.run_on_scheduler(fingerprint)}
+            theirs.update(self._client.run(fingerprint))
+        except Exception as exc:  # imsflow missing there, or too old to have fingerprint()
+            theirs = {"the cluster": f"cannot run imsflow ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"}
+        odd = [f"{who}: {fp}" for who, fp in theirs.items() if fp != mine]
+        if odd:
+            self.close()
+            raise UsageError(f"{option} {address}: the Dask cluster runs another imsflow than this one "
+                             f"({'; '.join(odd[:3])}; here: {mine})",
+                             hint="install the same imsflow on the scheduler and every worker") from None
+
     def map_unordered(self, fn, jobs):
         client, task = self._client, OneAtATime(fn)
         finished = self._distributed.as_completed(loop=client.loop)  # every future submitted, as each completes
@@ -261,17 +300,8 @@ class DaskExecutor:
             finished.add(fut)
             return fut
 
-        try:
-            yield from _capped(jobs, in_flight(self.workers), submit, lambda _: [next(finished)],
-                               lambda fut: fut.result(), client.cancel)
-        except (AttributeError, ImportError) as exc:
-            # The scheduler or a worker could not unpickle imsflow's job: another imsflow there.
-            if "imsflow" not in str(exc) and "Can't get attribute" not in str(exc):
-                raise
-            raise UsageError(f"--executor dask: the cluster{' at ' + self.address if self.address else ''} "
-                             f"cannot run this imsflow's jobs ({str(exc).splitlines()[0]})",
-                             hint="the scheduler and every worker need the same imsflow as this machine, "
-                                  "and the model directory at the same path") from None
+        return _capped(jobs, in_flight(self.workers), submit, lambda _: [next(finished)],
+                       lambda fut: fut.result(), client.cancel)
 
     def close(self) -> None:
         self._client.close()

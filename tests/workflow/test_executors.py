@@ -196,3 +196,38 @@ def test_diff_takes_the_dask_executor_too(gate_dir, dask_cluster, capsys):
     code = main(["diff", "--model", gate_dir, "--set", "trust=any", "--against", "trust=client",
                  "--executor", "dask", "--dask-scheduler", dask_cluster, "--no-progress"])
     assert code in (0, 1), capsys.readouterr().err
+
+
+def test_a_dask_scheduler_without_workers_is_exit_2(gate_dir, capsys, monkeypatch):
+    import logging
+
+    monkeypatch.setattr(executor_mod.DaskExecutor, "workers_timeout", 0.3)
+    with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1",
+                                  dashboard_address=":0", silence_logs=logging.ERROR) as empty:
+        code = main(["matrix", "--model", gate_dir, "--executor", "dask", "--dask-scheduler",
+                     empty.scheduler_address, "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "has no worker" in err and "--dask-scheduler" in err
+
+
+def test_a_cluster_running_another_imsflow_is_exit_2(gate_dir, dask_cluster, capsys, monkeypatch):
+    """The scheduler and workers run in other threads of this process here: they report another
+    fingerprint, as a node with another imsflow installed would."""
+    monkeypatch.setattr(executor_mod, "fingerprint", _another_imsflow_off_the_main_thread)
+    code = main(["matrix", "--model", gate_dir, "--executor", "dask", "--dask-scheduler", dask_cluster,
+                 "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "runs another imsflow" in err and "imsflow 0.0.9 0123456789ab" in err
+
+
+_REAL_FINGERPRINT = executor_mod.fingerprint
+
+
+def _another_imsflow_off_the_main_thread():
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        return _REAL_FINGERPRINT()
+    return "imsflow 0.0.9 0123456789ab"
