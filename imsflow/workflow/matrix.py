@@ -180,7 +180,7 @@ def plan(loaded: LoadedModel, request: MatrixRequest, *, reach: bool = False) ->
 
 def execute(jobs: list, *, executor: str = "process", workers: int | None = None, progress=None,
             label: str = "checking", notes=None, reuse=None, order=None, on_result=None,
-            scheduler: str | None = None, per_job: int = 1, chosen: dict | None = None) -> list:
+            scheduler: str | None = None, per_job: int | None = None, chosen: dict | None = None) -> list:
     """Every job's output, in job order; raises the first job's user error after the pool stops.
 
     `reuse(k)` may answer job k from the results already in instead of running it (None: run
@@ -188,7 +188,9 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
     the more it can answer.  `order` is the order in which jobs are handed out (default: as
     listed); outputs always come back in job order.  `on_result(k, output)` is told of every
     job a worker ran, as it comes in.  `per_job`: CPU-bound processes one job runs (the
-    executor runs fewer jobs at once so that jobs x processes fits the usable cores).
+    executor runs fewer jobs at once so that jobs x processes fits the usable cores); default:
+    the largest "processes" a job asks for (a job that searches with several processes says
+    so there), else 1.
     `chosen`, a dict, is filled with the executor's name, its worker count and how that count
     was chosen (for the summary)."""
     check_options(executor, scheduler)
@@ -211,6 +213,8 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
             issued.append(k)
             yield job
 
+    if per_job is None:
+        per_job = max(int(job.get("processes") or 1) for job in jobs)
     if len(jobs) > 1:
         pool = executor_named(executor, workers, scheduler=scheduler, per_job=per_job, jobs=len(jobs))
     else:

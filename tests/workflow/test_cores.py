@@ -128,3 +128,27 @@ def test_the_summary_prints_the_chosen_worker_count(gate_dir, monkeypatch):
     assert run.stats["workers"] == 1
     line = summary(run)
     assert "on 1 worker(s) (process; --workers 4 capped at 1: 1 usable core of" in line, line
+
+
+def test_jobs_that_run_several_processes_each_get_fewer_workers(machine, monkeypatch):
+    """A job that says it runs 2 processes (a parallel search) halves the matrix's workers."""
+    from imsflow.workflow.matrix import execute
+
+    machine.affinity(4)
+    made = {}
+
+    class Spy(executor_mod.SerialExecutor):
+        name = "spy"
+
+        def __init__(self, workers=None, *, per_job=1, jobs=None):
+            super().__init__(workers)
+            made["workers"], made["chosen"] = cores.workers_for(workers, per_job=per_job, jobs=jobs)
+
+        def map_unordered(self, fn, jobs):  # what the jobs would give, without running them
+            for i, job in enumerate(jobs):
+                yield i, {"n": job["n"], "stats": {}}
+
+    monkeypatch.setitem(executor_mod.EXECUTORS, "spy", Spy)
+    jobs = [{"flow": "F1", "n": n, "processes": 2} for n in range(6)]
+    assert [out["n"] for out in execute(jobs, executor="spy", progress=False)] == list(range(6))
+    assert made["workers"] == 2 and "2 processes per job" in made["chosen"]
