@@ -224,8 +224,10 @@ class DaskExecutor:
         else:
             self.workers, why = cores.workers_for(workers, per_job=per_job, jobs=jobs)
             self.chosen = f"a Dask LocalCluster on this machine; {why}"
+            # No memory limit, as in the process pool: Dask's default (the machine's memory over the
+            # workers) would kill and retry a worker on a configuration of a few million states.
             options = dict(n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                           silence_logs=logging.ERROR)
+                           silence_logs=logging.ERROR, memory_limit=0)
             options.update(self.local_cluster or {})
             if options["processes"]:  # each worker process is told its share of the cores
                 options["env"] = {cores.CORES_ENV: str(cores.share_for(self.workers, per_job=per_job))}
