@@ -83,7 +83,7 @@ class MutateRequest:
     configs: list | None = None  # [Configuration]; None: the one configuration of settings/wics
     optional: list | None = None  # configurations (of `configs`) skipped when over the budget (--each-variant)
     max_states: int = DEFAULT_MAX_STATES
-    jobs: int | None = None  # worker processes (None: one per core)
+    jobs: int | None = None  # worker processes (None: one per usable core, cores.py; never more)
     executor: str = "process"
     progress: bool | None = None
 
