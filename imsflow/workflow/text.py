@@ -167,7 +167,8 @@ def summary(run) -> str:
     shared = f" ({s['shared']} decided by an earlier run of the same system)" if s.get("shared") else ""
     text = (f"{s['results']} verdicts ({parts}), {unexpected} unexpected; {s['runs']} runs{shared}, "
             f"{s['states']:,} states, {s['transitions']:,} transitions; {s['seconds']} s on "
-            f"{s['workers']} worker(s) ({s['executor']}), {s['cpu_seconds']} s of checking")
+            f"{s['workers']} worker(s) ({s['executor']}{'; ' + s['workers_chosen'] if s.get('workers_chosen') else ''}), "
+            f"{s['cpu_seconds']} s of checking")
     if s.get("undecided_columns"):
         budget = [f"{s['max_states']:,} states" if s.get("max_states") else "",
                   f"{s['timeout']:g} s" if s.get("timeout") else ""]
