@@ -46,7 +46,7 @@ def request_from(args, *, vary_default_all: bool) -> MatrixRequest:
     return MatrixRequest(
         model_dir=args.model, vary=unique(vary), flows=unique(args.flow), settings=settings,
         properties=unique(args.property), wics=args.wics, max_states=args.max_states, timeout=args.timeout,
-        executor=args.executor, workers=args.workers, scheduler=args.scheduler, progress=args.progress, share=args.share,
+        max_bytes=args.max_bytes, executor=args.executor, workers=args.workers, scheduler=args.scheduler, progress=args.progress, share=args.share,
         intruder=args.intruder,
     )
 

@@ -11,6 +11,7 @@ whole matrix (exit 2): a matrix with holes is never passed off as complete.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -30,7 +31,9 @@ from .reads import covers
 # over every variant is ~1,600 runs of the seed, and some configurations (faults=all, the
 # ROGUE on top of a fault) have millions of states: without a budget it would take a day and
 # gigabytes per worker.  A run cut short reports `inconclusive` with the budget as its reason.
-DEFAULT_RUN_STATES = 100_000
+# No state budget by default: a run's budget is its share of the memory (memory_per_run), so the
+# default matrix decides every configuration that fits in memory instead of cutting at a count.
+DEFAULT_RUN_STATES = None
 
 
 @dataclass
@@ -43,6 +46,7 @@ class MatrixRequest:
     wics: int = 1
     max_states: int | None = DEFAULT_RUN_STATES  # None: no budget
     timeout: float | None = None
+    max_bytes: float | None = None  # memory budget of one run; None: its share of the memory, math.inf: none
     executor: str = "process"
     workers: int | None = None  # None: one per usable core (cores.py); more is capped at the cores
     scheduler: str | None = None  # --executor dask: the scheduler's address (None: Dask's setting, or a local cluster)
@@ -174,7 +178,8 @@ def plan(loaded: LoadedModel, request: MatrixRequest, *, reach: bool = False) ->
             columns.append(Column(flow, full, {n: full[n] for n in varied}, dict(request.settings)))
             jobs.append(make_job(loaded.directory, flow, full, wics=request.wics, properties=request.properties,
                                  max_states=request.max_states, timeout=request.timeout, reach=reach,
-                                 diagrams=request.diagrams, intruder=request.intruder))
+                                 diagrams=request.diagrams, intruder=request.intruder,
+                                 max_bytes=memory_per_run(request), memory_from_user=request.max_bytes is not None))
     return varied, columns, jobs
 
 
@@ -243,6 +248,23 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
     return outputs
 
 
+def memory_per_run(request) -> float | None:
+    """The memory budget each run gets, in bytes (math.inf: none): the user's --max-memory, or half
+    the memory available now split between the runs that go at once (one per worker)."""
+    from ..backends.explore.budget import default_memory_budget
+    from ..cores import workers_for
+
+    if request.max_bytes is not None:
+        return request.max_bytes
+    workers = 1 if request.executor == "serial" else workers_for(request.workers)[0]
+    budget = default_memory_budget(workers)
+    return math.inf if budget is None else budget
+
+
+def _bytes_or_none(value):
+    return None if value is None or value == math.inf else int(value)
+
+
 def derive(loaded: LoadedModel, request: MatrixRequest, source: dict, j: int, column: Column) -> dict | None:
     """The output of `column` from the output of an earlier run `j` of the same system (see
     reads.py): the verdicts, traces and statistics carry over; the variant, the expectations
@@ -253,7 +275,8 @@ def derive(loaded: LoadedModel, request: MatrixRequest, source: dict, j: int, co
         return None
     # The run's own request (as run_job builds it), so the replay line is the one that run prints.
     replay_request = CheckRequest(model_dir=loaded.directory, engine="explicit", wics=request.wics,
-                                  max_states=request.max_states, timeout=request.timeout)
+                                  max_states=request.max_states, timeout=request.timeout,
+                                  max_bytes=request.max_bytes)
     results = []
     for d in source["results"]:
         expected, why = loaded.property(d["property"]).expectation(config)
@@ -315,6 +338,7 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
         "workers": chosen.get("workers", 1), "executor": chosen.get("executor", "serial"),
         "workers_chosen": chosen.get("chosen", ""),
         "max_states": request.max_states, "undecided_columns": cut,
+        "memory_budget_bytes": _bytes_or_none(memory_per_run(request)),
         "timeout": request.timeout if request.timeout != float("inf") else None,  # JSON has no infinity
     }
     return MatrixRun(loaded, request, varied, columns, results, stats, warnings, charts,
