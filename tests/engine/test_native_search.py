@@ -257,3 +257,11 @@ def test_the_parallel_native_search_is_the_sequential_one(threads):
         assert (a.monitor_errors, a.transitions, a.back_edges, a.depth) == \
             (b.monitor_errors, b.transitions, b.back_edges, b.depth)
         assert [x.trigger for x in a_ts.actions] == [x.trigger for x in b_ts.actions]  # tables built in one order
+
+
+def test_the_summary_says_what_a_budget_left_open_and_how_to_lift_it():
+    out = subprocess.run([sys.executable, "-m", "imsflow.cli", "check", "--flow", "F6", "--set", "faults=all",
+                          "--max-states", "1000", "--no-intruder"], capture_output=True, text=True)
+    assert out.returncode == 3, out.stderr
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("budget: "))
+    assert "the state budget cut" in line and "deadlock-free" in line and "--max-states none" in line
