@@ -674,8 +674,11 @@ class WST(Entity):
         *[T("closing", "closed", on=recv("P-CSCF", m), do="ws_gone") for m in ["487", *CALL_FAILURES]],
         T("closing", None, on=recv("P-CSCF", "200(INVITE)"), do="closing_crossed_200"),
         T("closing", None, on=recv("P-CSCF", "BYE"), do="ok_bye_ims"),
-        *discard("closing", "P-CSCF", ["183", "180", "200(PRACK)", "200(UPDATE)", "PRACK", "UPDATE", "ACK", "CANCEL"],
+        *discard("closing", "P-CSCF", ["183", "200(PRACK)", "200(UPDATE)", "PRACK", "UPDATE", "ACK", "CANCEL"],
                  "the WIC is gone"),
+        T("closing", None, on=recv("P-CSCF", "180"), do="prack_reliable_180",
+          note=f"the WIC is gone but the INVITE is pending until its 487: a reliable 180 is PRACKed, as in "
+               f"o_cancelling (RFC 3262 4; {NOT_IN_SEED})"),
         T("closed", None, on=recv("P-CSCF", "INVITE"), do="unknown_callee", note="the WIC is gone: 480"),
         T("closed", None, on=recv("P-CSCF", "BYE"), do="ok_bye_ims", note="the dialog is over on our side too"),
         *discard("closed", "P-CSCF", ["401", "403", "200(REGISTER)", "183", "180", "200(PRACK)", "200(UPDATE)",

@@ -56,6 +56,7 @@ typedef struct {
     uint8_t *arena; size_t arena_len, arena_cap;
     uint64_t *off; /* count + 1 offsets */
     int32_t *parent, *via;
+    uint32_t *moff; /* per state: where its monitors start in its packed bytes (pending reads only them) */
     Py_ssize_t count, cap_states;
     uint64_t *tab; Py_ssize_t tab_cap;
     /* edges */
@@ -145,6 +146,19 @@ static void unpack(Search *S, const uint8_t *p, int64_t *w) {
     for (i = 0; i < S->k; i++) { p = get_varint(p, &v); w[S->mon_cell + i] = unzig(v); }
 }
 
+/* Where the monitors start in a packed state: past every process and channel component. */
+static uint32_t monitor_offset(Search *S, const uint8_t *base) {
+    const uint8_t *p = base;
+    uint64_t v, len;
+    Py_ssize_t i, c;
+    for (i = 0; i < S->n; i++) p = get_varint(p, &v);
+    for (c = 0; c < S->m; c++) {
+        p = get_varint(p, &len);
+        for (uint64_t j = 0; j < len; j++) p = get_varint(p, &v);
+    }
+    return (uint32_t)(p - base);
+}
+
 static double now_seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -187,7 +201,7 @@ static Py_ssize_t tab_find(Search *S, const uint8_t *buf, size_t len, uint32_t h
 
 /* Add a new state (known not to be in the set); returns its id or -1 on error. */
 static Py_ssize_t add_state(Search *S, const uint8_t *buf, size_t len, uint32_t h, uint64_t slot,
-                            int32_t parent, int32_t via) {
+                            int32_t parent, int32_t via, uint32_t moff) {
     Py_ssize_t id = S->count;
     if (id >= 0x7ffffffe) { PyErr_SetString(PyExc_OverflowError, "native search: more than 2^31 states"); return -1; }
     if (GROW(S->arena, S->arena_cap, S->arena_len + len) < 0) return -1;
@@ -205,11 +219,15 @@ static Py_ssize_t add_state(Search *S, const uint8_t *buf, size_t len, uint32_t 
         int32_t *v = realloc(S->via, (size_t)c * sizeof(int32_t));
         if (v == NULL) { PyErr_NoMemory(); return -1; }
         S->via = v;
+        uint32_t *mo = realloc(S->moff, (size_t)c * sizeof(uint32_t));
+        if (mo == NULL) { PyErr_NoMemory(); return -1; }
+        S->moff = mo;
         S->cap_states = c;
     }
     S->off[id + 1] = S->arena_len;
     S->parent[id] = parent;
     S->via[id] = via;
+    S->moff[id] = moff;
     S->count = id + 1;
     S->tab[slot] = ((uint64_t)h << 32) | (uint64_t)(id + 1);
     if (S->count * 2 > S->tab_cap && tab_rehash(S, S->tab_cap * 2) < 0) return -1;
@@ -500,17 +518,21 @@ static void undo(Search *S, int64_t *t, const int64_t *w, const int32_t *changed
 /* The successor's packed bytes from its parent's: the unchanged spans copied, the changed
  * components (sorted) encoded from t. */
 static size_t pack_delta(Search *S, const uint8_t *parent, const uint32_t *coff, const int64_t *t,
-                         const int32_t *changed, int nchanged, uint8_t *out) {
+                         const int32_t *changed, int nchanged, uint8_t *out, uint32_t *moff) {
     uint8_t *o = out;
     uint32_t pos = 0;
     Py_ssize_t ncomp = S->n + S->m + S->k;
+    int64_t shift = 0; /* how much the components before the monitors grew */
     for (int i = 0; i < nchanged; i++) {
         int32_t x = changed[i];
         memcpy(o, parent + pos, coff[x] - pos);
         o += coff[x] - pos;
+        uint8_t *at = o;
         o = put_component(S, t, x, o);
+        if (x < S->n + S->m) shift += (int64_t)(o - at) - (int64_t)(coff[x + 1] - coff[x]);
         pos = coff[x + 1];
     }
+    *moff = (uint32_t)((int64_t)coff[S->n + S->m] + shift);
     memcpy(o, parent + pos, coff[ncomp] - pos);
     o += coff[ncomp] - pos;
     return (size_t)(o - out);
@@ -677,7 +699,7 @@ static int check_new_state(Search *S, const int64_t *s, const int64_t *t, Py_ssi
 
 /* One successor found by an expansion: its action, packed bytes (in the worker's scratch), hash,
  * and its id when it was already in the seen set at expansion time (-1 otherwise). */
-typedef struct { int32_t aid; int32_t known; size_t at, len; uint32_t h; int done; uint32_t errs; } Succ;
+typedef struct { int32_t aid; int32_t known; size_t at, len; uint32_t h; int done; uint32_t errs, moff; } Succ;
 #define ERRS_UNKNOWN 0x80000000u /* more steps than bits: the merge compares the monitors itself */
 
 /* One state's expansion: where its successors and unhandled messages are in the worker's buffers. */
@@ -699,7 +721,7 @@ typedef struct {
 
 /* The memory the search holds (states, seen set, links, edges), in bytes. */
 static size_t Search_bytes(Search *S) {
-    return S->arena_cap + (size_t)S->tab_cap * 8 + (size_t)S->cap_states * 16 + (size_t)S->edge_cap * 8
+    return S->arena_cap + (size_t)S->tab_cap * 8 + (size_t)S->cap_states * 20 + (size_t)S->edge_cap * 8
            + (size_t)S->estart_cap * 8 + (size_t)S->recv_cap * sizeof(RecvSlot);
 }
 
@@ -795,8 +817,10 @@ static int expand_one(Work *W, Py_ssize_t i, Rec *rec) {
             if (done == MISS) goto missed;
             if (!done) continue;
             if (WGROW(W->scratch, W->scratch_cap, W->used + maxpack) < 0) goto nomem;
-            size_t len = nch >= 0 ? pack_delta(S, parent, W->coff, W->w2, W->changed, nch, W->scratch + W->used)
+            uint32_t moff = 0;
+            size_t len = nch >= 0 ? pack_delta(S, parent, W->coff, W->w2, W->changed, nch, W->scratch + W->used, &moff)
                                   : pack(S, W->w2, W->scratch + W->used);
+            if (nch < 0) moff = monitor_offset(S, W->scratch + W->used);
             /* which of the action's monitor steps turned its monitor to ERR here */
             uint32_t errs = 0;
             const int32_t *st = a->step;
@@ -813,7 +837,7 @@ static int expand_one(Work *W, Py_ssize_t i, Rec *rec) {
             if (WGROW(W->succ, W->succ_cap, W->nsucc + 1) < 0) goto nomem;
             Succ *e = &W->succ[W->nsucc++];
             uint64_t slot;
-            e->aid = aid; e->at = W->used; e->len = len; e->done = 0; e->errs = errs;
+            e->aid = aid; e->at = W->used; e->len = len; e->done = 0; e->errs = errs; e->moff = moff;
             e->h = (uint32_t)hash_bytes(W->scratch + W->used, len);
             e->known = (int32_t)tab_find(S, W->scratch + W->used, len, e->h, &slot);
             W->used += len;
@@ -884,7 +908,7 @@ static int merge_one(Search *S, Work *W, Py_ssize_t i, Rec *rec, int64_t *ws, in
                 if (S->keep_edges && add_edge(S, e->aid, (int32_t)j) < 0) return -1;
                 continue;
             }
-            j = add_state(S, sb, e->len, e->h, slot, (int32_t)i, e->aid);
+            j = add_state(S, sb, e->len, e->h, slot, (int32_t)i, e->aid, e->moff);
             if (j < 0) return -1;
             if (S->keep_edges && add_edge(S, e->aid, (int32_t)j) < 0) return -1;
             if (e->errs & ERRS_UNKNOWN || S->ninv) { /* compare the monitors (and test invariants) in full */
@@ -970,7 +994,7 @@ static PyObject *Search_run(Search *S, PyObject *args) {
     uint32_t h0 = (uint32_t)hash_bytes(buf, len0);
     uint64_t slot;
     tab_find(S, buf, len0, h0, &slot);
-    if (add_state(S, buf, len0, h0, slot, -1, -1) < 0) goto error;
+    if (add_state(S, buf, len0, h0, slot, -1, -1, monitor_offset(S, buf)) < 0) goto error;
     for (Py_ssize_t k = 0; k < S->ninv; k++) {
         int bad = invariant_fails(S, k, ws);
         if (bad < 0) goto error;
@@ -1203,8 +1227,11 @@ static PyObject *Search_pending(Search *S, PyObject *args) {
     if (mask && out == NULL) return NULL;
     int64_t seen = 0;
     for (Py_ssize_t i = 0; i < S->count; i++) {
-        unpack(S, S->arena + S->off[i], S->w2);
-        int64_t v = S->w2[S->mon_cell + mk];
+        const uint8_t *p = S->arena + S->off[i] + S->moff[i];
+        uint64_t raw;
+        for (Py_ssize_t skip = 0; skip < mk; skip++) p = get_varint(p, &raw);
+        get_varint(p, &raw);
+        int64_t v = unzig(raw);
         if (v <= 0) continue;
         if (!mask) { seen |= v; continue; }
         if (v & mask) {
@@ -1359,7 +1386,7 @@ static void Search_dealloc(Search *S) {
     if (S->endflag) for (i = 0; i < S->n; i++) free(S->endflag[i]);
     free(S->events); free(S->events_len); free(S->endflag); free(S->endflag_len);
     free(S->chan_off); free(S->chan_cap); free(S->receiver); free(S->is_set);
-    free(S->recv); free(S->arena); free(S->off); free(S->parent); free(S->via); free(S->tab);
+    free(S->recv); free(S->arena); free(S->off); free(S->moff); free(S->parent); free(S->via); free(S->tab);
     free(S->estart); free(S->eaid); free(S->edst); free(S->taken); free(S->deadlocks); free(S->terminals);
     free(S->unh); free(S->mon_first); free(S->inv_first); free(S->w); free(S->w2); free(S->scratch);
     Py_TYPE(S)->tp_free((PyObject *)S);

@@ -51,6 +51,20 @@ def assert_same_exploration(a, b):
     for sid in (0, len(b.states) // 2, len(b.states) - 1):
         assert a.index[b.states[sid]] == sid and b.states[sid] in a.index
     assert a.index.get(b.states[0][:-1] + (12345,)) is None  # a state never reached
+    ts = b.ts
+    for k in range(ts.k):  # the liveness check's pending states, read from the packed monitors only
+        slot = ts.mon_off + k
+        values = [s[slot] for s in b.states]
+        assert a.native.pending(k, 0) == _or(v for v in values if v > 0)
+        for bit in range(4):
+            assert a.native.pending(k, 1 << bit) == [i for i, v in enumerate(values) if v > 0 and v & (1 << bit)]
+
+
+def _or(values):
+    out = 0
+    for v in values:
+        out |= v
+    return out
 
 
 def _seed_pair(flow, settings, wics=1):

@@ -104,3 +104,11 @@ def test_a_wst_that_forgets_the_prack_of_a_suppressed_180_is_caught(monkeypatch)
     monkeypatch.setattr(wst, "ringing_out", suppress_without_prack)
     verdicts, _ = _verdicts(["F6"], ["reliable-180-pracked"], ringing="no")
     assert verdicts[("reliable-180-pracked", "F6")] is Verdict.VIOLATED
+
+
+def test_a_reliable_180_reaching_a_wst_whose_websocket_closed_during_the_cancel_is_pracked():
+    """The first unbudgeted matrix found it (F6, faults=all): the WebSocket closes, the WST sends
+    CANCEL and waits in `closing`, and a reliable 180 that crossed the CANCEL used to be dropped
+    there - the INVITE is pending until its 487, so it is PRACKed as in o_cancelling (RFC 3262 4)."""
+    verdicts, _ = _verdicts(["F6"], ["reliable-180-pracked"], faults="ws_drop")
+    assert verdicts[("reliable-180-pracked", "F6")] is Verdict.HOLDS
