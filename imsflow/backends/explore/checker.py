@@ -13,7 +13,7 @@ from ...system.trace import Trace
 from ..protocol import Outcome
 from . import liveness
 from .bfs import Exploration, Progress, explore, gc_paused
-from .reduce import make_reducer
+from .reduce import PILOT_STATES, make_reducer
 from .witness import ordered_witness
 
 
@@ -29,6 +29,7 @@ class ExplicitChecker:
         self.progress = progress
         self.por = por  # partial-order reduction, where sound (reduce.py)
         self.symmetry = symmetry  # symmetry reduction over identical instances, where sound
+        self.por_pilot = True  # POR alone is kept only where a pilot search says it pays (reduce.py)
 
     def check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         with gc_paused():
@@ -36,16 +37,33 @@ class ExplicitChecker:
 
     def _check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         progress = Progress(label or ts.model, self.progress)
-        reducer = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry)
+        notes: list = []
+        reducer = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry, notes=notes)
         live = any(isinstance(ob, Respond) for ob in obligations)
-        exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
-                      keep_edges=live and reducer is None)
+        exp = None
+        if self.por_pilot and reducer is not None and reducer.por and reducer.symmetry is None \
+                and (self.max_states is None or self.max_states > PILOT_STATES):
+            # A pilot: is POR worth its slower step here (reduce.PILOT_STATES)?
+            exp = explore(ts, max_states=PILOT_STATES, timeout=self.timeout, progress=progress, reducer=reducer,
+                          keep_edges=live)
+            if not exp.complete and exp.stop_reason and "state budget" in exp.stop_reason:
+                if not reducer.por_pays():
+                    notes.append(f"POR off: it pruned at {reducer.ample_expansions} of the first "
+                                 f"{reducer.ample_expansions + reducer.full_expansions} expansions, too few to pay "
+                                 f"for its slower step")
+                    reducer = None
+                exp = None
+        if exp is None:
+            exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress,
+                          reducer=reducer, keep_edges=live)
         if reducer is not None and reducer.por and exp.unhandled \
                 and any(not isinstance(ob, AllHandled) for ob in obligations):
             # POR keeps unhandled-message states reachable but not every order around them: search again.
             reducer = reducer.without_por()
             exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
-                          keep_edges=live and reducer is None)
+                          keep_edges=live)
+        # Fairness is read from full expansions after a reduced search (reduce.py, C4).
+        exp.full_enabledness = reducer is not None and reducer.por_under_fairness
         outcomes = [self._verdict(exp, ob) for ob in obligations]
         for ob, o in zip(obligations, outcomes):
             assumed = assumptions(exp, ob, o)
@@ -53,6 +71,10 @@ class ExplicitChecker:
                 o.details["assumptions"] = assumed
         stats = exp.stats
         stats["reduction"] = reducer.label if reducer is not None else "none"
+        if reducer is not None:
+            notes = reducer.notes + [n for n in notes if n not in reducer.notes]
+        if notes:
+            stats["reduction_notes"] = list(notes)
         return outcomes, stats
 
     # ---- per obligation -------------------------------------------------------------------------

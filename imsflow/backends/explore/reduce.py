@@ -30,8 +30,56 @@ actions of ONE process p, taken only when
 This preserves deadlocks, invariant and monitor violations, triggers and goals.  It does not
 preserve *which* orders lead into an unhandled-message state (which the explorer does not
 expand), so when the reduced search meets one, the checker searches again without POR.
-Response properties (weak fairness) are not preserved by ample sets: POR is off when one is
-checked.
+
+Response properties under weak fairness (liveness.py: one class per internal event of a
+process, one per input channel of a process).  C0-C3 alone do not preserve them: they keep
+a stuttering-equivalent run for every run, not a *fair* one, and the fair-cycle search asks
+for a fair one.  tests/reduce/test_por_fairness.py has the model: a receiver V that drains a
+FIFO of capacity 2 from R, where R's answer (the response, visible) sends on that FIFO too.
+The full graph has a fair cycle that never answers - R sends twice, the FIFO is full and the
+answer blocked, V drains - but the reduced graph always lets V drain first (V's receipt is
+invisible, independent and ample), so the answer is enabled in every state of the reduced
+cycle, the cycle is unfair there, and the violation is lost.  With a response obligation the
+reducer therefore adds
+
+  C4  (fairness) an ample receipt from a FIFO whose sender could still send on it before p
+      moves is not taken.  A receipt makes room; moved ahead of the sender's sends it can
+      keep a blocked send of the sender enabled where the real run had it blocked.  When the
+      sender cannot send on the channel before p moves (`_may_arrive`, from the complete
+      tables), the room is of no use to any of its actions meanwhile;
+  C5  no set channel has a read in place with a monitor operation: whether such a read is a
+      successor depends on the monitor's value, which other processes' visible steps change,
+      and moving p's invisible steps past those changes its enabledness (POR is off then);
+
+and liveness.py reads which classes are enabled in a state from its *full* expansion (an
+ample state's own edges would hide the classes it postpones), while the cycles are those of
+the reduced graph.  Why this keeps the verdict (the argument tests/reduce/test_por_fairness.py
+exercises):
+
+* holds in the reduced graph => holds: a fair pending cycle of the reduced graph is a cycle
+  of the full one (its states and edges are real), fair with the full enabledness; a
+  terminal state is terminal in both (C0).
+* a fair pending run s of the full graph => a fair pending run of the reduced graph.  Build
+  it as in the C0-C3 proof: at an ample state of p take p's next action in the rest of s.
+  There is one: if p never moved again, its ample actions (C1: enabled and unchanged until p
+  moves) would stay enabled for ever and never be taken, and s would not be fair.  At a fully
+  expanded state take the next action of s; every cycle of the reduced graph has one (C3, the
+  BFS proviso: ample edges only lead to new states), so no action of s is postponed for ever.
+  The reduced run therefore performs exactly s's actions, each process's in s's order, and
+  the visible ones (every monitor step) in s's order, so the request stays pending.  It is
+  fair: a class of process r always enabled in its tail and never taken is one r takes no
+  more in s either; r's local states follow the same sequence in both runs, the channel the
+  class reads is eventually the same constant in both (nobody else consumes it), and the
+  room in r's output FIFOs, while r is in one local state, is never less in s than in the
+  reduced run unless a receipt from that FIFO was moved ahead of r's entering that state -
+  which C4 forbids whenever r could send on it from there.  So the class is always enabled
+  in s's tail too and s would not be fair.  Its tail lies in one pending SCC of the reduced
+  graph, and that SCC passes liveness.py's test.
+
+Symmetry stays off with a response property: fairness is per class of one process's actions
+and the quotient forgets which process is which (a class enabled in every representative can
+be a different process's class in each concrete state), and a request's monitor bit is
+renamed along the quotient's edges.
 
 Symmetry.  Instances of one template (WIC1..WICn, RM1..RM3) are interchangeable when the
 compiled tables say so: for every permutation of the indices, `detect_symmetry` builds by
@@ -39,10 +87,7 @@ propagation from the initial state a map of processes, channels, local states (i
 those of other processes that remember indices, such as TM's `prepared` bitset or the WST's
 per-WIC contexts), messages, actions and monitor bits, and accepts it only if it is a
 bijection that preserves every table entry, end state, monitor operation, trigger, goal and
-invariant.  Otherwise symmetry is off and `Reducer.notes` says why.  A state's key is the
-least image of the state under the group.  With a response property symmetry is off too
-(fairness is per class of one process's actions, and the quotient forgets which process is
-which).
+invariant.  Otherwise symmetry is off and `Reducer.notes` says why.
 """
 
 from __future__ import annotations
@@ -54,6 +99,13 @@ from ...patterns.obligations import Reach, Respond
 from ...system.predicates import And, AtLeast, ChannelHolds, LocalIn, Not, Or
 
 MAX_SYMMETRY_ACTIONS = 400_000  # beyond this, detecting symmetry costs more than it saves
+# POR alone is tried on the first PILOT_STATES states of a search; it is kept only if at least
+# one expansion in POR_PAYS_AT was ample there.  A reduced search steps in Python (the C step
+# cannot pick ample sets), about twice as slow a state, so a POR that prunes nearly nothing is a
+# slowdown: the seed's response-property worlds, where almost every step is seen by some
+# monitor, have 35 ample expansions in 6,192 (0.6 %); its intruder worlds 16-46 %.
+PILOT_STATES = 1024
+POR_PAYS_AT = 16
 
 
 @dataclass
@@ -63,6 +115,7 @@ class Reducer:
     symmetry: "Symmetry | None" = None
     notes: list = field(default_factory=list)
     visible: object = None  # callable aid -> bool
+    fair: bool = False  # a response property is checked: C4 too (module docstring)
     full_expansions: int = 0
     ample_expansions: int = 0
 
@@ -80,6 +133,18 @@ class Reducer:
             return None
         return Reducer(self.ts, False, self.symmetry, self.notes + ["POR off: the reduced search met an "
                                                                   "unhandled message"])
+
+    def por_pays(self) -> bool:
+        """After a pilot search: did the ample sets prune often enough to pay for the slower
+        step (PILOT_STATES)?"""
+        tried = self.ample_expansions + self.full_expansions
+        return self.ample_expansions * POR_PAYS_AT >= tried
+
+    @property
+    def por_under_fairness(self) -> bool:
+        """The reduced graph's own edges hide classes enabled in an ample state: the liveness
+        check must read enabledness from full expansions (liveness.py)."""
+        return self.por and self.fair
 
     def expand(self, s: tuple, index: dict):
         succ, unh = self.ts.expand(s)
@@ -106,6 +171,8 @@ class Reducer:
             if any(visible(aid) for aid, _ in mine):
                 continue
             if not self._offers_only(s, p, {aid for aid, _ in mine}):
+                continue
+            if self.fair and not self._room_neutral(s, p, mine):
                 continue
             ok = True
             for _, t in mine:
@@ -151,6 +218,17 @@ class Reducer:
                 return False
         return offered == mine
 
+    def _room_neutral(self, s, p, mine) -> bool:
+        """C4: no action of `mine` consumes from a FIFO whose sender could still send on it
+        before p moves (the room it makes could keep a send enabled that the run it stands for
+        had blocked; module docstring)."""
+        ts = self.ts
+        for aid, _ in mine:
+            c = ts.actions[aid].channel
+            if c is not None and c not in ts.set_channels and self._may_arrive(s, p, c):
+                return False
+        return True
+
     def _may_arrive(self, s, p, c) -> bool:
         """Can a new message reach p on channel c while p does not move?  Its sender q would
         have to send on c; q cannot read from p's empty FIFO to q meanwhile (only p fills it)."""
@@ -189,14 +267,23 @@ class Reducer:
             self._out[a.proc].setdefault(a.source, []).append(a.id)
 
 
-def make_reducer(ts, obligations, *, por: bool = True, symmetry: bool = True) -> Reducer | None:
-    """The reductions that are sound for deciding `obligations` on `ts`, or None."""
+def make_reducer(ts, obligations, *, por: bool = True, symmetry: bool = True,
+                 notes: list | None = None) -> Reducer | None:
+    """The reductions that are sound for deciding `obligations` on `ts`, or None.  Why a
+    reduction asked for is off is appended to `notes` (and kept in `Reducer.notes`)."""
     obs = list(obligations)
-    notes = []
-    if any(isinstance(ob, Respond) for ob in obs):
-        if por or symmetry:
-            notes.append("reductions off: a response property is checked under weak fairness")
-        return None
+    notes = [] if notes is None else notes
+    live = any(isinstance(ob, Respond) for ob in obs)
+    if live and symmetry:
+        symmetry = False
+        if _instance_groups(ts):
+            notes.append("symmetry off: a response property is checked under weak fairness, per class of one "
+                         "process's actions, and the quotient forgets which process is which")
+    if live and por:
+        why = _fairness_obstacle(ts)
+        if why:
+            por = False
+            notes.append(f"POR off: a response property is checked under weak fairness and {why}")
     sym = None
     if symmetry:
         sym, why = detect_symmetry(ts, obs)
@@ -204,11 +291,21 @@ def make_reducer(ts, obligations, *, por: bool = True, symmetry: bool = True) ->
             notes.append(f"symmetry off: {why}")
     if not por and sym is None:
         return None
-    red = Reducer(ts, por=por, symmetry=sym, notes=notes)
+    red = Reducer(ts, por=por, symmetry=sym, notes=notes, fair=live)
     if por:
         red.visible = _Visibility(ts, obs)
         red.prepare_por()
     return red
+
+
+def _fairness_obstacle(ts) -> str | None:
+    """Why POR cannot keep a weak-fairness response verdict on `ts` (C5), or None."""
+    ts.saturate()
+    for a in ts.actions:
+        if a.channel in ts.set_channels and a.source == a.target and ts._mon[a.id]:
+            return (f"{ts.action_text(a.id)} reads a set channel in place with a monitor operation (whether it "
+                    f"is a step depends on the monitor's value)")
+    return None
 
 
 class _Visibility:
@@ -368,14 +465,19 @@ class Symmetry:
         return best
 
 
-def detect_symmetry(ts, obligations):
-    """(Symmetry, None) when the tables are invariant under permuting same-template instances,
-    else (None, reason)."""
+def _instance_groups(ts) -> dict:
+    """template -> its instances' process indices, in index order, for templates with several."""
     by_template: dict = {}
     for p, proc in enumerate(ts.processes):
         if proc.index is not None:
             by_template.setdefault(proc.template, []).append(p)
-    groups = {t: sorted(ps, key=lambda p: ts.processes[p].index) for t, ps in by_template.items() if len(ps) > 1}
+    return {t: sorted(ps, key=lambda p: ts.processes[p].index) for t, ps in by_template.items() if len(ps) > 1}
+
+
+def detect_symmetry(ts, obligations):
+    """(Symmetry, None) when the tables are invariant under permuting same-template instances,
+    else (None, reason)."""
+    groups = _instance_groups(ts)
     if not groups:
         return None, None
     ts.saturate()
