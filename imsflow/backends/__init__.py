@@ -18,7 +18,8 @@ def engine_named(name: str, request):
     from .explore.checker import ExplicitChecker
 
     explicit = ExplicitChecker(max_states=request.max_states, timeout=request.timeout, progress=request.progress,
-                               por=getattr(request, "por", True), symmetry=getattr(request, "symmetry", True))
+                               por=getattr(request, "por", True), symmetry=getattr(request, "symmetry", True),
+                               pilot=True)
     if name == "explicit":
         return explicit
     if name in ("z3", "both", "all"):

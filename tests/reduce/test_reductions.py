@@ -24,7 +24,7 @@ PINGPONG = os.path.join(ROOT, "tests", "promela", "pingpong")
 MODES = [(False, False), (True, False), (False, True), (True, True)]
 
 
-def run(model_dir, flow, settings, wics, ids=None, modes=MODES, safety_only=True, pilot=True):
+def run(model_dir, flow, settings, wics, ids=None, modes=MODES, safety_only=True, pilot=False):
     loaded = load(model_dir)
     model = loaded.model
     config = model.config(flow, settings, wics)
@@ -34,8 +34,7 @@ def run(model_dir, flow, settings, wics, ids=None, modes=MODES, safety_only=True
     out = {}
     for por, sym in modes:
         ts = compile_for(loaded, config, props, eager=False)
-        checker = ExplicitChecker(por=por, symmetry=sym)
-        checker.por_pilot = pilot
+        checker = ExplicitChecker(por=por, symmetry=sym, pilot=pilot)
         outcomes, stats = checker.check(ts, obligations_for(loaded, None, flow, ts, props))
         out[(por, sym)] = ({o.property: o.verdict.value for o in outcomes}, stats, ts, outcomes)
     return out
@@ -114,10 +113,16 @@ def test_a_por_that_does_not_pay_is_turned_off_and_says_so():
     at almost no state; the pilot turns it off (reduce.PILOT_STATES) and the notes say why."""
     if not os.path.isfile(os.path.join(ROOT, "model", "__init__.py")):
         pytest.skip("no seed model in this checkout")
-    out = run(ROOT, "F9", {}, 1, modes=[(True, False)], safety_only=False)
+    out = run(ROOT, "F9", {}, 1, modes=[(True, False)], safety_only=False, pilot=True)
     stats = out[(True, False)][1]
     assert stats["reduction"] == "none"
-    assert any(n.startswith("POR off: it pruned at") for n in stats["reduction_notes"]), stats
+    assert any(n.startswith(("POR off: it could prune at", "POR off: it pruned at")) for n in stats["reduction_notes"]), stats
+    # and where it does pay it stays: F1 in the intruder's world (security properties only)
+    hostile = run(ROOT, "F1", {"rogue": "yes"}, 1, modes=[(False, False), (True, False)], pilot=True,
+                  ids=[p.id for p in load(ROOT).properties if p.intruder])
+    assert same_verdicts(hostile)
+    assert hostile[(True, False)][1]["reduction"] == "por"
+    assert hostile[(True, False)][1]["states"] < hostile[(False, False)][1]["states"]
 
 
 def test_counterexamples_under_reduction_are_real_runs():

@@ -13,7 +13,7 @@ from ...system.trace import Trace
 from ..protocol import Outcome
 from . import liveness
 from .bfs import Exploration, Progress, explore, gc_paused
-from .reduce import PILOT_STATES, make_reducer
+from .reduce import PILOT_STATES, instance_groups, make_reducer, por_could_pay
 from .witness import ordered_witness
 
 
@@ -23,13 +23,15 @@ class ExplicitChecker:
     name = "explicit"
 
     def __init__(self, max_states: int | None = None, timeout: float | None = None, progress: bool | None = None,
-                 por: bool = True, symmetry: bool = True):
+                 por: bool = True, symmetry: bool = True, pilot: bool = False):
         self.max_states = max_states
         self.timeout = timeout
         self.progress = progress
         self.por = por  # partial-order reduction, where sound (reduce.py)
         self.symmetry = symmetry  # symmetry reduction over identical instances, where sound
-        self.por_pilot = True  # POR alone is kept only where a pilot search says it pays (reduce.py)
+        # POR alone is kept only where a pilot search says it pays (reduce.PILOT_STATES): what
+        # `imsflow check` does (backends.engine_named); off, POR is used wherever it is sound.
+        self.por_pilot = pilot
 
     def check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         with gc_paused():
@@ -38,9 +40,23 @@ class ExplicitChecker:
     def _check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         progress = Progress(label or ts.model, self.progress)
         notes: list = []
-        reducer = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry, notes=notes)
         live = any(isinstance(ob, Respond) for ob in obligations)
-        exp = None
+        por, exp = self.por, None
+        if self.por_pilot and por and not (self.symmetry and instance_groups(ts)) \
+                and (self.max_states is None or self.max_states > PILOT_STATES):
+            # A first pilot, unreduced (C step, tables as needed): a search this small needs no
+            # reduction, and one where hardly a state has a process whose steps are all
+            # invisible cannot gain from POR what completing its tables and stepping in Python
+            # cost (reduce.por_could_pay).
+            pilot = explore(ts, max_states=PILOT_STATES, timeout=self.timeout, progress=progress, keep_edges=live)
+            if pilot.complete or "state budget" not in (pilot.stop_reason or ""):
+                por, exp = False, pilot
+            else:
+                why = por_could_pay(ts, obligations, pilot.states)
+                if why:
+                    por = False
+                    notes.append(f"POR off: {why}")
+        reducer = make_reducer(ts, obligations, por=por, symmetry=self.symmetry, notes=notes) if exp is None else None
         if self.por_pilot and reducer is not None and reducer.por and reducer.symmetry is None \
                 and (self.max_states is None or self.max_states > PILOT_STATES):
             # A pilot: is POR worth its slower step here (reduce.PILOT_STATES)?

@@ -276,7 +276,7 @@ def make_reducer(ts, obligations, *, por: bool = True, symmetry: bool = True,
     live = any(isinstance(ob, Respond) for ob in obs)
     if live and symmetry:
         symmetry = False
-        if _instance_groups(ts):
+        if instance_groups(ts):
             notes.append("symmetry off: a response property is checked under weak fairness, per class of one "
                          "process's actions, and the quotient forgets which process is which")
     if live and por:
@@ -296,6 +296,32 @@ def make_reducer(ts, obligations, *, por: bool = True, symmetry: bool = True,
         red.visible = _Visibility(ts, obs)
         red.prepare_por()
     return red
+
+
+def por_could_pay(ts, obligations, states) -> str | None:
+    """Why POR cannot pay on `ts`, judged on `states` (the first ones an unreduced search
+    met), or None.  An ample set needs a process whose enabled steps are all invisible (C2)
+    beside another process that can move; if not one state in POR_PAYS_AT has one, POR would
+    prune at fewer states than that, and it costs complete tables and a Python step."""
+    visible = _Visibility(ts, list(obligations))
+    proc = ts._proc
+    could = tried = 0
+    for s in states:
+        succ, unh = ts.expand(s)
+        if unh or len(succ) < 2:
+            continue
+        seen: dict = {}
+        for aid, _ in succ:
+            p = proc[aid]
+            seen[p] = seen.get(p, True) and not visible(aid)
+        if len(seen) < 2:
+            continue
+        tried += 1
+        could += any(seen.values())
+    if could * POR_PAYS_AT >= tried:
+        return None
+    return (f"it could prune at {could} of the first {tried} states with two processes able to move (elsewhere "
+            f"some monitor sees a step of every process), too few to pay for its slower step")
 
 
 def _fairness_obstacle(ts) -> str | None:
@@ -465,7 +491,7 @@ class Symmetry:
         return best
 
 
-def _instance_groups(ts) -> dict:
+def instance_groups(ts) -> dict:
     """template -> its instances' process indices, in index order, for templates with several."""
     by_template: dict = {}
     for p, proc in enumerate(ts.processes):
@@ -477,7 +503,7 @@ def _instance_groups(ts) -> dict:
 def detect_symmetry(ts, obligations):
     """(Symmetry, None) when the tables are invariant under permuting same-template instances,
     else (None, reason)."""
-    groups = _instance_groups(ts)
+    groups = instance_groups(ts)
     if not groups:
         return None, None
     ts.saturate()
