@@ -13,7 +13,7 @@ from ...system.trace import Trace
 from ..protocol import Outcome
 from . import liveness
 from .bfs import Exploration, Progress, explore, gc_paused
-from .reduce import PILOT_STATES, instance_groups, make_reducer, por_could_pay
+from .reduce import make_reducer, plan_search
 from .witness import ordered_witness
 
 
@@ -29,8 +29,8 @@ class ExplicitChecker:
         self.progress = progress
         self.por = por  # partial-order reduction, where sound (reduce.py)
         self.symmetry = symmetry  # symmetry reduction over identical instances, where sound
-        # POR alone is kept only where a pilot search says it pays (reduce.PILOT_STATES): what
-        # `imsflow check` does (backends.engine_named); off, POR is used wherever it is sound.
+        # Reductions only where pilot searches say they pay (reduce.plan_search): what `imsflow
+        # check` does (backends.engine_named); without, every reduction is used wherever sound.
         self.por_pilot = pilot
 
     def check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
@@ -39,36 +39,14 @@ class ExplicitChecker:
 
     def _check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         progress = Progress(label or ts.model, self.progress)
-        notes: list = []
         live = any(isinstance(ob, Respond) for ob in obligations)
-        por, exp = self.por, None
-        if self.por_pilot and por and not (self.symmetry and instance_groups(ts)) \
-                and (self.max_states is None or self.max_states > PILOT_STATES):
-            # A first pilot, unreduced (C step, tables as needed): a search this small needs no
-            # reduction, and one where hardly a state has a process whose steps are all
-            # invisible cannot gain from POR what completing its tables and stepping in Python
-            # cost (reduce.por_could_pay).
-            pilot = explore(ts, max_states=PILOT_STATES, timeout=self.timeout, progress=progress, keep_edges=live)
-            if pilot.complete or "state budget" not in (pilot.stop_reason or ""):
-                por, exp = False, pilot
-            else:
-                why = por_could_pay(ts, obligations, pilot.states)
-                if why:
-                    por = False
-                    notes.append(f"POR off: {why}")
-        reducer = make_reducer(ts, obligations, por=por, symmetry=self.symmetry, notes=notes) if exp is None else None
-        if self.por_pilot and reducer is not None and reducer.por and reducer.symmetry is None \
-                and (self.max_states is None or self.max_states > PILOT_STATES):
-            # A pilot: is POR worth its slower step here (reduce.PILOT_STATES)?
-            exp = explore(ts, max_states=PILOT_STATES, timeout=self.timeout, progress=progress, reducer=reducer,
-                          keep_edges=live)
-            if not exp.complete and exp.stop_reason and "state budget" in exp.stop_reason:
-                if not reducer.por_pays():
-                    notes.append(f"POR off: it pruned at {reducer.ample_expansions} of the first "
-                                 f"{reducer.ample_expansions + reducer.full_expansions} expansions, too few to pay "
-                                 f"for its slower step")
-                    reducer = None
-                exp = None
+        if self.por_pilot:  # imsflow check: the reductions that are sound and pay (reduce.plan_search)
+            reducer, exp, notes = plan_search(ts, obligations, por=self.por, symmetry=self.symmetry,
+                                              max_states=self.max_states, timeout=self.timeout, progress=progress,
+                                              keep_edges=live)
+        else:
+            notes: list = []
+            reducer, exp = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry, notes=notes), None
         if exp is None:
             exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress,
                           reducer=reducer, keep_edges=live)

@@ -106,6 +106,10 @@ MAX_SYMMETRY_ACTIONS = 400_000  # beyond this, detecting symmetry costs more tha
 # monitor, have 35 ample expansions in 6,192 (0.6 %); its intruder worlds 16-46 %.
 PILOT_STATES = 1024
 POR_PAYS_AT = 16
+# With instances to permute, the unreduced pilot is longer: a search that completes within
+# this many states (about 0.15 s with the C step) is done before detecting symmetry, completing
+# the tables and canonicalising would have paid for themselves (two-phase commit at 3-5 RMs).
+SYMMETRY_PILOT_STATES = 10_000
 
 
 @dataclass
@@ -298,6 +302,50 @@ def make_reducer(ts, obligations, *, por: bool = True, symmetry: bool = True,
     return red
 
 
+def plan_search(ts, obligations, *, por: bool, symmetry: bool, max_states, timeout, progress, keep_edges):
+    """(reducer or None, exploration or None, notes): the reductions `imsflow check` uses on
+    `ts` - those make_reducer finds sound, where pilot searches say they pay.  An exploration
+    is returned when a pilot already is the whole search.
+
+    1. Unreduced, with the C step, PILOT_STATES states (SYMMETRY_PILOT_STATES when there are
+       instances to permute): a search that completes within it needs no reduction.  Without
+       symmetry, POR is dropped there if it could prune at too few states (por_could_pay: no
+       tables need completing to say so).
+    2. POR alone (no symmetry): a reduced pilot of PILOT_STATES; POR is kept if one expansion
+       in POR_PAYS_AT was ample (Reducer.por_pays).
+    Every decision is in `notes`.  Dropping a reduction never changes a verdict."""
+    from .bfs import explore
+
+    notes: list = []
+    groups = bool(symmetry and instance_groups(ts))
+    size = SYMMETRY_PILOT_STATES if groups else PILOT_STATES
+    if (por or groups) and (max_states is None or max_states > size):
+        pilot = explore(ts, max_states=size, timeout=timeout, progress=progress, keep_edges=keep_edges)
+        if pilot.complete or "state budget" not in (pilot.stop_reason or ""):
+            if pilot.complete:
+                notes.append(f"reductions not tried: the whole search took {len(pilot.states):,} states, within "
+                             f"the unreduced pilot's {size:,}")
+            return None, pilot, notes
+        if por and not groups:
+            why = por_could_pay(ts, obligations, pilot.states)
+            if why:
+                por = False
+                notes.append(f"POR off: {why}")
+    reducer = make_reducer(ts, obligations, por=por, symmetry=symmetry, notes=notes)
+    if reducer is not None and reducer.por and reducer.symmetry is None \
+            and (max_states is None or max_states > PILOT_STATES):
+        exp = explore(ts, max_states=PILOT_STATES, timeout=timeout, progress=progress, reducer=reducer,
+                      keep_edges=keep_edges)
+        if exp.complete or "state budget" not in (exp.stop_reason or ""):
+            return reducer, exp, notes
+        if not reducer.por_pays():
+            notes.append(f"POR off: it pruned at {reducer.ample_expansions} of the first "
+                         f"{reducer.ample_expansions + reducer.full_expansions} expansions, too few to pay for its "
+                         f"slower step")
+            return None, None, notes
+    return reducer, None, notes
+
+
 def por_could_pay(ts, obligations, states) -> str | None:
     """Why POR cannot pay on `ts`, judged on `states` (the first ones an unreduced search
     met), or None.  An ample set needs a process whose enabled steps are all invisible (C2)
@@ -401,46 +449,119 @@ class _Perm:
 
 
 class Symmetry:
-    def __init__(self, ts, perms: list, groups: list):
+    """The group of symmetries over one set of interchangeable instance slots (slot i: the
+    i-th instance of each template in the group, WIC i with UICC i), and the canonical form.
+
+    Only the adjacent transpositions are built from the tables (`detect_symmetry`); any other
+    element is their composition, made the first time it is needed and kept.  A state's key
+    is computed without going through the group (n! images at n instances - 5,039 at seven):
+
+    1. each slot gets a signature, its instances' local states and the contents of their
+       channels, read through a symmetry that takes the slot to slot 0 (so that the slots are
+       compared in one numbering), and the slots are sorted by it;
+    2. slots with equal signatures are split into classes of slots that a transposition
+       exchanges without changing the state (whatever else remembers them, such as TM's
+       `prepared` bitset, must agree too); within a class the order does not matter, and
+       the classes are ordered by size;
+    3. what is still undecided - classes of equal size in one tie - is tried in every order
+       when there are at most CANON_CANDIDATES orders, and the least image is the key;
+       beyond that, from the first order, adjacent exchanges are made while they give a
+       smaller image (a local minimum).
+
+    Every key is an image of its state under a symmetry, so states with one key are symmetric
+    and the reduction is sound whatever the key; steps 1-3 make it the same key for every
+    state of an orbit whenever the signatures are invariant and the ties small (the two-phase
+    commit stores exactly its orbits, as with the full group: 80 states of 288 at 3 RMs).
+    """
+
+    def __init__(self, ts, gens: list, slots: list, groups: list):
         self.ts = ts
-        self.perms = perms  # non-identity elements of the group
-        self.groups = groups  # [[instance names...], ...] for the notes
-        n, m = ts.n, ts.m
-        self._plan = []
-        off = n + m
-        carried: dict = {}  # channel -> messages it can hold
+        self.count = len(slots)
+        self.slots = slots  # slot -> its processes
+        self.gens = gens  # gens[j]: the symmetry exchanging slots j and j+1
+        self.groups = groups  # [[instance names...]] for the notes
+        self._carried: dict = {}  # channel -> messages it can hold
         for a in ts.actions:
             for c, mid in a.sends:
-                carried.setdefault(c, set()).add(mid)
-        for g in perms:
-            inv_proc = [0] * n
-            for p, q in enumerate(g.proc):
-                inv_proc[q] = p
-            # Only the slots a permutation changes are rewritten (most processes, channels and
-            # monitors are fixed by it).
-            procs = []
-            for q in range(n):
-                p = inv_proc[q]
-                lm = g.local[p]
-                if p != q or any(i != j for i, j in enumerate(lm)):
-                    procs.append((q, p, lm))
-            moved_msgs = {a: b for a, b in g.msg.items() if a != b}
+                self._carried.setdefault(c, set()).add(mid)
+        ident = tuple(range(self.count))
+        self._elem: dict = {ident: None}  # sigma -> _Perm (None: the identity)
+        self._plans: dict = {}  # sigma -> image plan
+        self.images = 0  # images computed, for the benchmarks
+        n = ts.n
+        slot_of = {}
+        for i, ps in enumerate(slots):
+            for p in ps:
+                slot_of[p] = i
+        # The signature plan per slot: (process, local map to slot 0) and (channel, its slot-0
+        # counterpart, set?, message map) for every channel an instance of the slot is on.
+        self._sig = []
+        for i, ps in enumerate(slots):
+            ref = self.element(self._swap(0, i)) if i else None
+            locals_ = [(p, ref.local[p] if ref else None) for p in ps]
             chans = []
-            for c, d in enumerate(g.chan):
-                renamed = moved_msgs.keys() & carried.get(c, set())
-                if c != d or renamed:
-                    chans.append((n + d, n + c, c in ts.set_channels, bool(renamed)))
-            mons = []
-            for k in range(ts.k):
-                bm = g.bits[k]
-                if any(a != b for a, b in bm.items()):
-                    mons.append((off + k, bm))
-            self._plan.append((g, inv_proc, procs, moved_msgs, chans, mons))
-        moved = sorted({p for g in perms for p, q in enumerate(g.proc) if p != q})
-        self._lead = moved  # compared first by canon()
+            for c in ts.channels:
+                if slot_of.get(c.sender) == i or slot_of.get(c.receiver) == i:
+                    d = ref.chan[c.index] if ref else c.index
+                    chans.append((d, n + c.index, c.index in ts.set_channels, ref.msg if ref else None))
+            chans.sort()
+            self._sig.append((locals_, chans))
+
+    # ---- the group --------------------------------------------------------------------------
+    def _swap(self, i: int, j: int) -> tuple:
+        sigma = list(range(self.count))
+        sigma[i], sigma[j] = j, i
+        return tuple(sigma)
+
+    def element(self, sigma: tuple):
+        """The symmetry moving slot i to slot sigma[i] (None for the identity)."""
+        try:
+            return self._elem[sigma]
+        except KeyError:
+            pass
+        j = next(k for k in range(self.count - 1) if sigma[k] > sigma[k + 1])
+        rest = list(sigma)
+        rest[j], rest[j + 1] = rest[j + 1], rest[j]
+        # sigma = rest o (j j+1): exchange slots j and j+1 first, then apply rest.
+        g = _compose(self.gens[j], self.element(tuple(rest)))
+        self._elem[sigma] = g
+        return g
+
+    def _plan(self, sigma: tuple):
+        plan = self._plans.get(sigma)
+        if plan is None:
+            plan = self._plans[sigma] = self._make_plan(self.element(sigma))
+        return plan
+
+    def _make_plan(self, g):
+        ts = self.ts
+        n = ts.n
+        inv_proc = [0] * n
+        for p, q in enumerate(g.proc):
+            inv_proc[q] = p
+        # Only the slots a permutation changes are rewritten.
+        procs = []
+        for q in range(n):
+            p = inv_proc[q]
+            lm = g.local[p]
+            if p != q or any(i != j for i, j in enumerate(lm)):
+                procs.append((q, p, lm))
+        moved_msgs = {a: b for a, b in g.msg.items() if a != b}
+        chans = []
+        for c, d in enumerate(g.chan):
+            renamed = moved_msgs.keys() & self._carried.get(c, set())
+            if c != d or renamed:
+                chans.append((n + d, n + c, c in ts.set_channels, bool(renamed)))
+        mons = []
+        for k in range(ts.k):
+            bm = g.bits[k]
+            if any(a != b for a, b in bm.items()):
+                mons.append((ts.mon_off + k, bm))
+        return procs, moved_msgs, chans, mons
 
     def image(self, s: tuple, plan) -> tuple:
-        _, _, procs, moved_msgs, chans, mons = plan
+        self.images += 1
+        procs, moved_msgs, chans, mons = plan
         out = list(s)
         for q, p, lm in procs:
             out[q] = lm[s[p]]
@@ -462,33 +583,147 @@ class Symmetry:
             out[slot] = v
         return tuple(out)
 
+    # ---- the key ------------------------------------------------------------------------------
+    def signature(self, s: tuple, i: int) -> tuple:
+        locals_, chans = self._sig[i]
+        own = tuple(s[p] if lm is None else lm[s[p]] for p, lm in locals_)
+        held = []
+        for d, slot, is_set, mm in chans:
+            q = s[slot]
+            if q and mm:
+                q = tuple(mm.get(x, x) for x in q)
+                if is_set:
+                    q = tuple(sorted(q))
+            held.append(q)
+        return own, tuple(held)
+
     def canon(self, s: tuple) -> tuple:
-        """The orbit's least member under the order (the permuted instances' local states, then
-        the whole tuple).  Comparing the few permuted locals first rejects most images before
-        building them."""
-        best, best_lead = s, None
-        lead = self._lead
-        for plan in self._plan:
-            g, inv_proc = plan[0], plan[1]
-            local = g.local
-            if best_lead is None:
-                best_lead = [best[q] for q in lead]
-            worse = False
-            decided = False
-            for i, q in enumerate(lead):
-                p = inv_proc[q]
-                v = local[p][s[p]]
-                b = best_lead[i]
-                if v != b:
-                    worse = v > b
-                    decided = True
-                    break
-            if worse:
+        count = self.count
+        sigs = [self.signature(s, i) for i in range(count)]
+        order = sorted(range(count), key=sigs.__getitem__)
+        blocks = [[order[0]]]
+        for i in order[1:]:
+            if sigs[i] == sigs[blocks[-1][0]]:
+                blocks[-1].append(i)
+            else:
+                blocks.append([i])
+        # Per tie: its classes of interchangeable slots, by size; runs of equal size are open.
+        choices = []  # per block: list of alternative slot sequences
+        total = 1
+        for b in blocks:
+            if len(b) == 1:
+                choices.append([b])
                 continue
-            t = self.image(s, plan)
-            if decided or t < best:
-                best, best_lead = t, None
+            classes = sorted(self._classes(s, b), key=lambda c: (len(c), c))
+            runs, k = [], 0
+            while k < len(classes):
+                m = k
+                while m < len(classes) and len(classes[m]) == len(classes[k]):
+                    m += 1
+                runs.append(classes[k:m])
+                k = m
+            alts = [[]]
+            for run in runs:
+                total *= _factorial(len(run))
+                if total > CANON_CANDIDATES:
+                    break
+                alts = [a + [x for c in perm for x in c] for a in alts for perm in itertools.permutations(run)]
+            if total > CANON_CANDIDATES:
+                choices.append(None)
+                break
+            choices.append(alts)
+        if total <= CANON_CANDIDATES:
+            best = None
+            for combo in itertools.product(*choices):
+                t = self._apply_order(s, [x for seq in combo for x in seq])
+                if best is None or t < best:
+                    best = t
+            return best
+        return self._descend(s, [x for b in blocks for x in b], blocks)
+
+    def _apply_order(self, s, seq):
+        """The image of s that puts slot seq[k] at slot k."""
+        sigma = [0] * self.count
+        for pos, i in enumerate(seq):
+            sigma[i] = pos
+        sigma = tuple(sigma)
+        if sigma in self._elem and self._elem[sigma] is None:
+            return s
+        return self.image(s, self._plan(sigma))
+
+    def _descend(self, s, seq, blocks):
+        """From the sorted order, exchange neighbours within a tie while the image gets smaller."""
+        best = self._apply_order(s, seq)
+        spans = []
+        pos = 0
+        for b in blocks:
+            spans.append((pos, pos + len(b)))
+            pos += len(b)
+        improved = True
+        rounds = 0
+        while improved and rounds < self.count * self.count:
+            improved = False
+            rounds += 1
+            for lo, hi in spans:
+                for k in range(lo, hi - 1):
+                    trial = seq[:k] + [seq[k + 1], seq[k]] + seq[k + 2:]
+                    t = self._apply_order(s, trial)
+                    if t < best:
+                        best, seq, improved = t, trial, True
         return best
+
+    def _classes(self, s, block) -> list:
+        """The classes of slots of `block` that transpositions exchange leaving s unchanged."""
+        parent = {i: i for i in block}
+
+        def find(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for x, i in enumerate(block):
+            for j in block[x + 1:]:
+                ri, rj = find(i), find(j)
+                if ri == rj:
+                    continue
+                if self.image(s, self._plan(self._swap(i, j))) == s:
+                    parent[rj] = ri
+        out: dict = {}
+        for i in block:
+            out.setdefault(find(i), []).append(i)
+        return [sorted(c) for c in out.values()]
+
+
+CANON_CANDIDATES = 24  # orders of a state's ties tried for its key; beyond, a local minimum
+
+
+def _factorial(k: int) -> int:
+    out = 1
+    for i in range(2, k + 1):
+        out *= i
+    return out
+
+
+def _compose(g, h):
+    """The symmetry `g` then `h` (None: the identity)."""
+    if h is None or g is None:
+        return g if h is None else h
+    proc = [h.proc[q] for q in g.proc]
+    local = [[h.local[g.proc[p]][x] for x in g.local[p]] for p in range(len(g.proc))]
+    chan = [h.chan[d] for d in g.chan]
+    msg = {}
+    for m in set(g.msg) | set(h.msg):
+        gm = g.msg.get(m, m)
+        msg[m] = h.msg.get(gm, gm)
+    bits = []
+    for bg, bh in zip(g.bits, h.bits):
+        bm = {}
+        for b in set(bg) | set(bh):
+            gb = bg.get(b, b)
+            bm[b] = bh.get(gb, gb)
+        bits.append(bm)
+    return _Perm(proc, local, chan, msg, bits, {})
 
 
 def instance_groups(ts) -> dict:
@@ -502,7 +737,9 @@ def instance_groups(ts) -> dict:
 
 def detect_symmetry(ts, obligations):
     """(Symmetry, None) when the tables are invariant under permuting same-template instances,
-    else (None, reason)."""
+    else (None, reason).  The permutations are generated by the exchanges of neighbouring
+    instances, so only those are checked against the tables (n - 1 of them, not n! - 1): a
+    composition of symmetries is one."""
     groups = instance_groups(ts)
     if not groups:
         return None, None
@@ -513,27 +750,25 @@ def detect_symmetry(ts, obligations):
     by_count: dict = {}
     for t, ps in groups.items():
         by_count.setdefault(len(ps), []).append(t)
-    perms = []
-    named = []
-    for count, templates in sorted(by_count.items()):
-        elems = []
-        for sigma in itertools.permutations(range(count)):
-            if sigma == tuple(range(count)):
-                continue
-            proc = list(range(ts.n))
-            for t in templates:
-                ps = groups[t]
-                for i, p in enumerate(ps):
-                    proc[p] = ps[sigma[i]]
-            g, why = _propagate(ts, proc, sigma, obligations)
-            if g is None:
-                return None, f"permuting {', '.join(ts.processes[p].name for p in groups[templates[0]])}: {why}"
-            elems.append(g)
-        perms.append(elems)
-        named.append([ts.processes[p].name for t in templates for p in groups[t]])
-    if len(perms) > 1:
+    if len(by_count) > 1:
         return None, "instances of templates with different counts: one group at a time is not implemented"
-    return Symmetry(ts, perms[0], named), None
+    (count, templates), = by_count.items()
+    gens = []
+    for j in range(count - 1):
+        sigma = list(range(count))
+        sigma[j], sigma[j + 1] = j + 1, j
+        proc = list(range(ts.n))
+        for t in templates:
+            ps = groups[t]
+            for i, p in enumerate(ps):
+                proc[p] = ps[sigma[i]]
+        g, why = _propagate(ts, proc, tuple(sigma), obligations)
+        if g is None:
+            return None, f"permuting {', '.join(ts.processes[p].name for p in groups[templates[0]])}: {why}"
+        gens.append(g)
+    slots = [[groups[t][i] for t in templates] for i in range(count)]
+    named = [[ts.processes[p].name for t in templates for p in groups[t]]]
+    return Symmetry(ts, gens, slots, named), None
 
 
 def _propagate(ts, proc, sigma, obligations):
