@@ -15,7 +15,7 @@ setup(
     packages=find_namespace_packages(include=["imsflow", "imsflow.*"], exclude=["*.__pycache__"]) + list(SEED),
     package_dir=SEED,
     package_data={
-        "imsflow.system": ["_expand.c"],  # compiled on first use (imsflow/system/fast.py)
+        "imsflow.system": ["_expand.c", "_search.c"],  # compiled on first use (imsflow/system/fast.py)
         "imsflow._seed.properties": ["*.yaml"],
         "imsflow._seed.flows": ["*.yaml"],
     },

@@ -6,6 +6,7 @@ in the command modules.
 
 from __future__ import annotations
 
+import math
 import shlex
 import time
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ class CheckRequest:
     engine: str = "explicit"
     max_states: int | None = None
     timeout: float | None = None
+    # Memory budget of one explicit search in bytes: None for the default (budget.py: a share of
+    # the available memory), math.inf for none.
+    max_bytes: float | None = None
     depth: int | None = None  # for bounded engines
     progress: bool | None = None
     por: bool = True  # explicit engine: partial-order reduction where sound
@@ -182,7 +186,8 @@ def check(request: CheckRequest) -> Run:
     model = loaded.model
     engine = engine_named(request.engine, request)
     results, warnings = [], []
-    totals = {"states": 0, "transitions": 0, "seconds": 0.0}
+    totals = {"states": 0, "transitions": 0, "seconds": 0.0, "memory_budget_bytes": memory_budget_of(request)}
+    searches = []
     systems, traces, lowered, undefined = {}, {}, {}, []
     started = time.perf_counter()
     intruder_systems = {}
@@ -207,6 +212,7 @@ def check(request: CheckRequest) -> Run:
             warnings.append(f"{flow}: states no run reaches in this configuration: {', '.join(unreached)}")
         for key in ("states", "transitions"):
             totals[key] += stats.get(key, 0)
+        searches.append(stats)
         by_id = {p.id: p for p in props}
         for o in outcomes:
             prop = by_id[o.property]
@@ -230,6 +236,7 @@ def check(request: CheckRequest) -> Run:
                 )
             )
     totals["seconds"] = round(time.perf_counter() - started, 3)
+    totals["search"] = search_summary(searches)
     run = Run(loaded, request, results, totals, warnings, systems, traces, lowered, undefined,
               intruder_systems=intruder_systems)
     run.intruder = intruder_summary(loaded, request, results)
@@ -250,6 +257,31 @@ def _problems(loaded: LoadedModel, request: CheckRequest):
             yield flow, world, world_props, hostile
 
 
+def memory_budget_of(request) -> int | None:
+    """The memory budget of one explicit search in bytes (None: no budget): the user's, or the
+    default share of the memory available now (backends/explore/budget.py)."""
+    from .backends.explore.budget import default_memory_budget
+
+    if request.max_bytes is None:
+        return default_memory_budget()
+    return None if request.max_bytes == math.inf else int(request.max_bytes)
+
+
+def search_summary(stats: list) -> dict:
+    """Which searches ran (native, python) over how many states, and the native store's bytes per
+    state, for the summary line."""
+    out = {}
+    for s in stats:
+        kind = s.get("search")
+        if kind is None:
+            continue
+        entry = out.setdefault(kind, {"searches": 0, "states": 0, "bytes": 0})
+        entry["searches"] += 1
+        entry["states"] += s.get("states", 0)
+        entry["bytes"] += s.get("bytes_per_state", 0) * s.get("states", 0)
+    return out
+
+
 def lift_command(replay: str, outcome) -> str:
     """The replay line with the limit an inconclusive verdict hit lifted: the state or time
     budget set to none, a deeper BMC bound; where no budget is the reason (a Z3 proof that
@@ -260,6 +292,8 @@ def lift_command(replay: str, outcome) -> str:
         lifted.append(("--max-states", "none"))
     if "time budget" in reason:
         lifted.append(("--timeout", "none"))
+    if "memory budget" in reason:
+        lifted.append(("--max-memory", "none"))
     depth = outcome.details.get("depth")
     if "BMC searched" in reason and isinstance(depth, int) and not lifted:
         # A bounded search that cannot show every run ends needs an engine that sees them all.
@@ -303,4 +337,6 @@ def replay_command(loaded: LoadedModel, request: CheckRequest, flow, pid: str, c
                         ("--depth", request.depth)):
         if value is not None:
             parts += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    if request.max_bytes is not None:
+        parts += ["--max-memory", "none" if request.max_bytes == math.inf else f"{request.max_bytes / 2**30:g}"]
     return " ".join(shlex.quote(p) for p in parts)

@@ -74,11 +74,28 @@ def seconds_budget(text: str):
     return value
 
 
+def memory_budget(text: str):
+    """argparse type: a positive number of GiB (8, 0.5), or `none` for no memory budget (math.inf)."""
+    if text.strip().lower() == NO_BUDGET:
+        return math.inf
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of GiB; give '{NO_BUDGET}' for no budget") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of GiB; give '{NO_BUDGET}' for no budget")
+    return int(value * 2**30)
+
+
 def add_budget_args(p, *, states_default=None, states_help: str = "") -> None:
     default = f"default {states_default:,}" if states_default else "default: none"
     p.add_argument("--max-states", type=count_budget("states"), default=states_default, metavar="N|none",
                    help=f"state budget ({default}; '{NO_BUDGET}': no budget); a search cut short gives "
                    f"inconclusive verdicts{states_help}")
+    p.add_argument("--max-memory", type=memory_budget, default=None, metavar="GIB|none", dest="max_bytes",
+                   help="memory budget of one search in GiB (default: half the memory available when the run "
+                   "starts, shared by the searches running at once; 'none': no budget); a search cut short "
+                   "gives inconclusive verdicts")
     p.add_argument("--timeout", type=seconds_budget, default=None, metavar="SECONDS|none",
                    help="time budget (default: none for the explicit engine, 120 s a system for z3; 'none': no "
                    "budget for either); a search cut short gives inconclusive verdicts")

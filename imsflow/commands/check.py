@@ -51,7 +51,7 @@ def run(args) -> int:
     request = CheckRequest(
         model_dir=args.model, flows=unique(args.flow), properties=unique(args.property),
         settings=settings, wics=args.wics, engine=args.engine,
-        max_states=args.max_states, timeout=args.timeout, depth=args.depth,
+        max_states=args.max_states, timeout=args.timeout, depth=args.depth, max_bytes=args.max_bytes,
         por=args.por, symmetry=args.symmetry, intruder=args.intruder,
     )
     with recording() as reads:

@@ -92,7 +92,28 @@ def summary(run) -> str:
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     text = (f"{len(run.results)} results ({parts}); {expected} expected findings, {unexpected} unexpected; "
             f"{s['states']:,} states, {s['transitions']:,} transitions, {s['seconds']} s")
-    return text + intruder_line(run) + engines_line(run.results)
+    return text + search_line(run) + intruder_line(run) + engines_line(run.results)
+
+
+def search_line(run) -> str:
+    """How the explicit searches ran: natively over packed states or in Python, and the memory
+    budget each had (a budget the user should see, since reaching it makes verdicts inconclusive)."""
+    s = run.stats
+    kinds = s.get("search") or {}
+    if not kinds:
+        return ""
+    parts = []
+    for kind in ("native", "python"):
+        k = kinds.get(kind)
+        if not k:
+            continue
+        what = f"{k['searches']} {kind} search{'es' if k['searches'] > 1 else ''} ({k['states']:,} states"
+        if kind == "native" and k["states"]:
+            what += f", {k['bytes'] / k['states']:.0f} bytes a state"
+        parts.append(what + ")")
+    budget = s.get("memory_budget_bytes")
+    limit = f"memory budget {budget / 2**30:.1f} GiB a search" if budget else "no memory budget"
+    return f"\nsearch: {', '.join(parts)}; {limit} (--max-memory)"
 
 
 def intruder_line(run) -> str:

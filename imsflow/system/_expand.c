@@ -350,17 +350,25 @@ static PyTypeObject ContextType = {
     .tp_methods = Context_methods,
 };
 
+#include "_search.c"
+
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_imsflow_expand", "TransitionSystem.expand in C (see fast.py)", -1, NULL,
 };
 
 PyMODINIT_FUNC PyInit__imsflow_expand(void) {
-    if (PyType_Ready(&ContextType) < 0) return NULL;
+    if (PyType_Ready(&ContextType) < 0 || PyType_Ready(&SearchType) < 0) return NULL;
     PyObject *mod = PyModule_Create(&module);
     if (mod == NULL) return NULL;
     Py_INCREF(&ContextType);
     if (PyModule_AddObject(mod, "Context", (PyObject *)&ContextType) < 0) {
         Py_DECREF(&ContextType);
+        Py_DECREF(mod);
+        return NULL;
+    }
+    Py_INCREF(&SearchType);
+    if (PyModule_AddObject(mod, "Search", (PyObject *)&SearchType) < 0) {
+        Py_DECREF(&SearchType);
         Py_DECREF(mod);
         return NULL;
     }

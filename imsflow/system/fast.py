@@ -27,6 +27,8 @@ import tempfile
 from pathlib import Path
 
 SOURCE = Path(__file__).with_name("_expand.c")
+# _expand.c includes the native search (_search.c): the build and its cache key read both.
+SOURCES = (SOURCE, Path(__file__).with_name("_search.c"))
 MODULE = "_imsflow_expand"
 
 _module = None
@@ -40,7 +42,7 @@ def _cache_dir() -> Path:
 
 
 def _build() -> Path:
-    source = SOURCE.read_bytes()
+    source = b"".join(path.read_bytes() for path in SOURCES)
     # One build per interpreter (its version and path), named by the source it was built from:
     # a new source replaces that interpreter's old build instead of piling up beside it.
     interpreter = hashlib.sha256(sys.version.encode() + sys.executable.encode()).hexdigest()[:8]
@@ -60,7 +62,7 @@ def _build() -> Path:
     fd, tmp = tempfile.mkstemp(suffix=".so", dir=target.parent)
     os.close(fd)
     try:
-        cmd = [compiler, "-O2", "-shared", "-fPIC", f"-I{include}", str(SOURCE), "-o", tmp]
+        cmd = [compiler, "-O2", "-pthread", "-shared", "-fPIC", f"-I{include}", str(SOURCE), "-o", tmp]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             raise OSError(f"{' '.join(cmd)} failed: {done.stderr.strip()[:400]}")
@@ -72,15 +74,21 @@ def _build() -> Path:
     return target
 
 
+KEEP = 4  # builds of other sources kept per interpreter: several checkouts may share one venv
+
+
 def _remove_stale(current: Path, prefix: str) -> None:
-    """Delete this interpreter's builds of older sources (other interpreters' builds - other
-    virtual environments - are theirs to replace)."""
-    for old in current.parent.glob(f"{prefix}*"):
-        if old != current:
-            try:
-                old.unlink()
-            except OSError:
-                pass  # someone else's file, or removed by a parallel build: harmless
+    """Delete this interpreter's builds of older sources beyond the KEEP most recently built
+    (other interpreters' builds - other virtual environments - are theirs to replace).  Keeping a
+    few lets checkouts of different sources (git worktrees, a branch and main) share one virtual
+    environment without rebuilding at every switch."""
+    others = sorted((p for p in current.parent.glob(f"{prefix}*") if p != current),
+                    key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True)
+    for old in others[KEEP - 1:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass  # someone else's file, or removed by a parallel build: harmless
 
 
 def module():

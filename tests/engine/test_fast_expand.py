@@ -39,8 +39,8 @@ def test_a_bfs_through_the_c_step_is_the_python_one():
     fast_ts = compile_for(loaded, config, props, eager=False)
     slow_ts = compile_for(loaded, config, props, eager=False)
     slow_ts._fast_step = slow_ts._fast_expand = None
-    a = explore(fast_ts, max_states=20000, keep_edges=True)
-    b = explore(slow_ts, max_states=20000, keep_edges=True)
+    a = explore(fast_ts, max_states=20000, keep_edges=True, native=False)  # the Python BFS, through the C step
+    b = explore(slow_ts, max_states=20000, keep_edges=True, native=False)
     assert a.states == b.states and a.parent == b.parent and a.via == b.via
     assert fast_ts._fast_step is not None and len(a.states) > 1000  # the C step did run, on a real search
     assert sorted(map(sorted, a.edges)) == sorted(map(sorted, b.edges))
@@ -70,7 +70,7 @@ def test_c_and_python_expand_agree_on_seed_states_with_set_channels_monitors_and
                            ("F7", {"early_media": "yes", "rx": "two"})):
         config = loaded.model.config(flow, settings, 1)
         ts = compile_for(loaded, config, selected_properties(loaded, config, None), eager=False)
-        states = explore(ts, max_states=5000).states
+        states = explore(ts, max_states=5000, native=False).states
         assert _agree(ts, states) == len(states) > 100
 
 
@@ -80,21 +80,28 @@ def test_c_and_python_expand_agree_on_seed_states_with_set_channels_monitors_and
 def test_c_and_python_expand_agree_on_random_systems(system):
     model, _ = system
     ts = compile_model(model, model.config(), eager=False)
-    states = explore(ts).states
+    states = explore(ts, native=False).states
     _agree(ts, states)
 
 
 @pytest.mark.skipif(not (COMPILER and HEADERS), reason="no C compiler or no Python headers here")
-def test_the_build_cache_keeps_only_the_current_build_of_each_interpreter(tmp_path, monkeypatch):
+def test_the_build_cache_keeps_the_most_recent_builds_of_each_interpreter(tmp_path, monkeypatch):
+    import os as _os
+
     monkeypatch.setenv("IMSFLOW_CACHE", str(tmp_path))
     cache = tmp_path / "imsflow"
     first = fast._build()  # this interpreter's build of the current source
     prefix = first.name[: first.name.rindex("_") + 1]  # _imsflow_expand_<interpreter>_
-    stale = cache / f"{prefix}000000000000.so"  # the same interpreter, an older source
+    # The same interpreter's builds of older sources (other checkouts), oldest first.
+    stale = [cache / f"{prefix}{k:012d}.so" for k in range(fast.KEEP + 2)]
+    for age, path in enumerate(stale):
+        path.write_bytes(b"old")
+        _os.utime(path, (1000 + age, 1000 + age))
     other = cache / "_imsflow_expand_otherenv_000000000000.so"  # another virtual environment's
-    stale.write_bytes(b"old")
     other.write_bytes(b"theirs")
     first.unlink()
     again = fast._build()
     assert again == first and again.exists()
-    assert not stale.exists() and other.exists()
+    kept = [p for p in stale if p.exists()]
+    assert kept == stale[-(fast.KEEP - 1):]  # the most recent ones, beside the current build
+    assert other.exists()

@@ -16,8 +16,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from ...system import fast
 from ...system.monitor import ERR
 from ...system.ts import TransitionSystem
+from . import budget
+from . import native as _native
 
 
 @dataclass
@@ -45,17 +48,27 @@ class Exploration:
     back_edges: int = 0
     cyclic_core: set | None = field(default=None, repr=False)  # liveness.cyclic_core, once computed
     fairness_units: list = field(default_factory=list, repr=False)  # aid -> fairness class (liveness)
+    # The native search's store (native.py) when the search ran natively: states, seen set and
+    # edges live there, and the liveness check reads pending states and the cyclic core from it.
+    native: object = field(default=None, repr=False)
+    engine: str = "python"  # which search ran: "native" or "python"
+    engine_note: str = ""  # why the Python search ran, when it did
+    bytes: int = 0  # memory the native store holds (0: not measured)
 
     @property
     def stats(self) -> dict:
         rate = len(self.states) / self.seconds if self.seconds > 0 else 0.0
-        return {
+        out = {
             "states": len(self.states),
             "transitions": self.transitions,
             "depth": self.depth,
             "seconds": round(self.seconds, 3),
             "states_per_second": round(rate),
+            "search": self.engine,
         }
+        if self.bytes:
+            out["bytes_per_state"] = round(self.bytes / max(len(self.states), 1))
+        return out
 
     def path_to(self, sid: int) -> list[int]:
         """Action ids from the initial state to state `sid` (a shortest path)."""
@@ -131,6 +144,9 @@ def explore(
     progress: Progress | None = None,
     reducer=None,
     keep_edges: bool = False,
+    max_bytes: int | None = None,
+    native: bool | None = None,
+    threads: int | None = None,
 ) -> Exploration:
     """Breadth-first search of every state reachable from ts.initial_state().
 
@@ -138,13 +154,66 @@ def explore(
     reduction) and filed under `reducer.key` (symmetry: its orbit's representative); `states`
     keeps the concrete state first met for each key, so parent links remain real runs.
     `keep_edges` records every transition (for the liveness check, which would otherwise
-    expand each pending state again per response property)."""
+    expand each pending state again per response property).
+
+    Without a reducer the search runs natively (native.py, over packed states) when the C
+    extension is there; `native=False` forces this module's Python search, the reference the
+    native one is tested against.  `max_bytes` bounds the native store's memory; `threads`
+    (default: native.default_threads) expand states in parallel, with the same result."""
     with gc_paused():
-        return _explore(ts, max_states, timeout, progress, reducer, keep_edges)
+        why = "python search requested"
+        if native is not False and reducer is None and _native.available():
+            try:
+                return _explore_native(ts, max_states, timeout, max_bytes, progress, keep_edges, threads)
+            except _native.NativeUnavailable as exc:
+                why = f"python search: {exc}"
+        elif reducer is not None:
+            why = f"python search: the {reducer.label} reduction runs in Python"
+        elif native is not False:
+            why = f"python search: {fast.status()}"
+        exp = _explore(ts, max_states, timeout, progress, reducer, keep_edges, max_bytes)
+        exp.engine = "python"
+        exp.engine_note = why
+        return exp
 
 
-def _explore(ts, max_states, timeout, progress, reducer, keep_edges) -> Exploration:
+def _explore_native(ts, max_states, timeout, max_bytes, progress, keep_edges, threads) -> Exploration:
+    search, found, parent, via, edges = _native.search(
+        ts, max_states=max_states, timeout=timeout, max_bytes=max_bytes, progress=progress, keep_edges=keep_edges,
+        threads=threads)
+    if progress is not None:
+        progress.done()
+    exp = Exploration(ts=ts, states=_native.NativeStates(search), index=_native.NativeIndex(search),
+                      parent=parent, via=via, native=search, engine="native", bytes=found["bytes"])
+    exp.edges = edges
+    exp.transitions = found["transitions"]
+    exp.back_edges = found["back_edges"]
+    exp.depth = found["depth"]
+    exp.seconds = found["seconds"]
+    exp.deadlocks = found["deadlocks"]
+    exp.terminals = found["terminals"]
+    exp.unhandled = {(p, c, mid): sid for p, c, mid, sid in found["unhandled"]}
+    pids = [pid for pid, _ in ts.invariants]
+    exp.invariant_failures = {pids[k]: sid for k, sid in found["invariant_failures"]}
+    exp.monitor_errors = dict(found["monitor_errors"])
+    exp.taken = set(found["taken"])
+    if not found["complete"]:
+        exp.complete = False
+        count = len(search)
+        kind = found["stop_kind"]
+        if kind == 1:
+            exp.stop_reason = f"state budget of {max_states:,} states reached"
+        elif kind == 2:
+            exp.stop_reason = f"time budget of {timeout:g} s reached after {count:,} states"
+        else:
+            exp.stop_reason = f"memory budget of {max_bytes / 2**30:.1f} GiB reached after {count:,} states"
+    return exp
+
+
+def _explore(ts, max_states, timeout, progress, reducer, keep_edges, max_bytes=None) -> Exploration:
     start = time.perf_counter()
+    # The Python search's memory is what the process gained since it began (the tuples it keeps).
+    rss_limit = budget.rss_bytes() + max_bytes if max_bytes is not None else None
     init = ts.initial_state()
     canon = reducer.key if reducer is not None else None
     states = [init]
@@ -247,6 +316,9 @@ def _explore(ts, max_states, timeout, progress, reducer, keep_edges) -> Explorat
                 progress.tick(len(states), depth)
             if timeout is not None and time.perf_counter() - start > timeout:
                 budget_hit = f"time budget of {timeout:g} s reached after {len(states):,} states"
+                break
+            if rss_limit is not None and (i & 16383) == 0 and budget.rss_bytes() > rss_limit:
+                budget_hit = f"memory budget of {max_bytes / 2**30:.1f} GiB reached after {len(states):,} states"
                 break
         if max_states is not None and len(states) >= max_states and i < len(states):
             budget_hit = f"state budget of {max_states:,} states reached"

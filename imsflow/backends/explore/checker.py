@@ -13,8 +13,18 @@ from ...system.trace import Trace
 from ..protocol import Outcome
 from . import liveness
 from .bfs import Exploration, Progress, explore, gc_paused
+from .native import available as native_available
 from .reduce import make_reducer, plan_search
 from .witness import ordered_witness
+
+
+# The unreduced native search is tried first up to this many states (about 1 GB and 20 s on
+# the seed's systems); a larger space is searched with the reductions.
+NATIVE_FIRST_STATES = 4_000_000
+
+
+def _smaller(a: int | None, b: int) -> int:
+    return b if a is None else min(a, b)
 
 
 class ExplicitChecker:
@@ -23,14 +33,21 @@ class ExplicitChecker:
     name = "explicit"
 
     def __init__(self, max_states: int | None = None, timeout: float | None = None, progress: bool | None = None,
-                 por: bool = True, symmetry: bool = True, pilot: bool = False):
+                 por: bool = True, symmetry: bool = True, max_bytes: int | None = None, native_first: bool = False,
+                 pilot: bool = False):
         self.max_states = max_states
         self.timeout = timeout
         self.progress = progress
         self.por = por  # partial-order reduction, where sound (reduce.py)
         self.symmetry = symmetry  # symmetry reduction over identical instances, where sound
-        # Reductions only where pilot searches say they pay (reduce.plan_search): what `imsflow
-        # check` does (backends.engine_named); without, every reduction is used wherever sound.
+        self.max_bytes = max_bytes  # memory budget of the native store (budget.py)
+        # Try the unreduced native search before a reduction: the reductions run in Python, about
+        # twenty times slower a state than the native search, so they pay only for a space the
+        # native search cannot hold (NATIVE_FIRST_STATES).  The command line turns this on; the
+        # reduction tests leave it off to exercise the reductions themselves.
+        self.native_first = native_first
+        # Where a reduction is prepared: only where pilot searches say it pays (reduce.plan_search),
+        # what `imsflow check` does (backends.engine_named); without, every sound one is used.
         self.por_pilot = pilot
 
     def check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
@@ -40,22 +57,32 @@ class ExplicitChecker:
     def _check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         progress = Progress(label or ts.model, self.progress)
         live = any(isinstance(ob, Respond) for ob in obligations)
-        if self.por_pilot:  # imsflow check: the reductions that are sound and pay (reduce.plan_search)
-            reducer, exp, notes = plan_search(ts, obligations, por=self.por, symmetry=self.symmetry,
-                                              max_states=self.max_states, timeout=self.timeout, progress=progress,
-                                              keep_edges=live)
-        else:
-            notes: list = []
-            reducer, exp = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry, notes=notes), None
+        exp = reducer = None
+        notes: list = []
+        if self.native_first and native_available():
+            # Before the reductions are even prepared (POR saturates the tables): a space the
+            # native search holds needs none.
+            first = explore(ts, max_states=_smaller(self.max_states, NATIVE_FIRST_STATES), timeout=self.timeout,
+                            progress=progress, keep_edges=live, max_bytes=self.max_bytes)
+            if first.complete or "time budget" in (first.stop_reason or ""):
+                exp = first  # complete (or out of time): a reduction could not do better
+            # else too large for a state or memory budget: a reduced search may fit where it did not
         if exp is None:
-            exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress,
-                          reducer=reducer, keep_edges=live)
+            if self.por_pilot:  # the reductions that are sound and pay (reduce.plan_search)
+                reducer, exp, notes = plan_search(ts, obligations, por=self.por, symmetry=self.symmetry,
+                                                  max_states=self.max_states, timeout=self.timeout,
+                                                  progress=progress, keep_edges=live, max_bytes=self.max_bytes)
+            else:
+                reducer = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry, notes=notes)
+        if exp is None:
+            exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
+                          keep_edges=live, max_bytes=self.max_bytes)
         if reducer is not None and reducer.por and exp.unhandled \
                 and any(not isinstance(ob, AllHandled) for ob in obligations):
             # POR keeps unhandled-message states reachable but not every order around them: search again.
             reducer = reducer.without_por()
             exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
-                          keep_edges=live)
+                          keep_edges=live, max_bytes=self.max_bytes)
         # Fairness is read from full expansions after a reduced search (reduce.py, C4).
         exp.full_enabledness = reducer is not None and reducer.por_under_fairness
         outcomes = [self._verdict(exp, ob) for ob in obligations]

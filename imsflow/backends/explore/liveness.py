@@ -37,12 +37,14 @@ def find_violation(exp, mk: int) -> Trace | None:
     which requests of different keys overlap for ever while each is answered."""
     ts = exp.ts
     slot = ts.mon_off + mk
-    states = exp.states
-    seen = 0
-    for s in states:
-        v = s[slot]
-        if v > 0:
-            seen |= v
+    if exp.native is not None:
+        seen = exp.native.pending(mk, 0)
+    else:
+        seen = 0
+        for s in exp.states:
+            v = s[slot]
+            if v > 0:
+                seen |= v
     if not seen:
         return None
     keys = ts.monitors[mk].keys
@@ -58,8 +60,10 @@ def find_violation(exp, mk: int) -> Trace | None:
 
 
 def _violation_for_bit(exp, slot: int, mask: int) -> Trace | None:
-    states = exp.states
-    pending = [sid for sid, s in enumerate(states) if s[slot] > 0 and s[slot] & mask]
+    if exp.native is not None:
+        pending = exp.native.pending(slot - exp.ts.mon_off, mask)
+    else:
+        pending = [sid for sid, s in enumerate(exp.states) if s[slot] > 0 and s[slot] & mask]
     if not pending:
         return None
     pend_set = set(pending)
@@ -129,6 +133,9 @@ def cyclic_core(exp) -> set:
         exp.cyclic_core = set()  # no edge goes back: acyclic (see Exploration.back_edges)
         return exp.cyclic_core
     count = len(exp.states)
+    if exp.native is not None and exp.edges is not None and len(exp.edges) == count:
+        exp.cyclic_core = set(exp.native.cyclic_core())
+        return exp.cyclic_core
     if exp.edges is not None and len(exp.edges) == count:
         out = [[j for _, j in o] for o in exp.edges]
     else:

@@ -302,7 +302,8 @@ def make_reducer(ts, obligations, *, por: bool = True, symmetry: bool = True,
     return red
 
 
-def plan_search(ts, obligations, *, por: bool, symmetry: bool, max_states, timeout, progress, keep_edges):
+def plan_search(ts, obligations, *, por: bool, symmetry: bool, max_states, timeout, progress, keep_edges,
+                max_bytes=None):
     """(reducer or None, exploration or None, notes): the reductions `imsflow check` uses on
     `ts` - those make_reducer finds sound, where pilot searches say they pay.  An exploration
     is returned when a pilot already is the whole search.
@@ -320,7 +321,8 @@ def plan_search(ts, obligations, *, por: bool, symmetry: bool, max_states, timeo
     groups = bool(symmetry and instance_groups(ts))
     size = SYMMETRY_PILOT_STATES if groups else PILOT_STATES
     if (por or groups) and (max_states is None or max_states > size):
-        pilot = explore(ts, max_states=size, timeout=timeout, progress=progress, keep_edges=keep_edges)
+        pilot = explore(ts, max_states=size, timeout=timeout, progress=progress, keep_edges=keep_edges,
+                        max_bytes=max_bytes)
         if pilot.complete or "state budget" not in (pilot.stop_reason or ""):
             if pilot.complete:
                 notes.append(f"reductions not tried: the whole search took {len(pilot.states):,} states, within "
@@ -335,7 +337,7 @@ def plan_search(ts, obligations, *, por: bool, symmetry: bool, max_states, timeo
     if reducer is not None and reducer.por and reducer.symmetry is None \
             and (max_states is None or max_states > PILOT_STATES):
         exp = explore(ts, max_states=PILOT_STATES, timeout=timeout, progress=progress, reducer=reducer,
-                      keep_edges=keep_edges)
+                      keep_edges=keep_edges, max_bytes=max_bytes)
         if exp.complete or "state budget" not in (exp.stop_reason or ""):
             return reducer, exp, notes
         if not reducer.por_pays():
