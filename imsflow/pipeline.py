@@ -36,6 +36,9 @@ class CheckRequest:
     # Memory budget of one explicit search in bytes: None for the default (budget.py: a share of
     # the available memory), math.inf for none.
     max_bytes: float | None = None
+    # False when max_bytes is a share the matrix worked out, not the user's: the replay line of a
+    # verdict then leaves it out (imsflow check alone takes its own default share).
+    memory_from_user: bool = True
     depth: int | None = None  # for bounded engines
     progress: bool | None = None
     por: bool = True  # explicit engine: partial-order reduction where sound
@@ -337,6 +340,6 @@ def replay_command(loaded: LoadedModel, request: CheckRequest, flow, pid: str, c
                         ("--depth", request.depth)):
         if value is not None:
             parts += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
-    if request.max_bytes is not None:
+    if request.max_bytes is not None and request.memory_from_user:
         parts += ["--max-memory", "none" if request.max_bytes == math.inf else f"{request.max_bytes / 2**30:g}"]
     return " ".join(shlex.quote(p) for p in parts)

@@ -30,6 +30,21 @@ def add_model_arg(p, *, help_text: str | None = None) -> None:
                    "(deadlock-free, every-message-handled, flow-reachable); without it such a model is refused")
 
 
+def add_dask_arg(p) -> None:
+    """--dask-scheduler, for the commands that take --executor."""
+    p.add_argument("--dask-scheduler", dest="scheduler", type=dask_address, default=None, metavar="ADDRESS",
+                   help="with --executor dask: the Dask scheduler to run on (tcp://HOST:PORT; default: Dask's "
+                   "DASK_SCHEDULER_ADDRESS, else a Dask cluster on this machine)")
+
+
+def dask_address(text: str) -> str:
+    """argparse type: something that can be a Dask scheduler address (Dask itself checks the rest)."""
+    text = text.strip()
+    if not text or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a scheduler address (tcp://HOST:PORT)")
+    return text
+
+
 def positive_int(what: str):
     """argparse type: a whole number >= 1."""
     def parse(text: str) -> int:

@@ -10,7 +10,7 @@ from ..workflow.diff import DiffRequest, Side, run_diff
 from ..workflow.executor import EXECUTORS
 from ..workflow.text import render_diff
 from ..loader import load
-from ._common import (add_budget_args, add_config_args, add_intruder_arg, add_model_arg, check_fixed_settings, dump_json, parse_settings,
+from ._common import (add_budget_args, add_config_args, add_dask_arg, add_intruder_arg, add_model_arg, check_fixed_settings, dump_json, parse_settings,
                       positive_int, unique)
 
 EPILOG = """\
@@ -54,8 +54,10 @@ def register(sub) -> None:
     p.add_argument("--property", action="append", default=None, metavar="ID", help="property id (repeatable)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_budget_args(p)
-    p.add_argument("--workers", type=positive_int("worker processes"), default=None, metavar="N", help="worker processes (default: one per core)")
+    p.add_argument("--workers", type=positive_int("worker processes"), default=None, metavar="N",
+                   help="worker processes (default: one per usable core; never more than the usable cores)")
     p.add_argument("--executor", choices=tuple(EXECUTORS), default="process")
+    add_dask_arg(p)
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None)
     bar.add_argument("--no-progress", dest="progress", action="store_false")
@@ -76,7 +78,8 @@ def run(args) -> int:
         candidate=Side(args.model, settings),
         baseline=Side(args.against_model if args.against_model is not None else args.model, baseline),
         flows=unique(args.flow), properties=unique(args.property), wics=args.wics, max_states=args.max_states,
-        timeout=args.timeout, executor=args.executor, workers=args.workers, progress=args.progress,
+        timeout=args.timeout, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+        progress=args.progress,
         baseline_own=parse_settings(args.against), intruder=args.intruder,
     )
     diff = run_diff(request)

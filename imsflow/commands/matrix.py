@@ -9,7 +9,7 @@ from ..loader import load
 from ..workflow.executor import EXECUTORS
 from ..workflow.matrix import DEFAULT_RUN_STATES, MatrixRequest, run_matrix
 from ..workflow.text import render_matrix
-from ._common import (add_budget_args, add_config_args, add_intruder_arg, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir, parse_settings,
+from ._common import (add_budget_args, add_dask_arg, add_config_args, add_intruder_arg, add_model_arg, check_fixed_settings, dump_json, ensure_out_dir, parse_settings,
                       positive_int, refuse_empty, unique, write_atomically)
 
 FORMATS = ("text", "json", "junit", "sarif")
@@ -26,9 +26,10 @@ def add_run_args(p) -> None:
     add_intruder_arg(p)
     add_budget_args(p, states_default=DEFAULT_RUN_STATES, states_help=" (per run)")
     p.add_argument("--workers", type=positive_int("worker processes"), default=None, metavar="N",
-                   help="worker processes (default: one per core)")
+                   help="worker processes (default: one per usable core; never more than the usable cores)")
     p.add_argument("--executor", choices=tuple(EXECUTORS), default="process",
-                   help="where the runs execute (default: a process pool on this machine)")
+                   help="where the runs execute (default: a process pool on this machine; dask: a Dask cluster)")
+    add_dask_arg(p)
     p.add_argument("--no-share", dest="share", action="store_false",
                    help="explore every configuration, even one an earlier run of the same system decides")
     bar = p.add_mutually_exclusive_group()
@@ -45,7 +46,7 @@ def request_from(args, *, vary_default_all: bool) -> MatrixRequest:
     return MatrixRequest(
         model_dir=args.model, vary=unique(vary), flows=unique(args.flow), settings=settings,
         properties=unique(args.property), wics=args.wics, max_states=args.max_states, timeout=args.timeout,
-        executor=args.executor, workers=args.workers, progress=args.progress, share=args.share,
+        max_bytes=args.max_bytes, executor=args.executor, workers=args.workers, scheduler=args.scheduler, progress=args.progress, share=args.share,
         intruder=args.intruder,
     )
 

@@ -47,7 +47,7 @@ def register(sub) -> None:
     p.add_argument("--max-states", type=int, default=DEFAULT_MAX_STATES, metavar="N",
                    help=f"state budget of each search of a mutant (default {DEFAULT_MAX_STATES:,})")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="worker processes (default: one per core); 1 runs in this process")
+                   help="worker processes (default: one per usable core; never more than the usable cores); 1 runs in this process")
     p.add_argument("--no-traces", dest="traces", action="store_false", help="text: no trace under each survivor")
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,

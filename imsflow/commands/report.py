@@ -82,7 +82,8 @@ def _comparison(args) -> int:
                          hint="drop --vary/--mutation, or give --set for the candidate's variants")
     request = DiffRequest(candidate=Side(args.model, parse_settings(args.settings)), baseline=Side(args.against_model, {}),
                           flows=args.flow, properties=args.property, wics=args.wics, max_states=args.max_states,
-                          timeout=args.timeout, executor=args.executor, workers=args.workers, progress=args.progress,
+                          timeout=args.timeout, executor=args.executor, workers=args.workers,
+                          scheduler=args.scheduler, progress=args.progress,
                           baseline_own={}, intruder=args.intruder, diagrams=True)
     diff = run_diff(request)
     if not isinstance(diff, ArchitectureDiff):

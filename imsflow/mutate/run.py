@@ -83,7 +83,7 @@ class MutateRequest:
     configs: list | None = None  # [Configuration]; None: the one configuration of settings/wics
     optional: list | None = None  # configurations (of `configs`) skipped when over the budget (--each-variant)
     max_states: int = DEFAULT_MAX_STATES
-    jobs: int | None = None  # worker processes (None: one per core)
+    jobs: int | None = None  # worker processes (None: one per usable core, cores.py; never more)
     executor: str = "process"
     progress: bool | None = None
 
@@ -250,7 +250,7 @@ def run_mutation(request: MutateRequest) -> MutationRun:
                      "original": {u.key: original.get(u.key, {}) for u in candidates}})
         slots.append(k)
     bar = ProgressBar(len(jobs), "mutants", enabled=request.progress)
-    executor = executor_named(request.executor, request.jobs) if len(jobs) > 1 else executor_named("serial")
+    executor = executor_named(request.executor, request.jobs, jobs=len(jobs)) if len(jobs) > 1 else executor_named("serial")
     try:
         for i, result in executor.map_unordered(run_mutant_job, jobs):
             outcomes[slots[i]] = result

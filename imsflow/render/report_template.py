@@ -281,7 +281,7 @@ JS = r"""
   [["runs (flow x variant)", s.runs], ["explored", s.explored + (s.shared ? " (" + s.shared + " decided by an earlier run of the same system)" : "")],
    ["verdicts", s.results], ["states explored", s.states.toLocaleString("en")],
    ["transitions", s.transitions.toLocaleString("en")], ["wall time", s.seconds + " s"],
-   ["checking time (all workers)", s.cpu_seconds + " s"], ["workers", s.workers + " (" + s.executor + ")"]].forEach(function (row) {
+   ["checking time (all workers)", s.cpu_seconds + " s"], ["workers", s.workers + " (" + s.executor + (s.workers_chosen ? "; " + s.workers_chosen : "") + ")"]].forEach(function (row) {
     var tr = el("tr"); tr.appendChild(el("th", null, row[0])); tr.appendChild(el("td", null, String(row[1]))); st.appendChild(tr);
   });
   var cs = byId("colstats");

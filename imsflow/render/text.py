@@ -92,7 +92,28 @@ def summary(run) -> str:
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     text = (f"{len(run.results)} results ({parts}); {expected} expected findings, {unexpected} unexpected; "
             f"{s['states']:,} states, {s['transitions']:,} transitions, {s['seconds']} s")
-    return text + search_line(run) + intruder_line(run) + engines_line(run.results)
+    return text + budget_line(run) + search_line(run) + intruder_line(run) + engines_line(run.results)
+
+
+BUDGETS = (("state budget", "--max-states none"), ("time budget", "--timeout none"),
+           ("memory budget", "--max-memory none"))
+
+
+def budget_line(run) -> str:
+    """When a budget cut a search short: which verdicts it left open, what they could hide, and the
+    option that lifts it - so an inconclusive never reads as a quiet pass."""
+    lines = []
+    for name, lift in BUDGETS:
+        hit = [r for r in run.results if r.verdict is Verdict.INCONCLUSIVE and name in (r.reason or "")]
+        if not hit:
+            continue
+        flows = sorted({str(r.flow) for r in hit})
+        lines.append(f"\nbudget: the {name} cut {len(hit)} verdict{'s' if len(hit) > 1 else ''} short "
+                     f"({', '.join(flows)}): a violation, deadlock or unhandled message beyond it would not be "
+                     f"seen ({', '.join(sorted({r.property for r in hit})[:5])}"
+                     f"{', ...' if len({r.property for r in hit}) > 5 else ''}); rerun with {lift} "
+                     f"(each verdict's 'lift the limit' line is its command)")
+    return "".join(lines)
 
 
 def search_line(run) -> str:

@@ -135,7 +135,7 @@ def run_architecture_diff(request, base_loaded, cand_loaded, corr, forward: bool
                      timeout=request.timeout, reach=True, tag=role, intruder=request.intruder,
                      diagrams=request.diagrams) for role, f in order]
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
-                      label=f"architecture diff ({len(jobs)} runs)", notes=[f"{r} {f}" for r, f in order])
+                      label=f"architecture diff ({len(jobs)} runs)", notes=[f"{r} {f}" for r, f in order], scheduler=request.scheduler)
     results = {key: {d["property"]: d for d in out["results"] if wanted_props is None or d["property"] in wanted_props}
                for key, out in zip(order, outputs)}
     reach = {key: out["reach"] for key, out in zip(order, outputs)}

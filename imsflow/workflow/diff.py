@@ -48,6 +48,7 @@ class DiffRequest:
     timeout: float | None = None
     executor: str = "process"
     workers: int | None = None
+    scheduler: str | None = None  # --executor dask: the scheduler's address
     progress: bool | None = None
     # The baseline's own settings (--against only), used when the two sides are different
     # architectures joined by a correspondence: the candidate's --set values need not exist there.
@@ -147,7 +148,7 @@ def run_diff(request: DiffRequest) -> Diff:
                                  intruder=request.intruder))
             notes.append(f"{role} {f or ''}".strip())
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
-                      label=f"diff ({len(jobs)} runs)", notes=notes)
+                      label=f"diff ({len(jobs)} runs)", notes=notes, scheduler=request.scheduler)
     per_side = {"baseline": {}, "candidate": {}}
     reach_of = {"baseline": {}, "candidate": {}}
     for job, out in zip(jobs, outputs):

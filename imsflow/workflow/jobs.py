@@ -17,14 +17,14 @@ from .reads import recording
 
 def make_job(model_dir: str, flow, settings: dict, *, wics: int = 1, properties=None,
              max_states=None, timeout=None, reach: bool = False, diagrams: bool = False, tag: str = "",
-             intruder: bool = True) -> dict:
+             intruder: bool = True, max_bytes=None, memory_from_user: bool = True) -> dict:
     """`reach`: add a reachability summary (for the diff); `diagrams`: add each trace's sequence
     diagram (SVG) and each entity's state chart as plain data (for the report)."""
     return {
         "model_dir": model_dir, "flow": flow, "settings": dict(settings), "wics": wics,
         "properties": list(properties) if properties else None,
         "max_states": max_states, "timeout": timeout, "reach": reach, "diagrams": diagrams, "tag": tag,
-        "intruder": intruder,
+        "intruder": intruder, "max_bytes": max_bytes, "memory_from_user": memory_from_user,
     }
 
 
@@ -35,7 +35,8 @@ def run_job(job: dict) -> dict:
             model_dir=job["model_dir"], flows=[job["flow"]] if job["flow"] is not None else None,
             properties=job["properties"], settings=job["settings"], wics=job["wics"],
             max_states=job["max_states"], timeout=job["timeout"], progress=False,
-            intruder=job.get("intruder", True),
+            intruder=job.get("intruder", True), max_bytes=job.get("max_bytes"),
+            memory_from_user=job.get("memory_from_user", True),
         )
         with recording() as reads:
             run = check(request)

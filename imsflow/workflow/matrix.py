@@ -11,7 +11,7 @@ whole matrix (exit 2): a matrix with holes is never passed off as complete.
 from __future__ import annotations
 
 import itertools
-import os
+import math
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -21,7 +21,7 @@ from ..errors import UsageError
 from ..loader import LoadedModel, load
 from ..patterns.verdict import ExitCode, Result, Verdict
 from ..pipeline import CheckRequest, replay_command, selected_flows, selected_properties
-from .executor import executor_named
+from .executor import check_options, executor_named
 from .jobs import make_job, run_job
 from .progress import ProgressBar
 from .reads import covers
@@ -31,7 +31,9 @@ from .reads import covers
 # over every variant is ~1,600 runs of the seed, and some configurations (faults=all, the
 # ROGUE on top of a fault) have millions of states: without a budget it would take a day and
 # gigabytes per worker.  A run cut short reports `inconclusive` with the budget as its reason.
-DEFAULT_RUN_STATES = 100_000
+# No state budget by default: a run's budget is its share of the memory (memory_per_run), so the
+# default matrix decides every configuration that fits in memory instead of cutting at a count.
+DEFAULT_RUN_STATES = None
 
 
 @dataclass
@@ -44,8 +46,10 @@ class MatrixRequest:
     wics: int = 1
     max_states: int | None = DEFAULT_RUN_STATES  # None: no budget
     timeout: float | None = None
+    max_bytes: float | None = None  # memory budget of one run; None: its share of the memory, math.inf: none
     executor: str = "process"
-    workers: int | None = None
+    workers: int | None = None  # None: one per usable core (cores.py); more is capped at the cores
+    scheduler: str | None = None  # --executor dask: the scheduler's address (None: Dask's setting, or a local cluster)
     progress: bool | None = None  # None: a bar when stderr is a terminal
     diagrams: bool = False  # sequence diagrams of the traces and entity state charts (report)
     share: bool = True  # answer a configuration from an earlier run of the same system (reads.py)
@@ -174,19 +178,27 @@ def plan(loaded: LoadedModel, request: MatrixRequest, *, reach: bool = False) ->
             columns.append(Column(flow, full, {n: full[n] for n in varied}, dict(request.settings)))
             jobs.append(make_job(loaded.directory, flow, full, wics=request.wics, properties=request.properties,
                                  max_states=request.max_states, timeout=request.timeout, reach=reach,
-                                 diagrams=request.diagrams, intruder=request.intruder))
+                                 diagrams=request.diagrams, intruder=request.intruder,
+                                 max_bytes=memory_per_run(request), memory_from_user=request.max_bytes is not None))
     return varied, columns, jobs
 
 
 def execute(jobs: list, *, executor: str = "process", workers: int | None = None, progress=None,
-            label: str = "checking", notes=None, reuse=None, order=None, on_result=None) -> list:
+            label: str = "checking", notes=None, reuse=None, order=None, on_result=None,
+            scheduler: str | None = None, per_job: int | None = None, chosen: dict | None = None) -> list:
     """Every job's output, in job order; raises the first job's user error after the pool stops.
 
     `reuse(k)` may answer job k from the results already in instead of running it (None: run
     it).  It is asked when the executor is ready to take job k, so the more results are in,
     the more it can answer.  `order` is the order in which jobs are handed out (default: as
     listed); outputs always come back in job order.  `on_result(k, output)` is told of every
-    job a worker ran, as it comes in."""
+    job a worker ran, as it comes in.  `per_job`: CPU-bound processes one job runs (the
+    executor runs fewer jobs at once so that jobs x processes fits the usable cores); default:
+    the largest "processes" a job asks for (a job that searches with several processes says
+    so there), else 1.
+    `chosen`, a dict, is filled with the executor's name, its worker count and how that count
+    was chosen (for the summary)."""
+    check_options(executor, scheduler)
     outputs: list = [None] * len(jobs)
     if not jobs:
         return outputs
@@ -206,7 +218,14 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
             issued.append(k)
             yield job
 
-    pool = executor_named(executor if len(jobs) > 1 else "serial", workers)
+    if per_job is None:
+        per_job = max(int(job.get("processes") or 1) for job in jobs)
+    if len(jobs) > 1:
+        pool = executor_named(executor, workers, scheduler=scheduler, per_job=per_job, jobs=len(jobs))
+    else:
+        pool = executor_named("serial")
+    if chosen is not None:
+        chosen.update(executor=pool.name, workers=pool.workers, chosen=getattr(pool, "chosen", ""))
     failure = None
     try:
         for i, out in pool.map_unordered(run_job, feed()):
@@ -229,6 +248,23 @@ def execute(jobs: list, *, executor: str = "process", workers: int | None = None
     return outputs
 
 
+def memory_per_run(request) -> float | None:
+    """The memory budget each run gets, in bytes (math.inf: none): the user's --max-memory, or half
+    the memory available now split between the runs that go at once (one per worker)."""
+    from ..backends.explore.budget import default_memory_budget
+    from ..cores import workers_for
+
+    if request.max_bytes is not None:
+        return request.max_bytes
+    workers = 1 if request.executor == "serial" else workers_for(request.workers)[0]
+    budget = default_memory_budget(workers)
+    return math.inf if budget is None else budget
+
+
+def _bytes_or_none(value):
+    return None if value is None or value == math.inf else int(value)
+
+
 def derive(loaded: LoadedModel, request: MatrixRequest, source: dict, j: int, column: Column) -> dict | None:
     """The output of `column` from the output of an earlier run `j` of the same system (see
     reads.py): the verdicts, traces and statistics carry over; the variant, the expectations
@@ -239,7 +275,8 @@ def derive(loaded: LoadedModel, request: MatrixRequest, source: dict, j: int, co
         return None
     # The run's own request (as run_job builds it), so the replay line is the one that run prints.
     replay_request = CheckRequest(model_dir=loaded.directory, engine="explicit", wics=request.wics,
-                                  max_states=request.max_states, timeout=request.timeout)
+                                  max_states=request.max_states, timeout=request.timeout,
+                                  max_bytes=request.max_bytes)
     results = []
     for d in source["results"]:
         expected, why = loaded.property(d["property"]).expectation(config)
@@ -273,9 +310,10 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
                     return answer
         return None
 
+    chosen: dict = {}
     outputs = execute(jobs, executor=request.executor, workers=request.workers, progress=request.progress,
                       label=f"matrix ({len(jobs)} runs)", notes=notes, reuse=reuse, order=interleaved(columns),
-                      on_result=remember)
+                      on_result=remember, scheduler=request.scheduler, chosen=chosen)
     results, warnings, charts = [], [], {}
     totals = {"states": 0, "transitions": 0, "cpu_seconds": 0.0}
     explored = 0
@@ -290,7 +328,6 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
         for key in ("states", "transitions"):
             totals[key] += out["stats"].get(key, 0)
         totals["cpu_seconds"] += out["stats"].get("seconds", 0.0)
-    parallel = len(jobs) > 1 and request.executor != "serial"
     # Columns with a verdict the budget left undecided (an explored run cut short, or one
     # answered from such a run).
     cut = sum(1 for out in outputs if any(d["verdict"] == "inconclusive" for d in out["results"]))
@@ -298,9 +335,10 @@ def run_matrix(request: MatrixRequest) -> MatrixRun:
         "runs": len(jobs), "explored": explored, "shared": len(jobs) - explored, "results": len(results),
         "states": totals["states"], "transitions": totals["transitions"],
         "seconds": round(time.perf_counter() - started, 3), "cpu_seconds": round(totals["cpu_seconds"], 3),
-        "workers": (request.workers or os.cpu_count() or 1) if parallel else 1,
-        "executor": request.executor if len(jobs) > 1 else "serial",
+        "workers": chosen.get("workers", 1), "executor": chosen.get("executor", "serial"),
+        "workers_chosen": chosen.get("chosen", ""),
         "max_states": request.max_states, "undecided_columns": cut,
+        "memory_budget_bytes": _bytes_or_none(memory_per_run(request)),
         "timeout": request.timeout if request.timeout != float("inf") else None,  # JSON has no infinity
     }
     return MatrixRun(loaded, request, varied, columns, results, stats, warnings, charts,

@@ -167,13 +167,20 @@ def summary(run) -> str:
     shared = f" ({s['shared']} decided by an earlier run of the same system)" if s.get("shared") else ""
     text = (f"{s['results']} verdicts ({parts}), {unexpected} unexpected; {s['runs']} runs{shared}, "
             f"{s['states']:,} states, {s['transitions']:,} transitions; {s['seconds']} s on "
-            f"{s['workers']} worker(s) ({s['executor']}), {s['cpu_seconds']} s of checking")
+            f"{s['workers']} worker(s) ({s['executor']}{'; ' + s['workers_chosen'] if s.get('workers_chosen') else ''}), "
+            f"{s['cpu_seconds']} s of checking")
+    mem = s.get("memory_budget_bytes")
+    text += (f"; budget per run: {mem / 2**30:.1f} GiB of memory" if mem else "; budget per run: no memory budget") + \
+        (f", {s['max_states']:,} states" if s.get("max_states") else ", no state budget") + \
+        (f", {s['timeout']:g} s" if s.get("timeout") else "")
     if s.get("undecided_columns"):
         budget = [f"{s['max_states']:,} states" if s.get("max_states") else "",
-                  f"{s['timeout']:g} s" if s.get("timeout") else ""]
+                  f"{s['timeout']:g} s" if s.get("timeout") else "",
+                  f"{s['memory_budget_bytes'] / 2**30:.1f} GiB" if s.get("memory_budget_bytes") else ""]
         text += (f"\n{s['undecided_columns']} of {s['runs']} columns have verdicts their run's budget "
                  f"({' and '.join(b for b in budget if b) or 'none'}) left inconclusive: check such a "
-                 "column alone with a larger --max-states ('none': no budget), or use its replay command")
+                 "column alone with a larger --max-states or --max-memory ('none': no budget), or use its "
+                 "replay command (each inconclusive verdict's lift line names the budget it hit)")
     return text + matrix_intruder_line(run)
 
 

@@ -239,3 +239,29 @@ def test_the_checker_tries_the_unreduced_native_search_before_a_reduction_and_fa
     assert stats2["reduction"] != "none" and stats2["search"] == "python"
     assert [o.verdict for o in outcomes] == [o.verdict for o in outcomes2] == [Verdict.HOLDS] * 2
     assert stats2["states"] < stats["states"]
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_the_parallel_native_search_is_the_sequential_one(threads):
+    """Threads expand batches of states with the GIL released and leave a state whose table
+    entries are not built yet to the merge: on a fresh system (every entry still to build) and on
+    a warm one, the result is the one-thread search's, state by state."""
+    a_ts, b_ts = _seed_pair("F7", {"rogue": "yes", "faults": "cancel"})
+    for _ in range(2):  # fresh tables, then warm ones
+        a = explore(a_ts, keep_edges=True, max_states=30_000, threads=1)
+        b = explore(b_ts, keep_edges=True, max_states=30_000, threads=threads)
+        assert len(a.states) >= 30_000  # the budget stops after the expansion that reaches it
+        assert list(a.states) == list(b.states) and list(a.parent) == list(b.parent)
+        assert list(a.via) == list(b.via) and list(a.edges) == list(b.edges)
+        assert (a.taken, a.terminals, a.deadlocks, a.unhandled) == (b.taken, b.terminals, b.deadlocks, b.unhandled)
+        assert (a.monitor_errors, a.transitions, a.back_edges, a.depth) == \
+            (b.monitor_errors, b.transitions, b.back_edges, b.depth)
+        assert [x.trigger for x in a_ts.actions] == [x.trigger for x in b_ts.actions]  # tables built in one order
+
+
+def test_the_summary_says_what_a_budget_left_open_and_how_to_lift_it():
+    out = subprocess.run([sys.executable, "-m", "imsflow.cli", "check", "--flow", "F6", "--set", "faults=all",
+                          "--max-states", "1000", "--no-intruder"], capture_output=True, text=True)
+    assert out.returncode == 3, out.stderr
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("budget: "))
+    assert "the state budget cut" in line and "deadlock-free" in line and "--max-states none" in line

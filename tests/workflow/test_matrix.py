@@ -176,14 +176,19 @@ def test_the_condition_under_a_flipped_verdict_may_name_several_values():
     assert _condition([everyone[0], everyone[7]], everyone, ["rogue", "faults"]) is None
 
 
-def test_each_run_has_a_state_budget_and_the_table_says_what_it_left_undecided(gate_dir, capsys):
-    from imsflow.workflow.matrix import DEFAULT_RUN_STATES
+def test_each_run_has_a_memory_budget_and_the_table_says_what_it_left_undecided(gate_dir, capsys):
+    from imsflow.workflow.matrix import DEFAULT_RUN_STATES, memory_per_run
 
-    assert MatrixRequest().max_states == DEFAULT_RUN_STATES  # a full matrix always finishes
+    # No state count by default: each run's budget is its share of the available memory.
+    assert MatrixRequest().max_states is DEFAULT_RUN_STATES is None
+    assert 0 < memory_per_run(MatrixRequest()) < float("inf")
+    code = main(["matrix", "--model", gate_dir, "--vary", "trust", "--no-progress"])
+    out = capsys.readouterr().out
+    assert code == 0 and "budget per run: " in out and "GiB of memory, no state budget" in out
     code = main(["matrix", "--model", gate_dir, "--vary", "trust", "--max-states", "2", "--no-progress"])
     out = capsys.readouterr().out
     assert code == 3  # inconclusive, never "holds" for a cut search
-    assert "columns have verdicts their run's budget (2 states) left inconclusive" in out
+    assert "columns have verdicts their run's budget (2 states and " in out and "GiB) left inconclusive" in out
     # --max-states none lifts the budget: the same matrix is decided (0 is refused: it once meant
     # "none" here and "no states" in check)
     code = main(["matrix", "--model", gate_dir, "--vary", "trust", "--max-states", "none", "--no-progress"])

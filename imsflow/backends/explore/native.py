@@ -130,16 +130,15 @@ class NativeEdges:
 
 
 def default_threads() -> int:
-    """Threads of one search: IMSFLOW_THREADS, or every core this process may run on.  The matrix
-    and imsflow mutate, which run several searches at once, set IMSFLOW_THREADS in their workers
-    so that workers x threads stays within the cores."""
+    """Threads of one search: IMSFLOW_THREADS, or every core this process may use (cores.py).  The
+    matrix and imsflow mutate, which run several searches at once, give each pool worker its share
+    of the cores (IMSFLOW_CORES), so workers x threads stays within the cores."""
     value = os.environ.get("IMSFLOW_THREADS", "")
     if value.isdigit() and int(value) >= 1:
         return int(value)
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+    from ...cores import usable  # affinity, cgroup quota and a pool worker's share (IMSFLOW_CORES)
+
+    return max(usable().count, 1)
 
 
 def search(ts, *, max_states=None, timeout=None, max_bytes=None, progress=None, keep_edges=False, threads=None):
