@@ -22,7 +22,7 @@ def engine_named(name: str, request):
     explicit = ExplicitChecker(max_states=request.max_states, timeout=request.timeout, progress=request.progress,
                                por=getattr(request, "por", True), symmetry=getattr(request, "symmetry", True),
                                max_bytes=memory_budget_of(request) if hasattr(request, "max_bytes") else None,
-                               native_first=True)
+                               native_first=True, pilot=True)
     if name == "explicit":
         return explicit
     if name in ("z3", "both", "all"):

@@ -24,7 +24,7 @@ PINGPONG = os.path.join(ROOT, "tests", "promela", "pingpong")
 MODES = [(False, False), (True, False), (False, True), (True, True)]
 
 
-def run(model_dir, flow, settings, wics, ids=None, modes=MODES, safety_only=True):
+def run(model_dir, flow, settings, wics, ids=None, modes=MODES, safety_only=True, pilot=False):
     loaded = load(model_dir)
     model = loaded.model
     config = model.config(flow, settings, wics)
@@ -34,7 +34,8 @@ def run(model_dir, flow, settings, wics, ids=None, modes=MODES, safety_only=True
     out = {}
     for por, sym in modes:
         ts = compile_for(loaded, config, props, eager=False)
-        outcomes, stats = ExplicitChecker(por=por, symmetry=sym).check(ts, obligations_for(loaded, None, flow, ts, props))
+        checker = ExplicitChecker(por=por, symmetry=sym, pilot=pilot)
+        outcomes, stats = checker.check(ts, obligations_for(loaded, None, flow, ts, props))
         out[(por, sym)] = ({o.property: o.verdict.value for o in outcomes}, stats, ts, outcomes)
     return out
 
@@ -84,16 +85,44 @@ def test_asymmetric_variant_falls_back_and_says_why():
     assert sym is None and "sends differently from its image" in why
 
 
-def test_response_properties_turn_reductions_off():
+def test_response_properties_keep_por_and_turn_symmetry_off():
+    """With a response property POR stays (with C4, reduce.py) and symmetry is off, saying why."""
     loaded = load(PINGPONG)
     config = loaded.model.config("P1", {}, 2)
     props = selected_properties(loaded, config, None)
     assert any(p.kind == "response" for p in props)
     ts = compile_for(loaded, config, props, eager=False)
-    assert make_reducer(ts, obligations_for(loaded, None, "P1", ts, props)) is None
-    out = run(PINGPONG, "P1", {}, 2, safety_only=False)
+    notes = []
+    red = make_reducer(ts, obligations_for(loaded, None, "P1", ts, props), notes=notes)
+    assert red is not None and red.por and red.fair and red.symmetry is None
+    assert any(n.startswith("symmetry off: a response property") for n in notes)
+    out = run(PINGPONG, "P1", {}, 2, safety_only=False, pilot=False)
     assert same_verdicts(out)
-    assert {v[1]["reduction"] for v in out.values()} == {"none"}
+    assert {v[1]["reduction"] for v in out.values()} == {"none", "por"}
+
+
+@pytest.mark.parametrize("wics", [1, 2, 3])
+@pytest.mark.parametrize("settings", [{}, {"late": "yes"}, {"stuck": "yes"}, {"spoof": "yes"}],
+                         ids=["default", "late", "stuck", "spoof"])
+def test_pingpong_every_verdict_unchanged_with_response_properties(settings, wics):
+    assert same_verdicts(run(PINGPONG, "P1", settings, wics, safety_only=False, pilot=False))
+
+
+def test_a_por_that_does_not_pay_is_turned_off_and_says_so():
+    """The seed's F9 (no intruder): almost every step is seen by some monitor, so POR prunes
+    at almost no state; the pilot turns it off (reduce.PILOT_STATES) and the notes say why."""
+    if not os.path.isfile(os.path.join(ROOT, "model", "__init__.py")):
+        pytest.skip("no seed model in this checkout")
+    out = run(ROOT, "F9", {}, 1, modes=[(True, False)], safety_only=False, pilot=True)
+    stats = out[(True, False)][1]
+    assert stats["reduction"] == "none"
+    assert any(n.startswith(("POR off: it could prune at", "POR off: it pruned at")) for n in stats["reduction_notes"]), stats
+    # and where it does pay it stays: F1 in the intruder's world (security properties only)
+    hostile = run(ROOT, "F1", {"rogue": "yes"}, 1, modes=[(False, False), (True, False)], pilot=True,
+                  ids=[p.id for p in load(ROOT).properties if p.intruder])
+    assert same_verdicts(hostile)
+    assert hostile[(True, False)][1]["reduction"] == "por"
+    assert hostile[(True, False)][1]["states"] < hostile[(False, False)][1]["states"]
 
 
 def test_counterexamples_under_reduction_are_real_runs():
@@ -138,6 +167,12 @@ def _seed_configs():
 
 @pytest.mark.parametrize("flow,settings,wics", _seed_configs())
 def test_seed_model_every_verdict_unchanged(flow, settings, wics):
+    # Every property, response ones included, with POR forced on (no pilot): the reduced
+    # search under weak fairness (reduce.py, C4) gives the unreduced verdicts.
     modes = [(False, False), (True, True)]
-    out = run(ROOT, flow, settings, wics, modes=modes)
+    out = run(ROOT, flow, settings, wics, modes=modes, safety_only=False, pilot=False)
     assert same_verdicts(out), {m: v[0] for m, v in out.items()}
+    stats = out[(True, True)][1]
+    # reduced - or off for a reason the notes give (C5: the ROGUE reads a set in place)
+    assert stats["reduction"] != "none" or any(n.startswith("POR off: a response property")
+                                               for n in stats.get("reduction_notes", ())), stats

@@ -14,7 +14,7 @@ from ..protocol import Outcome
 from . import liveness
 from .bfs import Exploration, Progress, explore, gc_paused
 from .native import available as native_available
-from .reduce import make_reducer
+from .reduce import make_reducer, plan_search
 from .witness import ordered_witness
 
 
@@ -33,7 +33,8 @@ class ExplicitChecker:
     name = "explicit"
 
     def __init__(self, max_states: int | None = None, timeout: float | None = None, progress: bool | None = None,
-                 por: bool = True, symmetry: bool = True, max_bytes: int | None = None, native_first: bool = False):
+                 por: bool = True, symmetry: bool = True, max_bytes: int | None = None, native_first: bool = False,
+                 pilot: bool = False):
         self.max_states = max_states
         self.timeout = timeout
         self.progress = progress
@@ -45,6 +46,9 @@ class ExplicitChecker:
         # native search cannot hold (NATIVE_FIRST_STATES).  The command line turns this on; the
         # reduction tests leave it off to exercise the reductions themselves.
         self.native_first = native_first
+        # Where a reduction is prepared: only where pilot searches say it pays (reduce.plan_search),
+        # what `imsflow check` does (backends.engine_named); without, every sound one is used.
+        self.por_pilot = pilot
 
     def check(self, ts, obligations, *, label: str = "") -> tuple[list[Outcome], dict]:
         with gc_paused():
@@ -54,6 +58,7 @@ class ExplicitChecker:
         progress = Progress(label or ts.model, self.progress)
         live = any(isinstance(ob, Respond) for ob in obligations)
         exp = reducer = None
+        notes: list = []
         if self.native_first and native_available():
             # Before the reductions are even prepared (POR saturates the tables): a space the
             # native search holds needs none.
@@ -63,15 +68,23 @@ class ExplicitChecker:
                 exp = first  # complete (or out of time): a reduction could not do better
             # else too large for a state or memory budget: a reduced search may fit where it did not
         if exp is None:
-            reducer = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry)
+            if self.por_pilot:  # the reductions that are sound and pay (reduce.plan_search)
+                reducer, exp, notes = plan_search(ts, obligations, por=self.por, symmetry=self.symmetry,
+                                                  max_states=self.max_states, timeout=self.timeout,
+                                                  progress=progress, keep_edges=live, max_bytes=self.max_bytes)
+            else:
+                reducer = make_reducer(ts, obligations, por=self.por, symmetry=self.symmetry, notes=notes)
+        if exp is None:
             exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
-                          keep_edges=live and reducer is None, max_bytes=self.max_bytes)
+                          keep_edges=live, max_bytes=self.max_bytes)
         if reducer is not None and reducer.por and exp.unhandled \
                 and any(not isinstance(ob, AllHandled) for ob in obligations):
             # POR keeps unhandled-message states reachable but not every order around them: search again.
             reducer = reducer.without_por()
             exp = explore(ts, max_states=self.max_states, timeout=self.timeout, progress=progress, reducer=reducer,
-                          keep_edges=live and reducer is None, max_bytes=self.max_bytes)
+                          keep_edges=live, max_bytes=self.max_bytes)
+        # Fairness is read from full expansions after a reduced search (reduce.py, C4).
+        exp.full_enabledness = reducer is not None and reducer.por_under_fairness
         outcomes = [self._verdict(exp, ob) for ob in obligations]
         for ob, o in zip(obligations, outcomes):
             assumed = assumptions(exp, ob, o)
@@ -79,6 +92,10 @@ class ExplicitChecker:
                 o.details["assumptions"] = assumed
         stats = exp.stats
         stats["reduction"] = reducer.label if reducer is not None else "none"
+        if reducer is not None:
+            notes = reducer.notes + [n for n in notes if n not in reducer.notes]
+        if notes:
+            stats["reduction_notes"] = list(notes)
         return outcomes, stats
 
     # ---- per obligation -------------------------------------------------------------------------

@@ -91,7 +91,7 @@ def _violation_for_bit(exp, slot: int, mask: int) -> Trace | None:
         if not edges:
             continue  # a single state without a self-loop
         for u in comp:
-            enabled[u] = {unit(aid) for aid, _ in _out(exp, u)}
+            enabled[u] = _enabled(exp, u, unit)
         always = set.intersection(*(enabled[u] for u in comp))
         moved = {unit(aid) for _, aid, _ in edges}
         if always - moved:
@@ -110,6 +110,15 @@ def _out(exp, sid: int) -> list:
         return exp.edges[sid]
     index = exp.index
     return [(aid, index[t]) for aid, t in exp.ts.expand(exp.states[sid])[0] if t in index]
+
+
+def _enabled(exp, sid: int, unit) -> set:
+    """The fairness classes enabled in an explored state.  After a partial-order reduced search
+    (`exp.full_enabledness`) the state's own edges may be an ample set, which leaves out the
+    classes it postpones: those are read from its full expansion (reduce.py, C4)."""
+    if getattr(exp, "full_enabledness", False):
+        return {unit(aid) for aid, _ in exp.ts.expand(exp.states[sid])[0]}
+    return {unit(aid) for aid, _ in _out(exp, sid)}
 
 
 def cyclic_core(exp) -> set:
