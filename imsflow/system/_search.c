@@ -72,8 +72,7 @@ typedef struct {
     double seconds;
     int complete, stop_kind; /* stop_kind: 0 none, 1 states, 2 time, 3 memory */
     /* scratch */
-    int64_t *w, *w2;
-    uint8_t *scratch; size_t scratch_cap;
+    int64_t *w2; /* decoding a state for state(), find() */
 } Search;
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -416,12 +415,12 @@ static inline int64_t monitor_step(int64_t v, const int32_t *ops, int32_t nops) 
     return v;
 }
 
-/* out = apply(w, aid): 1 done, 0 blocked (a full channel), -1 error, MISS (spec not loaded). */
-static int apply_action(Search *S, const int64_t *w, Py_ssize_t aid, int64_t *out, int may_call) {
+/* Apply action aid to the wide state `out` in place: 1 done, 0 blocked (a full channel), -1
+ * error, MISS (spec not loaded).  The caller undoes the changed components afterwards. */
+static int apply_in_place(Search *S, Py_ssize_t aid, int64_t *out, int may_call) {
     int loaded = load_action(S, aid, may_call);
     if (loaded != 0) return loaded;
     CAct *a = &S->acts[aid];
-    if (out != w && w != NULL) memcpy(out, w, sizeof(int64_t) * (size_t)S->ncells);
     out[a->proc] = a->target;
     if (a->consume >= 0) {
         int64_t *q = out + S->chan_off[a->consume];
@@ -811,7 +810,7 @@ static int expand_one(Work *W, Py_ssize_t i, Rec *rec) {
             if (loaded == MISS) goto missed;
             CAct *a = &S->acts[aid];
             int nch = changed_components(S, a, W->changed, 256);
-            int done = apply_action(S, NULL, aid, W->w2, may_call);
+            int done = apply_in_place(S, aid, W->w2, may_call);
             if (done != 1) undo(S, W->w2, w, W->changed, nch);
             if (done < 0) return -1;
             if (done == MISS) goto missed;
@@ -1348,12 +1347,11 @@ static int Search_init(Search *S, PyObject *args, PyObject *kwds) {
     S->ncells = cell + k;
     for (c = 0; c < k; c++) S->mon_first[c] = -1;
     for (c = 0; c < S->ninv; c++) S->inv_first[c] = -1;
-    S->w = malloc(sizeof(int64_t) * (size_t)(S->ncells + 1));
     S->w2 = malloc(sizeof(int64_t) * (size_t)(S->ncells + 1));
     S->tab_cap = 1 << 12;
     S->tab = calloc((size_t)S->tab_cap, sizeof(uint64_t));
     S->inv_memo = PyList_New(S->ninv);
-    if (S->w == NULL || S->w2 == NULL || S->tab == NULL || S->inv_memo == NULL) {
+    if (S->w2 == NULL || S->tab == NULL || S->inv_memo == NULL) {
         if (!PyErr_Occurred()) PyErr_NoMemory();
         return -1;
     }
@@ -1388,7 +1386,7 @@ static void Search_dealloc(Search *S) {
     free(S->chan_off); free(S->chan_cap); free(S->receiver); free(S->is_set);
     free(S->recv); free(S->arena); free(S->off); free(S->moff); free(S->parent); free(S->via); free(S->tab);
     free(S->estart); free(S->eaid); free(S->edst); free(S->taken); free(S->deadlocks); free(S->terminals);
-    free(S->unh); free(S->mon_first); free(S->inv_first); free(S->w); free(S->w2); free(S->scratch);
+    free(S->unh); free(S->mon_first); free(S->inv_first); free(S->w2);
     Py_TYPE(S)->tp_free((PyObject *)S);
 }
 
