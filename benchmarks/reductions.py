@@ -2,7 +2,7 @@
 check decides, with the reductions (POR and symmetry where sound and where reduce.plan_search
 says they pay - what `imsflow check` does past the native search's reach), unreduced in
 Python (the search the reductions replace: both step in Python), and unreduced native (what
-`imsflow check` does first, up to checker.NATIVE_FIRST_STATES), with the ratios.
+`imsflow check` does first, within its memory budget), with the ratios.
 
     .venv/bin/python benchmarks/reductions.py                  # two-phase 3-7 RMs, pingpong, the seed
     .venv/bin/python benchmarks/reductions.py --rms 7 --no-seed --notes

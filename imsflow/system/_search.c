@@ -1168,6 +1168,96 @@ done:
     return out;
 }
 
+/* ---- the in-order witness over the kept edges ----------------------------------------------- */
+
+/* Search.ordered(keys, restart, goal, max_nodes) -> (path as a list of action ids, or None; complete)
+ *
+ * witness.py's ordered_witness over the graph this search already holds, instead of expanding
+ * every state again: a breadth-first search over (state, last step key) pairs that takes an
+ * action only if its step key (int32 per action id, INT32_MIN for none) does not go back below
+ * the last one, and restarts the order after an action flagged in `restart`.  The first action
+ * flagged in `goal` met while expanding ends it; the path is the shortest such in-order run, in
+ * the same edge order as the Python search, so both return the same run. */
+typedef struct { uint64_t key; int32_t node; int32_t used; } ONode;
+
+static PyObject *Search_ordered(Search *S, PyObject *args) {
+    Py_buffer kb, rb, gb;
+    long long max_nodes;
+    if (!S->keep_edges) { PyErr_SetString(PyExc_RuntimeError, "ordered: the search kept no edges"); return NULL; }
+    if (!PyArg_ParseTuple(args, "y*y*y*L", &kb, &rb, &gb, &max_nodes)) return NULL;
+    const int32_t *keys = kb.buf;
+    const uint8_t *restart = rb.buf, *goal = gb.buf;
+    Py_ssize_t nkeys = kb.len / (Py_ssize_t)sizeof(int32_t);
+    PyObject *out = NULL;
+    int32_t *nsid = NULL, *nlast = NULL, *par = NULL, *via = NULL;
+    size_t ncap = 0, ncap2 = 0, ncap3 = 0, ncap4 = 0, count = 0;
+    ONode *tab = NULL;
+    size_t tcap = 1024, tused = 0;
+    int found = -1, complete = 1;
+    int32_t found_aid = -1;
+    if (rb.len < nkeys || gb.len < nkeys) { PyErr_SetString(PyExc_ValueError, "ordered: flag arrays too short"); goto done; }
+    tab = calloc(tcap, sizeof(ONode));
+    if (tab == NULL) { PyErr_NoMemory(); goto done; }
+#define O_KEY(sid, last) (((uint64_t)(uint32_t)(sid) << 32) | (uint32_t)(last))
+#define O_ADD(sid, last, p, a) do { \
+        if (GROW(nsid, ncap, count + 1) < 0 || GROW(nlast, ncap2, count + 1) < 0 \
+            || GROW(par, ncap3, count + 1) < 0 || GROW(via, ncap4, count + 1) < 0) goto done; \
+        nsid[count] = (sid); nlast[count] = (last); par[count] = (p); via[count] = (a); count++; } while (0)
+    /* the initial node: state 0, no step taken yet (INT32_MIN stands for -1 of the Python search) */
+    {
+        uint64_t k0 = O_KEY(0, INT32_MIN);
+        size_t h = (size_t)mix64(k0) & (tcap - 1);
+        tab[h].key = k0; tab[h].node = 0; tab[h].used = 1; tused = 1;
+        O_ADD(0, INT32_MIN, -1, -1);
+    }
+    for (size_t i = 0; i < count && found < 0; i++) {
+        int32_t sid = nsid[i], last = nlast[i];
+        if (sid >= S->expanded) continue;
+        for (int64_t e = S->estart[sid]; e < S->estart[sid + 1]; e++) {
+            int32_t aid = S->eaid[e];
+            int32_t k = aid < nkeys ? keys[aid] : INT32_MIN;
+            if (k != INT32_MIN && k < last) continue;
+            if (aid < nkeys && goal[aid]) { found = (int)i; found_aid = aid; break; }
+            int32_t nl = (aid < nkeys && restart[aid]) ? INT32_MIN : (k == INT32_MIN ? last : k);
+            uint64_t key = O_KEY(S->edst[e], nl);
+            size_t h = (size_t)mix64(key) & (tcap - 1);
+            while (tab[h].used && tab[h].key != key) h = (h + 1) & (tcap - 1);
+            if (tab[h].used) continue;
+            tab[h].key = key; tab[h].node = (int32_t)count; tab[h].used = 1;
+            O_ADD(S->edst[e], nl, (int32_t)i, aid);
+            if (++tused * 2 > tcap) { /* rehash at half full */
+                size_t ncapt = tcap * 2;
+                ONode *t2 = calloc(ncapt, sizeof(ONode));
+                if (t2 == NULL) { PyErr_NoMemory(); goto done; }
+                for (size_t x = 0; x < tcap; x++) if (tab[x].used) {
+                    size_t y = (size_t)mix64(tab[x].key) & (ncapt - 1);
+                    while (t2[y].used) y = (y + 1) & (ncapt - 1);
+                    t2[y] = tab[x];
+                }
+                free(tab); tab = t2; tcap = ncapt;
+            }
+        }
+        if (found < 0 && max_nodes >= 0 && (long long)count >= max_nodes) { complete = 0; break; }
+    }
+#undef O_KEY
+#undef O_ADD
+    if (found < 0) { out = Py_BuildValue("(OO)", Py_None, complete ? Py_True : Py_False); goto done; }
+    {
+        Py_ssize_t len = 1;
+        for (int32_t j = found; j > 0; j = par[j]) len++;
+        PyObject *path = PyList_New(len);
+        if (path == NULL) goto done;
+        Py_ssize_t at = len - 1;
+        PyList_SET_ITEM(path, at--, PyLong_FromLong(found_aid));
+        for (int32_t j = found; j > 0; j = par[j]) PyList_SET_ITEM(path, at--, PyLong_FromLong(via[j]));
+        out = Py_BuildValue("(NO)", path, Py_True);
+    }
+done:
+    PyBuffer_Release(&kb); PyBuffer_Release(&rb); PyBuffer_Release(&gb);
+    free(nsid); free(nlast); free(par); free(via); free(tab);
+    return out;
+}
+
 /* ---- reading the results ------------------------------------------------------------------ */
 
 static PyObject *Search_state(Search *S, PyObject *arg) {
@@ -1400,6 +1490,8 @@ static PyMethodDef Search_methods[] = {
     {"pending", (PyCFunction)Search_pending, METH_VARARGS, "pending(monitor, mask) -> state ids (mask 0: bits seen)"},
     {"cyclic_core", (PyCFunction)Search_cyclic_core, METH_NOARGS, "cyclic_core() -> ids of states on a cycle"},
     {"findings", (PyCFunction)Search_findings, METH_NOARGS, "findings() -> dict"},
+    {"ordered", (PyCFunction)Search_ordered, METH_VARARGS,
+     "ordered(keys, restart, goal, max_nodes) -> (shortest in-order path to a goal action or None, complete)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -238,7 +238,8 @@ def test_the_native_search_refuses_a_monitor_bit_it_cannot_hold():
 def test_the_checker_tries_the_unreduced_native_search_before_a_reduction_and_falls_back_past_its_budget(
         monkeypatch):
     """A safety-only check of F9 would be reduced (POR, in Python); native first searches the whole
-    space instead, and past NATIVE_FIRST_STATES the reduced search runs as before."""
+    space instead (bounded by the budgets), and past a state cap NATIVE_FIRST_STATES the reduced
+    search runs as before."""
     loaded = load(None)
     config = loaded.model.config("F9", {}, 1)
     props = selected_properties(loaded, config, ["deadlock-free", "every-message-handled"])
@@ -279,3 +280,46 @@ def test_the_summary_says_what_a_budget_left_open_and_how_to_lift_it():
     assert out.returncode == 3, out.stderr
     line = next(ln for ln in out.stdout.splitlines() if ln.startswith("budget: "))
     assert "the state budget cut" in line and "deadlock-free" in line and "--max-states none" in line
+
+
+def _ordered_goals(loaded, config, ts):
+    """The in-order reach obligations of a flow's properties: (goal action ids, restart steps)."""
+    from imsflow.patterns.obligations import Reach
+
+    props = selected_properties(loaded, config, None)
+    out = []
+    for ob in lower(props, ts, flow=loaded.model.flows[config.flow]):
+        if isinstance(ob, Reach) and ob.ordered and ob.goal is not None:
+            out.append((ob.goal.among(range(len(ts.actions))), tuple(ob.restart_after)))
+    return out
+
+
+@pytest.mark.parametrize("flow, settings, wics", [
+    ("F1", {}, 1), ("F4", {}, 2), ("F5", {"lifecycle": "full"}, 1), ("F6", {"faults": "cancel"}, 1),
+    ("F7", {}, 1), ("F9", {"faults": "reject"}, 1),
+])
+def test_the_in_order_witness_over_the_native_graph_is_the_python_one(flow, settings, wics):
+    """witness.ordered_witness_over reads the kept edges of the native search; ordered_witness
+    expands every state again in Python: both give the same shortest in-order run, and the same
+    answer when only a budget stops them."""
+    from imsflow.backends.explore.witness import ordered_witness, ordered_witness_over
+
+    loaded = load(None)
+    config = loaded.model.config(flow, settings, wics)
+    ts = compile_for(loaded, config, selected_properties(loaded, config, None), eager=False)
+    exp = explore(ts, keep_edges=True)
+    assert exp.engine == "native" and exp.complete
+    goals = _ordered_goals(loaded, config, ts)
+    assert goals, f"{flow} has no in-order flow obligation"
+    for goal_aids, restart in goals:
+        over = ordered_witness_over(exp, goal_aids, restart_after=restart)
+        again = ordered_witness(ts, goal_aids, restart_after=restart)
+        assert over is not None and again[0] is not None
+        assert over[0].actions == again[0].actions and over[1] == again[1] is True
+        cut_over = ordered_witness_over(exp, goal_aids, max_states=5, restart_after=restart)
+        cut_again = ordered_witness(ts, goal_aids, max_states=5, restart_after=restart)
+        assert (cut_over[0] is None) == (cut_again[0] is None) and cut_over[1] == cut_again[1]
+    # No goal at all: the whole product is searched, and both say complete, nothing found.
+    assert ordered_witness_over(exp, set()) == (None, True) == ordered_witness(ts, set())
+    # A Python search's graph is not read: the caller searches again.
+    assert ordered_witness_over(explore(ts, keep_edges=True, native=False), goals[0][0]) is None

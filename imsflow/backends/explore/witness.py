@@ -7,6 +7,7 @@ free.  If the goal is reachable but only out of order, that is itself a finding.
 
 from __future__ import annotations
 
+import array
 import re
 import time
 
@@ -64,6 +65,32 @@ def ordered_witness(ts, goal_aids, *, max_states=None, timeout=None, restart_aft
         if timeout is not None and (i & 1023) == 0 and time.perf_counter() - start > timeout:
             return None, False
     return None, True
+
+
+def ordered_witness_over(exp, goal_aids, *, max_states=None, restart_after=()):
+    """`ordered_witness` over the graph a complete native search already holds (its kept
+    edges), natively, instead of expanding every state again - the same run, since the edges
+    are the successors in expansion order.  None when `exp` cannot answer it (a Python or
+    reduced search, no edges, or cut short): the caller then runs `ordered_witness`."""
+    search = exp.native
+    if search is None or not exp.complete or exp.edges is None:
+        return None
+    ts = exp.ts
+    n = len(ts.actions)
+    keys = array.array("i", (NO_KEY if k is None else k for k in _keys(ts, [])))
+    restart = set(restart_after)
+    restarts = bytes(ts.actions[a].step in restart for a in range(n))
+    goal = bytearray(n)
+    for aid in goal_aids:
+        if aid < n:
+            goal[aid] = 1
+    path, complete = search.ordered(keys.tobytes(), restarts, bytes(goal), -1 if max_states is None else max_states)
+    if path is None:
+        return None, complete
+    return Trace(path, highlight=len(path) - 1), True
+
+
+NO_KEY = -(2**31)  # the native search's "no step key" (INT32_MIN)
 
 
 def _keys(ts, cache: list) -> list:
