@@ -279,7 +279,10 @@ def run_mutant_job(job: dict) -> dict:
     out = {"id": mutant.id, "flows": {}, "kills": [], "status": "unreached"}
     try:
         for unit in job["units"]:
-            out["flows"][unit["key"]] = _one_unit(job, mutant, Unit(**unit), out["kills"])
+            # Once one unit shows the behaviour changed, the mutant survives unless a verdict
+            # notices: later units are checked for kills only, their graphs are not compared.
+            changed = any(f["status"] == "changed" for f in out["flows"].values())
+            out["flows"][unit["key"]] = _one_unit(job, mutant, Unit(**unit), out["kills"], compare=not changed)
             if out["kills"]:  # killed: further units cannot change its class
                 break
     except ImsflowError as exc:
@@ -292,10 +295,11 @@ def run_mutant_job(job: dict) -> dict:
     return out
 
 
-def _one_unit(job: dict, mutant: Mutant, unit: Unit, kills: list) -> dict:
+def _one_unit(job: dict, mutant: Mutant, unit: Unit, kills: list, compare: bool = True) -> dict:
     """Check the mutant on one unit; only a mutant no verdict notices has its reachable graph
     compared with the original's (to tell a survivor from an equivalent mutant), since most
-    mutants are killed and the comparison costs as much as a search."""
+    mutants are killed and the comparison costs as much as a search - and not even then when
+    `compare` is off (an earlier unit already showed the change: status "checked")."""
     run = check(CheckRequest(model_dir=job["model_dir"], flows=[unit.flow], settings=unit.settings, wics=unit.wics,
                              max_states=job["max_states"], progress=False, transform=transform(mutant, Probe())))
     before = job["original"].get(unit.key, {})
@@ -318,6 +322,8 @@ def _one_unit(job: dict, mutant: Mutant, unit: Unit, kills: list) -> dict:
     if any(k["unit"] == unit.key for k in kills):
         return {"status": "killed"}
     record: dict = {"inconclusive": inconclusive} if inconclusive else {}
+    if not compare:
+        return {"status": "checked", **record}
     probe = Probe()  # read from the graph's search, which is complete (the check's may be reduced)
     mutated = transform(mutant, probe)(load(job["model_dir"]))
     config = mutated.model.config(unit.flow, unit.settings, unit.wics)
