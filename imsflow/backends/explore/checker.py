@@ -70,7 +70,10 @@ class ExplicitChecker:
                             progress=progress, keep_edges=keep, max_bytes=self.max_bytes)
             if first.complete or "time budget" in (first.stop_reason or ""):
                 exp = first  # complete (or out of time): a reduction could not do better
-            # else too large for a state or memory budget: a reduced search may fit where it did not
+            # else too large for a state or memory budget: a reduced search may fit where it did not,
+            # in the memory this one gives back first (the Python search's budget is counted from the
+            # process's size when it starts).
+            del first
         if exp is None:
             if self.por_pilot:  # the reductions that are sound and pay (reduce.plan_search)
                 reducer, exp, notes = plan_search(ts, obligations, por=self.por, symmetry=self.symmetry,
