@@ -75,31 +75,29 @@ def count_budget(what: str = "states"):
     return parse
 
 
-def seconds_budget(text: str):
-    """argparse type: a positive, finite number of seconds, or `none` - infinity, which every
-    engine reads as no time budget (not None, which lets the Z3 engine pick its own default)."""
+def _positive_amount(text: str, unit: str) -> float:
+    """A positive, finite number of `unit`, or math.inf for `none` (the argparse error otherwise)."""
     if text.strip().lower() == NO_BUDGET:
         return math.inf
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds; give '{NO_BUDGET}' for no budget") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}; give '{NO_BUDGET}' for no budget") from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds; give '{NO_BUDGET}' for no budget")
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of {unit}; give '{NO_BUDGET}' for no budget")
     return value
+
+
+def seconds_budget(text: str):
+    """argparse type: a positive, finite number of seconds, or `none` - infinity, which every
+    engine reads as no time budget (not None, which lets the Z3 engine pick its own default)."""
+    return _positive_amount(text, "seconds")
 
 
 def memory_budget(text: str):
     """argparse type: a positive number of GiB (8, 0.5), or `none` for no memory budget (math.inf)."""
-    if text.strip().lower() == NO_BUDGET:
-        return math.inf
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of GiB; give '{NO_BUDGET}' for no budget") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive number of GiB; give '{NO_BUDGET}' for no budget")
-    return int(value * 2**30)
+    value = _positive_amount(text, "GiB")
+    return value if value == math.inf else int(value * 2**30)
 
 
 def add_budget_args(p, *, states_default=None, states_help: str = "") -> None:
