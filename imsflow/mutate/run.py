@@ -285,17 +285,24 @@ def _may_exercise(cls, m: Mutant, g) -> bool:
 
 
 def run_mutant_job(job: dict) -> dict:
-    """The worker: the mutant on each candidate unit until one kills it (plain data in and out)."""
+    """The worker: the mutant on each candidate unit until one kills it; if none does, its graphs
+    are compared unit by unit until one shows the behaviour changed (plain data in and out).
+
+    Verdicts first, on every unit, because most mutants are killed and the comparison (in
+    Python) costs more than a native check: a killed mutant is never compared."""
     mutant = Mutant.from_json(job["mutant"])
     out = {"id": mutant.id, "flows": {}, "kills": [], "status": "unreached"}
+    units = [Unit(**u) for u in job["units"]]
     try:
-        for unit in job["units"]:
-            # Once one unit shows the behaviour changed, the mutant survives unless a verdict
-            # notices: later units are checked for kills only, their graphs are not compared.
-            changed = any(f["status"] == "changed" for f in out["flows"].values())
-            out["flows"][unit["key"]] = _one_unit(job, mutant, Unit(**unit), out["kills"], compare=not changed)
+        for unit in units:
+            out["flows"][unit.key] = _verdicts(job, mutant, unit, out["kills"])
             if out["kills"]:  # killed: further units cannot change its class
                 break
+        if not out["kills"]:
+            for unit in units:
+                record = out["flows"][unit.key] = _compare(job, mutant, unit, out["flows"][unit.key])
+                if record["status"] == "changed":  # a survivor: later units are left "checked"
+                    break
     except ImsflowError as exc:
         out.update(status="invalid", reason=str(exc))
         return out
@@ -306,11 +313,9 @@ def run_mutant_job(job: dict) -> dict:
     return out
 
 
-def _one_unit(job: dict, mutant: Mutant, unit: Unit, kills: list, compare: bool = True) -> dict:
-    """Check the mutant on one unit; only a mutant no verdict notices has its reachable graph
-    compared with the original's (to tell a survivor from an equivalent mutant), since most
-    mutants are killed and the comparison costs as much as a search - and not even then when
-    `compare` is off (an earlier unit already showed the change: status "checked")."""
+def _verdicts(job: dict, mutant: Mutant, unit: Unit, kills: list) -> dict:
+    """Check the mutant on one unit and compare each verdict with the original's: "killed", or
+    "checked" (with the verdicts a budget cut short)."""
     run = check(CheckRequest(model_dir=job["model_dir"], flows=[unit.flow], settings=unit.settings, wics=unit.wics,
                              max_states=job["max_states"], progress=False, transform=transform(mutant, Probe())))
     before = job["original"].get(unit.key, {})
@@ -332,9 +337,14 @@ def _one_unit(job: dict, mutant: Mutant, unit: Unit, kills: list, compare: bool 
         kills.append(kill)
     if any(k["unit"] == unit.key for k in kills):
         return {"status": "killed"}
-    record: dict = {"inconclusive": inconclusive} if inconclusive else {}
-    if not compare:
-        return {"status": "checked", **record}
+    return {"status": "checked", **({"inconclusive": inconclusive} if inconclusive else {})}
+
+
+def _compare(job: dict, mutant: Mutant, unit: Unit, record: dict) -> dict:
+    """A mutant no verdict noticed on this unit: its reachable labelled graph against the
+    original's, to tell a survivor ("changed", with the shortest run to the change) from an
+    equivalent mutant ("same"), or "unexercised"/"undecided"."""
+    record = dict(record)
     probe = Probe()  # read from the graph's search, which is complete (the check's may be reduced)
     mutated = transform(mutant, probe)(load(job["model_dir"]))
     config = mutated.model.config(unit.flow, unit.settings, unit.wics)
@@ -347,7 +357,8 @@ def _one_unit(job: dict, mutant: Mutant, unit: Unit, kills: list, compare: bool 
         except graph.Budget as exc:
             record["graph"] = f"not compared: {exc}"
     if diff is not None and diff.same:
-        return {"status": "same" if probe.exercised else "unexercised", "states": diff.states, **record}
+        record.update(status="same" if probe.exercised else "unexercised", states=diff.states)
+        return record
     record["status"] = "changed" if diff is not None else "undecided"
     if diff is not None:
         record["states_to_change"] = diff.states
@@ -366,11 +377,12 @@ def _classify(out: dict) -> tuple[str, str]:
         return "killed", f"killed by {', '.join(props)}"
     if any(f.get("inconclusive") for f in flows):
         return "inconclusive", "a verdict of the mutant was cut short by the budget (raise --max-states)"
-    if any(f["status"] == "undecided" for f in flows):
-        return "inconclusive", "the mutant's reachable graph exceeds the budget and no verdict changed (raise --max-states)"
-    if any(f["status"] == "changed" for f in flows):
+    if any(f["status"] == "changed" for f in flows):  # a change no verdict noticed, whatever else is open
         changed = [flow for flow, f in out["flows"].items() if f["status"] == "changed"]
         return "survived", f"behaviour changed in {', '.join(map(str, changed))}; no verdict changed"
+    if any(f["status"] == "undecided" for f in flows):
+        return "inconclusive", (f"the mutant's reachable graph exceeds the graph comparison's budget "
+                                f"({GRAPH_MAX_STATES:,} states, or --max-states if lower) and no verdict changed")
     same = [flow for flow, f in out["flows"].items() if f["status"] == "same"]
     if same:
         states = sum(f["states"] for f in flows if f["status"] == "same")
