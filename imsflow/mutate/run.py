@@ -309,6 +309,10 @@ def run_mutant_job(job: dict) -> dict:
     except Exception as exc:  # pragma: no cover - one mutant must not end a run of thousands
         out.update(status="invalid", reason=f"imsflow could not evaluate this mutant: {type(exc).__name__}: {exc}")
         return out
+    finally:
+        for record in out["flows"].values():  # what _compare reads, not part of the result
+            record.pop("whole", None)
+            record.pop("exercised", None)
     out["status"], out["reason"] = _classify(out)
     return out
 
@@ -316,8 +320,9 @@ def run_mutant_job(job: dict) -> dict:
 def _verdicts(job: dict, mutant: Mutant, unit: Unit, kills: list) -> dict:
     """Check the mutant on one unit and compare each verdict with the original's: "killed", or
     "checked" (with the verdicts a budget cut short)."""
+    probe = Probe()
     run = check(CheckRequest(model_dir=job["model_dir"], flows=[unit.flow], settings=unit.settings, wics=unit.wics,
-                             max_states=job["max_states"], progress=False, transform=transform(mutant, Probe())))
+                             max_states=job["max_states"], progress=False, transform=transform(mutant, probe)))
     before = job["original"].get(unit.key, {})
     inconclusive = []
     for r in run.results:
@@ -337,7 +342,12 @@ def _verdicts(job: dict, mutant: Mutant, unit: Unit, kills: list) -> dict:
         kills.append(kill)
     if any(k["unit"] == unit.key for k in kills):
         return {"status": "killed"}
-    return {"status": "checked", **({"inconclusive": inconclusive} if inconclusive else {})}
+    # Every search whole (complete, unreduced) and the mutated transition never evaluated where
+    # the change matters: the mutant's reachable system is the original's, no graph to compare.
+    whole = bool(run.results) and all(r.stats.get("complete") is True and r.stats.get("reduction") == "none"
+                                      for r in run.results)
+    return {"status": "checked", "whole": whole, "exercised": probe.exercised,
+            **({"inconclusive": inconclusive} if inconclusive else {})}
 
 
 def _compare(job: dict, mutant: Mutant, unit: Unit, record: dict) -> dict:
@@ -345,6 +355,9 @@ def _compare(job: dict, mutant: Mutant, unit: Unit, record: dict) -> dict:
     original's, to tell a survivor ("changed", with the shortest run to the change) from an
     equivalent mutant ("same"), or "unexercised"/"undecided"."""
     record = dict(record)
+    if record.pop("whole", False) and not record.pop("exercised", True):
+        record["status"] = "unexercised"
+        return record
     probe = Probe()  # read from the graph's search, which is complete (the check's may be reduced)
     mutated = transform(mutant, probe)(load(job["model_dir"]))
     config = mutated.model.config(unit.flow, unit.settings, unit.wics)

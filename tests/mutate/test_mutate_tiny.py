@@ -163,3 +163,22 @@ def test_the_process_pool_gives_the_serial_result():
     pooled = run_mutation(MutateRequest(model_dir=TINY, jobs=2, operators=["drop-send", "swap-sends"]))
     assert [o["status"] for o in serial.outcomes] == [o["status"] for o in pooled.outcomes]
     assert [m.id for m in serial.mutants] == [m.id for m in pooled.mutants]
+
+
+def test_a_unit_whose_whole_search_never_exercised_the_change_is_not_compared(monkeypatch):
+    """The check's searches were complete and unreduced and the probe never fired: the mutant's
+    reachable system is the original's, so no graph comparison runs; a mutant whose check did
+    exercise the change (a survivor) is still compared."""
+    from imsflow.mutate import graph
+
+    compared = []
+    real = graph.compare
+    monkeypatch.setattr(graph, "compare", lambda *a, **k: compared.append(1) or real(*a, **k))
+    run = run_mutation(MutateRequest(model_dir=TINY, executor="serial",
+                                     mutants=["skip-step:SERVER:3:stay", "drop-send:SERVER:0:LOGGER:LOG"]))
+    status = {m.id: o for m, o in zip(run.mutants, run.outcomes)}
+    unexercised = status["skip-step:SERVER:3:stay"]
+    assert unexercised["status"] == "unreached" and unexercised["flows"]["session"]["status"] == "unexercised"
+    assert "whole" not in unexercised["flows"]["session"] and "exercised" not in unexercised["flows"]["session"]
+    assert status["drop-send:SERVER:0:LOGGER:LOG"]["status"] == "survived"
+    assert len(compared) == 1  # the survivor's only

@@ -65,6 +65,7 @@ class Exploration:
             "seconds": round(self.seconds, 3),
             "states_per_second": round(rate),
             "search": self.engine,
+            "complete": self.complete,
         }
         if self.bytes:
             out["bytes_per_state"] = round(self.bytes / max(len(self.states), 1))
