@@ -19,13 +19,13 @@ from imsflow.loader import load  # noqa: E402
 from imsflow.mutate.run import MutateRequest, run_mutation, with_each_variant  # noqa: E402
 
 
-def write_survivors(doc, path):
+def write_survivors(doc, path, what="all flows, default variants, 1 WIC", command="--survivors FILE"):
     """benchmarks/mutate_seed_survivors.txt: each surviving mutant with its file:line, id, what it
     changes and the flows whose behaviour it changed, sorted by place in the model."""
     survivors = sorted((m for m in doc["mutants"] if m["status"] == "survived"), key=lambda m: (m["where"], m["id"]))
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write("# imsflow mutate on the seed model (all flows, default variants, 1 WIC): the surviving mutants\n")
-        fh.write("# written by: python benchmarks/mutate_score.py --survivors FILE; regenerate with that command\n")
+        fh.write(f"# imsflow mutate on the seed model ({what}): the surviving mutants\n")
+        fh.write(f"# written by: python benchmarks/mutate_score.py {command}; regenerate with that command\n")
         fh.write(f"# score {doc['summary']['score']:.4f}; {len(survivors)} survivors; per line: file:line  id  "
                  "description  [flows where the behaviour changed]\n")
         for m in survivors:
@@ -55,7 +55,10 @@ def main():
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(doc, fh, indent=1)
     if args.survivors:
-        write_survivors(doc, args.survivors)
+        what = (f"flows {args.flows}" if args.flows else "all flows") + \
+            (", every variant one at a time" if args.each_variant else ", default variants") + ", 1 WIC"
+        command = " ".join(a for a in sys.argv[1:] if a != "--full")
+        write_survivors(doc, args.survivors, what, command)
     if args.full:
         print(render_text(run, traces=False))
         return
