@@ -321,6 +321,11 @@ def pcscf_swallows_ringing(mp):
     b.patch_transitions(mp, "P-CSCF", b.receipt("S-CSCF", "180"), do=None)
 
 
+def pcscf_swallows_prack(mp):
+    """The P-CSCF takes the WST's PRACK of a reliable 180 and passes nothing on to the S-CSCF."""
+    b.patch_transitions(mp, "P-CSCF", b.receipt("WST", "PRACK"), do=None)
+
+
 def wic_acks_on_no_dialog(mp):
     """The WIC's ACK to the 200 (INVITE) names no WIC context (no Call-ID of its dialog)."""
     b.patch_method(mp, "WIC", "send_ack", lambda e: e.send("WST", "ACK", wic=0))
@@ -398,6 +403,8 @@ CASES = [
     ("caller-identity-preserved", "F7", {}, wst_offers_the_call_as_from_the_wic_itself),
     ("callee-identity-preserved", "F6", {}, wst_dials_another_destination),
     ("ringing-reaches-the-caller", "F6", {}, pcscf_swallows_ringing),
+    ("prack-reaches-far-end", "F6", {}, pcscf_swallows_prack),
+    ("prack-reaches-far-end", "F8", {"ringing": "no"}, pcscf_swallows_prack),
     ("every-message-names-its-wic", "F6", {}, wic_acks_on_no_dialog),
     ("media-addresses-anchored", "F6", {}, wst_answers_with_the_wics_own_address),
     ("response-only-with-its-credential", "F1", {}, wic_sends_a_response_with_its_first_register),
