@@ -46,7 +46,10 @@ def to_json(run: MutationRun) -> dict:
                     "mutants_per_second": round(len(run.mutants) / run.seconds, 2) if run.seconds else None},
         "per_operator": _per_operator(run),
         "per_property": per_property,
-        "never_broken": [pid for pid, n in per_property.items() if n == 0 and pid not in _undecided(run)],
+        # With --mutant (a chosen few) a property no chosen mutant breaks says nothing about the model.
+        "never_broken": [] if run.request.mutants else
+        [pid for pid, n in per_property.items() if n == 0 and pid not in _undecided(run)],
+        "chosen_mutants": list(run.request.mutants or ()),
         "undecided_on_original": _undecided(run),
         "original": run.original,
         "mutants": mutants,
@@ -125,7 +128,7 @@ def render_text(run: MutationRun, *, traces: bool = True) -> str:
         note = ""
         if pid in doc["undecided_on_original"]:
             note = "   <- inconclusive on the original model: it can kill nothing (raise --max-states)"
-        elif n == 0:
+        elif n == 0 and pid in doc["never_broken"]:
             note = "   <- no mutant breaks it: this property cannot fail in this model"
         lines.append(f"  {n:5}  {pid}{note}")
     by_status = defaultdict(list)

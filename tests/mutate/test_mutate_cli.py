@@ -57,6 +57,10 @@ def test_one_mutant_is_rerun_by_its_id(capsys):
     doc = json.loads(out)
     assert code == 0 and [m["id"] for m in doc["mutants"]] == ["drop-guard:SERVER:0"]
     assert doc["mutants"][0]["killed_by"] == ["no-ok-for-a-bad-request"]
+    # one chosen mutant breaking one property says nothing about the others: none is "never broken"
+    assert doc["chosen_mutants"] == ["drop-guard:SERVER:0"] and doc["never_broken"] == []
+    code, out, _ = run(capsys, "mutate", "--model", TINY, "--jobs", "1", "--mutant", "drop-guard:SERVER:0")
+    assert code == 0 and "cannot fail in this model" not in out
 
 
 def test_bad_operator_is_exit_2_with_the_list_of_operators(capsys):
