@@ -326,6 +326,11 @@ def pcscf_swallows_prack(mp):
     b.patch_transitions(mp, "P-CSCF", b.receipt("WST", "PRACK"), do=None)
 
 
+def scscf_swallows_the_200_to_the_far_ends_bye(mp):
+    """The S-CSCF takes the 200 (BYE) that answers the far end's BYE and passes nothing on."""
+    b.patch_transitions(mp, "S-CSCF", b.receipt("P-CSCF", "200(BYE)"), do=None)
+
+
 def wic_acks_on_no_dialog(mp):
     """The WIC's ACK to the 200 (INVITE) names no WIC context (no Call-ID of its dialog)."""
     b.patch_method(mp, "WIC", "send_ack", lambda e: e.send("WST", "ACK", wic=0))
@@ -405,6 +410,8 @@ CASES = [
     ("ringing-reaches-the-caller", "F6", {}, pcscf_swallows_ringing),
     ("prack-reaches-far-end", "F6", {}, pcscf_swallows_prack),
     ("prack-reaches-far-end", "F8", {"ringing": "no"}, pcscf_swallows_prack),
+    ("remote-bye-gets-its-200", "F6", {}, scscf_swallows_the_200_to_the_far_ends_bye),
+    ("remote-bye-gets-its-200", "F9", {}, scscf_swallows_the_200_to_the_far_ends_bye),
     ("every-message-names-its-wic", "F6", {}, wic_acks_on_no_dialog),
     ("media-addresses-anchored", "F6", {}, wst_answers_with_the_wics_own_address),
     ("response-only-with-its-credential", "F1", {}, wic_sends_a_response_with_its_first_register),
