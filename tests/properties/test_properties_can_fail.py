@@ -331,6 +331,26 @@ def scscf_swallows_the_200_to_the_far_ends_bye(mp):
     b.patch_transitions(mp, "S-CSCF", b.receipt("P-CSCF", "200(BYE)"), do=None)
 
 
+def pcrf_never_answers(client, request):
+    def breakage(mp):
+        b.patch_transitions(mp, "PCRF", b.receipt(client, request), do=None)
+    breakage.__name__ = f"pcrf_never_answers_the_{request.lower()}_of_the_{client.lower().replace('-', '')}"
+    breakage.__doc__ = f"The PCRF takes the {client}'s {request} and answers nothing."
+    return breakage
+
+
+def hss_never_answers_sar(mp):
+    """The HSS takes the S-CSCF's SAR and answers nothing."""
+    b.patch_transitions(mp, "HSS", b.receipt("S-CSCF", "SAR"), do=None)
+
+
+def hss_answers_every_sar_as_a_registration(mp):
+    """The HSS records and answers a de-registration SAR as a registration."""
+    def assign(self):
+        self.reply("SAA", wic=self.msg.wic, impu=self.msg.impu, kind="register")
+    b.patch_method(mp, "HSS", "assign", assign)
+
+
 def wic_acks_on_no_dialog(mp):
     """The WIC's ACK to the 200 (INVITE) names no WIC context (no Call-ID of its dialog)."""
     b.patch_method(mp, "WIC", "send_ack", lambda e: e.send("WST", "ACK", wic=0))
@@ -412,6 +432,13 @@ CASES = [
     ("prack-reaches-far-end", "F8", {"ringing": "no"}, pcscf_swallows_prack),
     ("remote-bye-gets-its-200", "F6", {}, scscf_swallows_the_200_to_the_far_ends_bye),
     ("remote-bye-gets-its-200", "F9", {}, scscf_swallows_the_200_to_the_far_ends_bye),
+    ("rx-requests-answered", "F6", {}, pcrf_never_answers("P-CSCF", "AAR")),
+    ("rx-terminations-answered", "F7", {}, pcrf_never_answers("P-CSCF", "STR")),
+    ("second-rx-requests-answered", "F6", {"rx": "two"}, pcrf_never_answers("WST", "AAR")),
+    ("second-rx-terminations-answered", "F9", {"rx": "two"}, pcrf_never_answers("WST", "STR")),
+    ("sar-answered", "F1", {}, hss_never_answers_sar),
+    ("sar-deregistration-answered-as-such", "F2", {"lifecycle": "full"}, hss_answers_every_sar_as_a_registration),
+    ("expired-registration-cleared-at-hss", "F8", {"faults": "expiry"}, hss_answers_every_sar_as_a_registration),
     ("every-message-names-its-wic", "F6", {}, wic_acks_on_no_dialog),
     ("media-addresses-anchored", "F6", {}, wst_answers_with_the_wics_own_address),
     ("response-only-with-its-credential", "F1", {}, wic_sends_a_response_with_its_first_register),
