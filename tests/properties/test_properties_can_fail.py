@@ -351,6 +351,23 @@ def hss_answers_every_sar_as_a_registration(mp):
     b.patch_method(mp, "HSS", "assign", assign)
 
 
+def wst_forgets_the_ims_leg_when_the_websocket_closes(mp):
+    """The WST takes the close of a WIC's WebSocket during a call and sends no BYE into IMS."""
+    b.patch_method(mp, "WST", "ws_gone_during_call", lambda self: self.mark("ws_closed"))
+
+
+def pcscf_swallows_the_wsts_bye(mp):
+    """The P-CSCF takes the WST's BYE and passes nothing on: only the far end's own hang-up,
+    which weak fairness eventually brings, ends the far leg (the weaker property took its 200
+    as the answer)."""
+    b.patch_transitions(mp, "P-CSCF", b.receipt("WST", "BYE"), do=None)
+
+
+def scscf_swallows_the_far_ends_bye(mp):
+    """The S-CSCF takes the far end's BYE and passes nothing on."""
+    b.patch_transitions(mp, "S-CSCF", b.receipt("REMOTE", "BYE"), do=None)
+
+
 def wic_acks_on_no_dialog(mp):
     """The WIC's ACK to the 200 (INVITE) names no WIC context (no Call-ID of its dialog)."""
     b.patch_method(mp, "WIC", "send_ack", lambda e: e.send("WST", "ACK", wic=0))
@@ -430,8 +447,8 @@ CASES = [
     ("ringing-reaches-the-caller", "F6", {}, pcscf_swallows_ringing),
     ("prack-reaches-far-end", "F6", {}, pcscf_swallows_prack),
     ("prack-reaches-far-end", "F8", {"ringing": "no"}, pcscf_swallows_prack),
-    ("remote-bye-gets-its-200", "F6", {}, scscf_swallows_the_200_to_the_far_ends_bye),
-    ("remote-bye-gets-its-200", "F9", {}, scscf_swallows_the_200_to_the_far_ends_bye),
+    ("remote-bye-answered", "F6", {}, scscf_swallows_the_200_to_the_far_ends_bye),
+    ("remote-bye-answered", "F9", {}, scscf_swallows_the_200_to_the_far_ends_bye),
     ("rx-requests-answered", "F6", {}, pcrf_never_answers("P-CSCF", "AAR")),
     ("rx-terminations-answered", "F7", {}, pcrf_never_answers("P-CSCF", "STR")),
     ("second-rx-requests-answered", "F6", {"rx": "two"}, pcrf_never_answers("WST", "AAR")),
@@ -439,6 +456,11 @@ CASES = [
     ("sar-answered", "F1", {}, hss_never_answers_sar),
     ("sar-deregistration-answered-as-such", "F2", {"lifecycle": "full"}, hss_answers_every_sar_as_a_registration),
     ("expired-registration-cleared-at-hss", "F8", {"faults": "expiry"}, hss_answers_every_sar_as_a_registration),
+    ("websocket-loss-ends-the-far-leg", "F6", {"faults": "ws_drop"}, wst_forgets_the_ims_leg_when_the_websocket_closes),
+    ("websocket-loss-ends-the-far-leg", "F7", {"faults": "ws_drop"}, wst_forgets_the_ims_leg_when_the_websocket_closes),
+    ("wst-bye-reaches-far-end", "F6", {}, pcscf_swallows_the_wsts_bye),
+    ("wic-hangup-reaches-far-end", "F8", {}, pcscf_swallows_the_wsts_bye),
+    ("far-hangup-reaches-wst", "F7", {}, scscf_swallows_the_far_ends_bye),
     ("every-message-names-its-wic", "F6", {}, wic_acks_on_no_dialog),
     ("media-addresses-anchored", "F6", {}, wst_answers_with_the_wics_own_address),
     ("response-only-with-its-credential", "F1", {}, wic_sends_a_response_with_its_first_register),

@@ -69,13 +69,13 @@ def test_a_deregistered_scscf_keeps_the_cancel_of_an_invite_it_refused():
 def test_the_far_ends_bye_is_answered_when_the_websocket_drops_while_it_is_relayed():
     # The far end's BYE is on its way to the WIC when the WIC's WebSocket drops: the WST answered
     # the WebSocket's close with a BYE of its own, so the far end's BYE never got its 200
-    # (`imsflow check --flow F6 --set faults=ws_drop --property remote-bye-gets-its-200`).
+    # (`imsflow check --flow F6 --set faults=ws_drop --property remote-bye-answered`).
     ts = system("F6", {"faults": "ws_drop"})
     state = ts.describe(drive(ts, read("f6_far_end_bye_while_ws_drops.txt")))
     assert state["WST"].startswith("1:closed"), state["WST"]
     assert [m.split("(wic")[0] for m in state["channels"]["WST->P-CSCF"]] == ["200(BYE)"], state["channels"]
     end = settle(ts, drive(ts, read("f6_far_end_bye_while_ws_drops.txt")))
     assert end.ends and not end.deadlocks and not end.cut and not end.unhandled
-    run = check(CheckRequest(flows=["F6"], settings={"faults": "ws_drop"}, properties=["remote-bye-gets-its-200"],
+    run = check(CheckRequest(flows=["F6"], settings={"faults": "ws_drop"}, properties=["remote-bye-answered"],
                              progress=False))
     assert [r.verdict for r in run.results] == [Verdict.HOLDS], run.results[0].reason
