@@ -368,6 +368,15 @@ def scscf_swallows_the_far_ends_bye(mp):
     b.patch_transitions(mp, "S-CSCF", b.receipt("REMOTE", "BYE"), do=None)
 
 
+def swallows_cancel(who, sender, state):
+    def breakage(mp):
+        b.patch_transitions(mp, who, b.receipt(sender, "CANCEL", source=state), do=None)
+    breakage.__name__ = f"{who.lower().replace('-', '')}_swallows_the_cancel_from_the_{sender.lower().replace('-', '')}"
+    breakage.__doc__ = (f"The {who} takes a CANCEL from the {sender} in {state} and passes nothing on: only "
+                        "the far end's answer, which weak fairness eventually brings, ends the call.")
+    return breakage
+
+
 def wic_acks_on_no_dialog(mp):
     """The WIC's ACK to the 200 (INVITE) names no WIC context (no Call-ID of its dialog)."""
     b.patch_method(mp, "WIC", "send_ack", lambda e: e.send("WST", "ACK", wic=0))
@@ -461,6 +470,12 @@ CASES = [
     ("wst-bye-reaches-far-end", "F6", {}, pcscf_swallows_the_wsts_bye),
     ("wic-hangup-reaches-far-end", "F8", {}, pcscf_swallows_the_wsts_bye),
     ("far-hangup-reaches-wst", "F7", {}, scscf_swallows_the_far_ends_bye),
+    ("cancel-forwarded-by-the-p-cscf", "F6", {"faults": "cancel"}, swallows_cancel("P-CSCF", "WST", "o_invited")),
+    ("cancel-forwarded-by-the-s-cscf", "F8", {"faults": "cancel"}, swallows_cancel("S-CSCF", "P-CSCF", "o_early")),
+    ("inbound-cancel-forwarded-by-the-s-cscf", "F7", {"faults": "cancel"},
+     swallows_cancel("S-CSCF", "I-CSCF", "t_invited")),
+    ("inbound-cancel-forwarded-by-the-p-cscf", "F9", {"faults": "cancel"},
+     swallows_cancel("P-CSCF", "S-CSCF", "t_invited")),
     ("every-message-names-its-wic", "F6", {}, wic_acks_on_no_dialog),
     ("media-addresses-anchored", "F6", {}, wst_answers_with_the_wics_own_address),
     ("response-only-with-its-credential", "F1", {}, wic_sends_a_response_with_its_first_register),
