@@ -377,6 +377,20 @@ def swallows_cancel(who, sender, state):
     return breakage
 
 
+def scscf_updates_the_mrf_with_the_webrtc_codec(mp):
+    """The S-CSCF updates the MRF's IMS leg with Opus, the WebRTC side's codec."""
+    b.patch_method(mp, "S-CSCF", "update_mrf",
+                   lambda self: self.send("MRF", "MRF_UPDATE", wic=self.context, codec="opus"))
+
+
+def pcscf_routes_the_offer_with_the_wics_address(mp):
+    """The P-CSCF forwards the WIC's offer into IMS with the WIC's own address, not the AGW's."""
+    def held_invite(self, to):
+        self.send(to, "INVITE", wic=self.context, caller=self.v.caller, callee=self.v.callee,
+                  profile=self.v.profile, codec=self.v.codec, addr="wic")
+    b.patch_method(mp, "P-CSCF", "_held_invite", held_invite)
+
+
 def wic_acks_on_no_dialog(mp):
     """The WIC's ACK to the 200 (INVITE) names no WIC context (no Call-ID of its dialog)."""
     b.patch_method(mp, "WIC", "send_ack", lambda e: e.send("WST", "ACK", wic=0))
@@ -476,6 +490,9 @@ CASES = [
      swallows_cancel("S-CSCF", "I-CSCF", "t_invited")),
     ("inbound-cancel-forwarded-by-the-p-cscf", "F9", {"faults": "cancel"},
      swallows_cancel("P-CSCF", "S-CSCF", "t_invited")),
+    ("mrf-updated-with-the-ims-codec", "F6", {}, scscf_updates_the_mrf_with_the_webrtc_codec),
+    ("mrf-updated-with-the-ims-codec", "F7", {}, scscf_updates_the_mrf_with_the_webrtc_codec),
+    ("no-web-address-inside-ims", "F6", {}, pcscf_routes_the_offer_with_the_wics_address),
     ("every-message-names-its-wic", "F6", {}, wic_acks_on_no_dialog),
     ("media-addresses-anchored", "F6", {}, wst_answers_with_the_wics_own_address),
     ("response-only-with-its-credential", "F1", {}, wic_sends_a_response_with_its_first_register),
