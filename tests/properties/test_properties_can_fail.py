@@ -391,6 +391,26 @@ def pcscf_routes_the_offer_with_the_wics_address(mp):
     b.patch_method(mp, "P-CSCF", "_held_invite", held_invite)
 
 
+def iwf_never_answers(request):
+    def breakage(mp):
+        b.patch_transitions(mp, "IWF", b.receipt("WST", request), do=None)
+    breakage.__name__ = f"iwf_never_answers_the_{request.lower()}"
+    breakage.__doc__ = f"The external IWF takes the WST's {request} and answers nothing."
+    return breakage
+
+
+def icscf_swallows_the_challenge(mp):
+    """The I-CSCF takes the S-CSCF's 401 and passes nothing on to the P-CSCF."""
+    b.patch_transitions(mp, "I-CSCF", b.receipt("S-CSCF", "401"), do=None)
+
+
+def hss_answers_the_location_of_another_identity(mp):
+    """The HSS answers a LIR with the location of another identity than the callee's."""
+    def locate(self):
+        self.reply("LIA", wic=self.msg.wic, impu=0, result="ok")
+    b.patch_method(mp, "HSS", "locate", locate)
+
+
 def wic_acks_on_no_dialog(mp):
     """The WIC's ACK to the 200 (INVITE) names no WIC context (no Call-ID of its dialog)."""
     b.patch_method(mp, "WIC", "send_ack", lambda e: e.send("WST", "ACK", wic=0))
@@ -493,6 +513,10 @@ CASES = [
     ("mrf-updated-with-the-ims-codec", "F6", {}, scscf_updates_the_mrf_with_the_webrtc_codec),
     ("mrf-updated-with-the-ims-codec", "F7", {}, scscf_updates_the_mrf_with_the_webrtc_codec),
     ("no-web-address-inside-ims", "F6", {}, pcscf_routes_the_offer_with_the_wics_address),
+    ("external-iwf-reservation-answered", "F8", {}, iwf_never_answers("IWF_RESERVE")),
+    ("external-iwf-update-answered", "F9", {}, iwf_never_answers("IWF_UPDATE")),
+    ("challenge-relayed-for-its-identity", "F2", {}, icscf_swallows_the_challenge),
+    ("location-answered-for-the-callee", "F7", {}, hss_answers_the_location_of_another_identity),
     ("every-message-names-its-wic", "F6", {}, wic_acks_on_no_dialog),
     ("media-addresses-anchored", "F6", {}, wst_answers_with_the_wics_own_address),
     ("response-only-with-its-credential", "F1", {}, wic_sends_a_response_with_its_first_register),
