@@ -8,6 +8,7 @@ the words of the seed, so a failing case reads as "the S-CSCF sends MAR for a TN
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from imsflow.loader import load
 
@@ -46,3 +47,20 @@ def receipt(sender: str, message: str, source=None):
         return source is None or t.source == source or (isinstance(t.source, list) and source in t.source)
 
     return select
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def swallowing(who: str, sender: str, message: str, source=None, why: str = ""):
+    """A breakage: `who` takes `message` from `sender` (in state `source`, if given) and does
+    nothing with it - it neither answers nor passes it on.  `why` says what that hides."""
+
+    def breakage(monkeypatch):
+        patch_transitions(monkeypatch, who, receipt(sender, message, source=source), do=None)
+
+    where = f" in {source}" if source else ""
+    breakage.__name__ = f"{_slug(who)}_swallows_{_slug(message)}_from_{_slug(sender)}{'_in_' + source if source else ''}"
+    breakage.__doc__ = f"The {who} takes the {sender}'s {message}{where} and does nothing with it. {why}".strip()
+    return breakage
