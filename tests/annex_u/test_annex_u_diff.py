@@ -105,7 +105,7 @@ def test_text_lists_the_headlines_first(architecture_diff):
     i3 = text.index("3. F5 -> U4 gains IMS signalling")
     assert first < i1 < i2 < i3 < text.index("obligations per flow pair")
     assert "WST+P-CSCF -> eP-CSCF" in text and "F4 -> (none)" in text
-    assert "F4 -> (none): no longer an obligation (16)" in text
+    assert "F4 -> (none): no longer an obligation (18)" in text
     assert "baseline trace (violated):" in text and "--flow F2 --property password-stays-with-owner" in text
 
 
