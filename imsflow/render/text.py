@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..patterns.spec import BUILTINS
 from ..patterns.verdict import Verdict
 from ..system.trace import listing
 from ..workflow.text import LEGEND, mark
@@ -99,6 +100,9 @@ BUDGETS = (("state budget", "--max-states none"), ("time budget", "--timeout non
            ("memory budget", "--max-memory none"))
 
 
+_BUILTIN_IDS = frozenset(p.id for p in BUILTINS)
+
+
 def budget_line(run) -> str:
     """When a budget cut a search short: which verdicts it left open, what they could hide, and the
     option that lifts it - so an inconclusive never reads as a quiet pass."""
@@ -108,10 +112,12 @@ def budget_line(run) -> str:
         if not hit:
             continue
         flows = sorted({str(r.flow) for r in hit})
+        # The built-in safety properties first: they are the "deadlock or unhandled message" the
+        # line warns of, and must stay named however many catalogue properties follow.
+        names = sorted({r.property for r in hit}, key=lambda p: (p not in _BUILTIN_IDS, p))
         lines.append(f"\nbudget: the {name} cut {len(hit)} verdict{'s' if len(hit) > 1 else ''} short "
                      f"({', '.join(flows)}): a violation, deadlock or unhandled message beyond it would not be "
-                     f"seen ({', '.join(sorted({r.property for r in hit})[:5])}"
-                     f"{', ...' if len({r.property for r in hit}) > 5 else ''}); rerun with {lift} "
+                     f"seen ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}); rerun with {lift} "
                      f"(each verdict's 'lift the limit' line is its command)")
     return "".join(lines)
 
