@@ -128,7 +128,7 @@ def render_text(run: MutationRun, *, traces: bool = True) -> str:
         note = ""
         if pid in doc["undecided_on_original"]:
             note = "   <- inconclusive on the original model: it can kill nothing (raise --max-states)"
-        elif n == 0 and pid in doc["never_broken"]:
+        elif pid in doc["never_broken"]:
             note = "   <- no mutant breaks it: this property cannot fail in this model"
         lines.append(f"  {n:5}  {pid}{note}")
     by_status = defaultdict(list)

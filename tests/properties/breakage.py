@@ -61,6 +61,6 @@ def swallowing(who: str, sender: str, message: str, source=None, why: str = ""):
         patch_transitions(monkeypatch, who, receipt(sender, message, source=source), do=None)
 
     where = f" in {source}" if source else ""
-    breakage.__name__ = f"{_slug(who)}_swallows_{_slug(message)}_from_{_slug(sender)}{'_in_' + source if source else ''}"
+    breakage.__name__ = f"{_slug(who)}_swallows_{_slug(message)}_from_{_slug(sender + where)}"
     breakage.__doc__ = f"The {who} takes the {sender}'s {message}{where} and does nothing with it. {why}".strip()
     return breakage

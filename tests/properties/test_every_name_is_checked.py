@@ -50,9 +50,10 @@ ANCHOR = re.compile(r"(?<![\w])&[A-Za-z][\w-]*")
 
 
 def _only_its_property(text, root, at):
-    """The file with every property blanked but the one holding offset `at` (and those that
-    define an anchor another may use) by spaces, so offsets and lines stay those of the file: each misspelling is loaded and validated
-    on its own property at its own line, instead of re-reading the whole catalogue each time."""
+    """The file with every property but the one holding offset `at` (and those that define an
+    anchor another may use) blanked by spaces, so offsets and lines stay those of the file: each
+    misspelling is loaded and validated on its own property at its own line, instead of
+    re-reading the whole catalogue each time."""
     if not isinstance(root, yaml.SequenceNode):
         return text
     out, last = [], 0
